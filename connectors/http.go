@@ -1,0 +1,4 @@
+package connectors
+
+// HTTPClient is the shared HTTP client every connector uses (see NewHTTPClient).
+type HTTPClient struct{}

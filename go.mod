@@ -1,0 +1,3 @@
+module github.com/ife-mx/vigia
+
+go 1.24.0
