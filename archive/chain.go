@@ -1,0 +1,193 @@
+package archive
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+)
+
+// The hash chain. Every chained record (a row of one of chainedTables) has an id that
+// is its place in one global sequence, and a hash:
+//
+//	hash = SHA-256(prev_hash || uint64(id) || table || encode(col_1) || … || encode(col_n))
+//
+// where prev_hash is the hash of record id-1 (32 zero bytes for the first) and each
+// column is encoded with a type tag and a length, so no two different rows encode the
+// same. Verify recomputes the chain from the rows as they are, so a row changed,
+// removed or inserted by hand breaks it at that record.
+
+// chainedTable names a chained table and the columns its hash covers, in order.
+type chainedTable struct {
+	name string
+	cols []string
+}
+
+// chainedTables is the closed list of chained tables and their hashed columns.
+// Append-only, like migrations: a column added later goes at the end.
+var chainedTables = []chainedTable{
+	{"fetch_log", []string{"account_id", "started_at", "finished_at", "calls", "items_new", "items_changed", "items_deleted", "result", "error", "cursor"}},
+	{"items", []string{"network", "external_id", "account_id", "kind", "parent_id", "root_id", "author_id", "own", "created_at", "first_seen_at", "fetch_id"}},
+	{"item_versions", []string{"item_id", "version", "text", "author_handle", "author_name", "lang", "edited_at", "url", "media", "raw", "content_hash", "observed_at", "fetch_id"}},
+	{"item_events", []string{"item_id", "event", "observed_at", "fetch_id"}},
+	{"profile_snapshots", []string{"account_id", "observed_at", "external_id", "handle", "display_name", "bio", "avatar_url", "link", "verified", "followers", "raw", "fetch_id"}},
+	{"flags", []string{"item_id", "version", "rule", "category", "severity", "score", "evidence", "created_at"}},
+	{"alerts", []string{"rule", "subject", "state", "payload", "created_at"}},
+}
+
+func tableByName(name string) *chainedTable {
+	for i := range chainedTables {
+		if chainedTables[i].name == name {
+			return &chainedTables[i]
+		}
+	}
+	panic("archive: unknown chained table " + name)
+}
+
+// chainHead is the last record of the chain.
+type chainHead struct {
+	id   int64
+	hash [32]byte
+}
+
+// Value type tags of the canonical encoding.
+const (
+	tagNull  = 0
+	tagInt   = 1
+	tagFloat = 2
+	tagText  = 3
+	tagBlob  = 4
+)
+
+// recordHash computes a chained record's hash. vals hold the values as bound to or
+// scanned from SQLite: nil, int64, float64, string or []byte.
+func recordHash(prev [32]byte, id int64, table string, vals []any) ([32]byte, error) {
+	h := sha256.New()
+	var buf [9]byte
+	h.Write(prev[:])
+	binary.BigEndian.PutUint64(buf[:8], uint64(id))
+	h.Write(buf[:8])
+	writeLP := func(tag byte, b []byte) {
+		buf[0] = tag
+		binary.BigEndian.PutUint64(buf[1:], uint64(len(b)))
+		h.Write(buf[:9])
+		h.Write(b)
+	}
+	writeLP(tagText, []byte(table))
+	for i, v := range vals {
+		switch v := v.(type) {
+		case nil:
+			buf[0] = tagNull
+			h.Write(buf[:1])
+		case int64:
+			buf[0] = tagInt
+			binary.BigEndian.PutUint64(buf[1:], uint64(v))
+			h.Write(buf[:9])
+		case float64:
+			buf[0] = tagFloat
+			binary.BigEndian.PutUint64(buf[1:], math.Float64bits(v))
+			h.Write(buf[:9])
+		case string:
+			writeLP(tagText, []byte(v))
+		case []byte:
+			writeLP(tagBlob, v)
+		default:
+			return [32]byte{}, fmt.Errorf("archive: hash %s column %d: unsupported type %T", table, i, v)
+		}
+	}
+	var out [32]byte
+	h.Sum(out[:0])
+	return out, nil
+}
+
+// appender extends the chain inside one write transaction. Its head moves only when
+// the transaction commits (Store.commitHead).
+type appender struct {
+	tx   *sql.Tx
+	head chainHead
+}
+
+// insert appends one chained record: it takes the next id, hashes vals and runs stmt
+// with (id, vals..., hash). stmt's placeholders must follow that order.
+func (a *appender) insert(ctx context.Context, stmt *sql.Stmt, table string, vals ...any) (int64, error) {
+	id := a.head.id + 1
+	sum, err := recordHash(a.head.hash, id, table, vals)
+	if err != nil {
+		return 0, err
+	}
+	args := make([]any, 0, len(vals)+2)
+	args = append(args, id)
+	args = append(args, vals...)
+	args = append(args, sum[:])
+	if _, err := a.tx.StmtContext(ctx, stmt).ExecContext(ctx, args...); err != nil {
+		return 0, fmt.Errorf("insert %s: %w", table, err)
+	}
+	a.head = chainHead{id: id, hash: sum}
+	return id, nil
+}
+
+// saveHead writes the appender's head into chain_head inside its transaction.
+func (a *appender) saveHead(ctx context.Context) error {
+	_, err := a.tx.ExecContext(ctx,
+		`INSERT INTO chain_head(id, seq, hash) VALUES (1, ?, ?)
+		 ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`,
+		a.head.id, a.head.hash[:])
+	if err != nil {
+		return fmt.Errorf("save chain head: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) loadHead(ctx context.Context) error {
+	var seq int64
+	var hash []byte
+	err := s.w.QueryRowContext(ctx, `SELECT seq, hash FROM chain_head WHERE id = 1`).Scan(&seq, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		s.head = chainHead{}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("archive: load chain head: %w", err)
+	}
+	if len(hash) != 32 {
+		return fmt.Errorf("archive: load chain head: hash is %d bytes, want 32", len(hash))
+	}
+	s.head.id = seq
+	copy(s.head.hash[:], hash)
+	return nil
+}
+
+// write runs fn in one immediate transaction with an appender on the chain; the
+// chain head advances only if the transaction commits.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx, a *appender) error) error {
+	if s.w == nil {
+		return errReadOnly
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.w == nil {
+		return errors.New("archive: store is closed")
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("archive: begin: %w", err)
+	}
+	defer tx.Rollback()
+	a := &appender{tx: tx, head: s.head}
+	if err := fn(tx, a); err != nil {
+		return err
+	}
+	if a.head != s.head {
+		if err := a.saveHead(ctx); err != nil {
+			return fmt.Errorf("archive: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("archive: commit: %w", err)
+	}
+	s.head = a.head
+	return nil
+}

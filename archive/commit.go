@@ -1,0 +1,498 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ife-mx/vigia/connectors"
+)
+
+// AccountInfo is an account as registered in the archive.
+type AccountInfo struct {
+	ID         string
+	Network    string
+	Handle     string
+	Organ      string
+	ExternalID string
+	Status     string
+}
+
+// Flag is a policy finding on an item of the batch, referenced by its external id.
+type Flag struct {
+	ExternalID string
+	Rule       string
+	Category   string
+	Severity   string
+	Score      float64
+	// Evidence is a JSON document (matched spans and the like).
+	Evidence string
+}
+
+// Poll is one successful poll to commit.
+type Poll struct {
+	Account  string
+	Network  string
+	Started  time.Time
+	Finished time.Time
+	Batch    connectors.Batch
+	Flags    []Flag
+	// NextPollAt is when the scheduler plans the account's next poll.
+	NextPollAt time.Time
+}
+
+// Failure is one failed poll to record in the fetch log.
+type Failure struct {
+	Account    string
+	Started    time.Time
+	Finished   time.Time
+	Calls      int
+	Reason     string
+	Error      string
+	NextPollAt time.Time
+}
+
+// Result says what a Commit changed.
+type Result struct {
+	FetchID   int64
+	New       int
+	Changed   int
+	Deleted   int
+	Unchanged int
+	// NewByKind counts new items per kind.
+	NewByKind map[connectors.Kind]int
+	// ProfileChanged is true when a new profile snapshot was stored.
+	ProfileChanged bool
+}
+
+// ValidationError reports a batch the archive refuses as a whole; nothing of it is
+// stored and the cursor does not move.
+type ValidationError struct {
+	Index int
+	Msg   string
+}
+
+func (e *ValidationError) Error() string {
+	return fmt.Sprintf("archive: batch item %d: %s", e.Index, e.Msg)
+}
+
+type writeStmts struct {
+	insFetch, insItem, insVersion, insEvent, insProfile, insFlag, insAlert     *sql.Stmt
+	selItem, updItem, updDeleted, upsCursor, upsAuthor, upsPollOK, upsPollFail *sql.Stmt
+	lastProfile                                                                *sql.Stmt
+}
+
+func prepareWrite(ctx context.Context, db *sql.DB) (*writeStmts, error) {
+	st := &writeStmts{}
+	chained := func(table string) string {
+		t := tableByName(table)
+		q := "INSERT INTO " + t.name + "(id"
+		for _, c := range t.cols {
+			q += ", " + c
+		}
+		q += ", hash) VALUES (?"
+		for range t.cols {
+			q += ", ?"
+		}
+		return q + ", ?)"
+	}
+	list := []struct {
+		dst **sql.Stmt
+		q   string
+	}{
+		{&st.insFetch, chained("fetch_log")},
+		{&st.insItem, chained("items")},
+		{&st.insVersion, chained("item_versions")},
+		{&st.insEvent, chained("item_events")},
+		{&st.insProfile, chained("profile_snapshots")},
+		{&st.insFlag, chained("flags")},
+		{&st.insAlert, chained("alerts")},
+		{&st.selItem, `SELECT id, current_version, content_hash, deleted_at IS NOT NULL FROM items WHERE network = ? AND external_id = ?`},
+		{&st.updItem, `UPDATE items SET current_version = ?, content_hash = ? WHERE id = ?`},
+		{&st.updDeleted, `UPDATE items SET deleted_at = ? WHERE id = ?`},
+		{&st.upsCursor, `INSERT INTO cursors(account_id, cursor, fetch_id, updated_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT(account_id) DO UPDATE SET cursor = excluded.cursor, fetch_id = excluded.fetch_id, updated_at = excluded.updated_at`},
+		{&st.upsAuthor, `INSERT INTO authors(network, external_id, handle, name, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT(network, external_id) DO UPDATE SET handle = excluded.handle, name = excluded.name, last_seen = excluded.last_seen`},
+		{&st.upsPollOK, `INSERT INTO poll_state(account_id, last_attempt_at, last_success_at, consecutive_errors, next_poll_at) VALUES (?, ?, ?, 0, ?)
+			ON CONFLICT(account_id) DO UPDATE SET last_attempt_at = excluded.last_attempt_at,
+				last_success_at = excluded.last_success_at, consecutive_errors = 0, next_poll_at = excluded.next_poll_at`},
+		{&st.upsPollFail, `INSERT INTO poll_state(account_id, last_attempt_at, last_success_at, consecutive_errors, next_poll_at) VALUES (?, ?, 0, 1, ?)
+			ON CONFLICT(account_id) DO UPDATE SET last_attempt_at = excluded.last_attempt_at,
+				consecutive_errors = poll_state.consecutive_errors + 1, next_poll_at = excluded.next_poll_at`},
+		{&st.lastProfile, `SELECT external_id, handle, display_name, bio, avatar_url, link, verified, followers, observed_at
+			FROM profile_snapshots WHERE account_id = ? ORDER BY id DESC LIMIT 1`},
+	}
+	for _, l := range list {
+		s, err := db.PrepareContext(ctx, l.q)
+		if err != nil {
+			st.close()
+			return nil, fmt.Errorf("archive: prepare %q: %w", l.q, err)
+		}
+		*l.dst = s
+	}
+	return st, nil
+}
+
+func (st *writeStmts) close() {
+	for _, s := range []*sql.Stmt{st.insFetch, st.insItem, st.insVersion, st.insEvent, st.insProfile, st.insFlag, st.insAlert,
+		st.selItem, st.updItem, st.updDeleted, st.upsCursor, st.upsAuthor, st.upsPollOK, st.upsPollFail, st.lastProfile} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// SyncAccounts registers or updates the configured accounts. Accounts missing from
+// accts are left as they are: their archive stays.
+func (s *Store) SyncAccounts(ctx context.Context, accts []AccountInfo) error {
+	now := s.now().UnixNano()
+	return s.write(ctx, func(tx *sql.Tx, _ *appender) error {
+		for _, a := range accts {
+			status := a.Status
+			if status == "" {
+				status = "active"
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO accounts(id, network, handle, organ, external_id, status, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT(id) DO UPDATE SET network = excluded.network, handle = excluded.handle, organ = excluded.organ,
+					external_id = excluded.external_id, status = excluded.status, updated_at = excluded.updated_at
+				WHERE accounts.network <> excluded.network OR accounts.handle <> excluded.handle OR accounts.organ <> excluded.organ
+					OR accounts.external_id <> excluded.external_id OR accounts.status <> excluded.status`,
+				a.ID, a.Network, a.Handle, a.Organ, a.ExternalID, status, now, now)
+			if err != nil {
+				return fmt.Errorf("archive: sync account %q: %w", a.ID, err)
+			}
+		}
+		return nil
+	})
+}
+
+// contentHash identifies an item version's content: a change in it is an edit.
+func contentHash(it *connectors.Item, media string) []byte {
+	h := sha256.New()
+	h.Write([]byte(it.Text))
+	h.Write([]byte{0})
+	fmt.Fprintf(h, "%d", nanos(it.EditedAt))
+	h.Write([]byte{0})
+	h.Write([]byte(media))
+	return h.Sum(nil)
+}
+
+type itemState struct {
+	id      int64
+	version int64
+	hash    []byte
+	deleted bool
+}
+
+type action int
+
+const (
+	actUnchanged action = iota
+	actNew
+	actVersion
+)
+
+type plannedItem struct {
+	it       *connectors.Item
+	act      action
+	restore  bool
+	media    string
+	hash     []byte
+	prevItem itemState
+}
+
+// Commit stores one poll's batch, its flags, its fetch-log row and its new cursor
+// in one transaction. Items upsert on (network, external id): a known item with the
+// same content changes nothing, a changed one gets a new version and keeps the old.
+// Re-committing the same batch changes nothing but the fetch log.
+func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
+	if err := validateBatch(&p.Batch); err != nil {
+		return Result{}, err
+	}
+	res := Result{NewByKind: map[connectors.Kind]int{}}
+	err := s.write(ctx, func(tx *sql.Tx, a *appender) error {
+		res = Result{NewByKind: map[connectors.Kind]int{}}
+		st := s.stmts
+		// Phase 1: classify every item against the archive (and earlier items of
+		// this batch), so the fetch-log row that heads the records knows its counts.
+		known := make(map[string]itemState, len(p.Batch.Items))
+		plan := make([]plannedItem, len(p.Batch.Items))
+		for i := range p.Batch.Items {
+			it := &p.Batch.Items[i]
+			media, err := mediaJSON(it.Media)
+			if err != nil {
+				return &ValidationError{Index: i, Msg: "media: " + err.Error()}
+			}
+			pi := plannedItem{it: it, media: media, hash: contentHash(it, media)}
+			prev, ok := known[it.ExternalID]
+			if !ok {
+				prev, ok, err = lookupItem(ctx, tx.StmtContext(ctx, st.selItem), p.Network, it.ExternalID)
+				if err != nil {
+					return fmt.Errorf("archive: look up item: %w", err)
+				}
+			}
+			switch {
+			case !ok:
+				pi.act = actNew
+				res.New++
+				res.NewByKind[it.Kind]++
+				prev = itemState{id: -1, version: 1, hash: pi.hash}
+			case !bytes.Equal(prev.hash, pi.hash):
+				pi.act = actVersion
+				res.Changed++
+				prev.version++
+				prev.hash = pi.hash
+			default:
+				res.Unchanged++
+			}
+			if ok && prev.deleted {
+				pi.restore = true
+				prev.deleted = false
+			}
+			pi.prevItem = prev
+			known[it.ExternalID] = prev
+			plan[i] = pi
+		}
+		type plannedDeletion struct {
+			id int64
+			at time.Time
+		}
+		var dels []plannedDeletion
+		for _, d := range p.Batch.Deletions {
+			prev, ok := known[d.ExternalID]
+			if !ok {
+				var err error
+				prev, ok, err = lookupItem(ctx, tx.StmtContext(ctx, st.selItem), p.Network, d.ExternalID)
+				if err != nil {
+					return fmt.Errorf("archive: look up deleted item: %w", err)
+				}
+			}
+			if !ok || prev.deleted || prev.id < 0 {
+				continue // unknown, already deleted, or new in this very batch
+			}
+			prev.deleted = true
+			known[d.ExternalID] = prev
+			at := d.ObservedAt
+			if at.IsZero() {
+				at = p.Finished
+			}
+			dels = append(dels, plannedDeletion{prev.id, at})
+			res.Deleted++
+		}
+
+		// Phase 2: the fetch-log row, then the records it covers.
+		var cur any
+		if p.Batch.Cursor != nil {
+			cur = []byte(p.Batch.Cursor)
+		}
+		fetchID, err := a.insert(ctx, st.insFetch, "fetch_log",
+			p.Account, nanos(p.Started), nanos(p.Finished), int64(p.Batch.Budget.Calls),
+			int64(res.New), int64(res.Changed), int64(res.Deleted), connectors.ReasonOK, "", cur)
+		if err != nil {
+			return fmt.Errorf("archive: %w", err)
+		}
+		res.FetchID = fetchID
+		observed := nanos(p.Finished)
+		ids := make(map[string]int64, len(plan))
+		versions := make(map[string]int64, len(plan))
+		for _, pi := range plan {
+			it := pi.it
+			id := pi.prevItem.id
+			if pi.act == actNew && id < 0 {
+				if prevID, seen := ids[it.ExternalID]; seen {
+					id = prevID
+				} else {
+					own := int64(0)
+					if it.Own {
+						own = 1
+					}
+					id, err = a.insert(ctx, st.insItem, "items",
+						p.Network, it.ExternalID, p.Account, string(it.Kind), it.ParentID, it.RootID, it.AuthorID,
+						own, nanos(it.CreatedAt), observed, fetchID)
+					if err != nil {
+						return fmt.Errorf("archive: %w", err)
+					}
+				}
+			}
+			ids[it.ExternalID] = id
+			if pi.restore {
+				if _, err := a.insert(ctx, st.insEvent, "item_events", id, "restored", observed, fetchID); err != nil {
+					return fmt.Errorf("archive: %w", err)
+				}
+				if _, err := tx.StmtContext(ctx, st.updDeleted).ExecContext(ctx, nil, id); err != nil {
+					return fmt.Errorf("archive: restore item: %w", err)
+				}
+			}
+			if pi.act == actUnchanged {
+				continue
+			}
+			raw := it.Raw
+			if raw == nil {
+				raw = []byte{}
+			}
+			if _, err := a.insert(ctx, st.insVersion, "item_versions",
+				id, pi.prevItem.version, it.Text, it.AuthorHandle, it.AuthorName, it.Lang, nanos(it.EditedAt),
+				it.URL, pi.media, raw, pi.hash, observed, fetchID); err != nil {
+				return fmt.Errorf("archive: %w", err)
+			}
+			if _, err := tx.StmtContext(ctx, st.updItem).ExecContext(ctx, pi.prevItem.version, pi.hash, id); err != nil {
+				return fmt.Errorf("archive: update item: %w", err)
+			}
+			versions[it.ExternalID] = pi.prevItem.version
+			if it.AuthorID != "" {
+				if err := s.touchAuthor(ctx, tx, p.Network, it, observed); err != nil {
+					return err
+				}
+			}
+		}
+		for _, d := range dels {
+			if _, err := a.insert(ctx, st.insEvent, "item_events", d.id, "deleted", nanos(d.at), fetchID); err != nil {
+				return fmt.Errorf("archive: %w", err)
+			}
+			if _, err := tx.StmtContext(ctx, st.updDeleted).ExecContext(ctx, nanos(d.at), d.id); err != nil {
+				return fmt.Errorf("archive: mark deleted: %w", err)
+			}
+		}
+		for i, f := range p.Flags {
+			id, ok := ids[f.ExternalID]
+			if !ok {
+				return &ValidationError{Index: i, Msg: fmt.Sprintf("flag refers to item %q, which is not in the batch", f.ExternalID)}
+			}
+			ver, ok := versions[f.ExternalID]
+			if !ok {
+				continue // content unchanged: it was flagged when it was stored
+			}
+			ev := f.Evidence
+			if ev == "" {
+				ev = "{}"
+			}
+			if _, err := a.insert(ctx, st.insFlag, "flags", id, ver, f.Rule, f.Category, f.Severity, f.Score, ev, observed); err != nil {
+				return fmt.Errorf("archive: %w", err)
+			}
+		}
+		if p.Batch.Profile != nil {
+			changed, err := s.storeProfile(ctx, tx, a, p.Account, p.Batch.Profile, p.Finished, fetchID)
+			if err != nil {
+				return err
+			}
+			res.ProfileChanged = changed
+		}
+		if p.Batch.Cursor != nil {
+			if _, err := tx.StmtContext(ctx, st.upsCursor).ExecContext(ctx, p.Account, []byte(p.Batch.Cursor), fetchID, observed); err != nil {
+				return fmt.Errorf("archive: save cursor: %w", err)
+			}
+		}
+		if _, err := tx.StmtContext(ctx, st.upsPollOK).ExecContext(ctx, p.Account, nanos(p.Started), observed, nanos(p.NextPollAt)); err != nil {
+			return fmt.Errorf("archive: save poll state: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	return res, nil
+}
+
+// RecordFailure stores a failed poll in the fetch log and counts the error in the
+// account's poll state. The cursor does not move.
+func (s *Store) RecordFailure(ctx context.Context, f Failure) error {
+	return s.write(ctx, func(tx *sql.Tx, a *appender) error {
+		if _, err := a.insert(ctx, s.stmts.insFetch, "fetch_log",
+			f.Account, nanos(f.Started), nanos(f.Finished), int64(f.Calls), int64(0), int64(0), int64(0), f.Reason, f.Error, nil); err != nil {
+			return fmt.Errorf("archive: %w", err)
+		}
+		if _, err := tx.StmtContext(ctx, s.stmts.upsPollFail).ExecContext(ctx, f.Account, nanos(f.Started), nanos(f.NextPollAt)); err != nil {
+			return fmt.Errorf("archive: save poll state: %w", err)
+		}
+		return nil
+	})
+}
+
+func lookupItem(ctx context.Context, stmt *sql.Stmt, network, extID string) (itemState, bool, error) {
+	var st itemState
+	err := stmt.QueryRowContext(ctx, network, extID).Scan(&st.id, &st.version, &st.hash, &st.deleted)
+	if errors.Is(err, sql.ErrNoRows) {
+		return itemState{}, false, nil
+	}
+	if err != nil {
+		return itemState{}, false, err
+	}
+	return st, true, nil
+}
+
+func (s *Store) touchAuthor(ctx context.Context, tx *sql.Tx, network string, it *connectors.Item, observed int64) error {
+	if _, err := tx.StmtContext(ctx, s.stmts.upsAuthor).ExecContext(ctx, network, it.AuthorID, it.AuthorHandle, it.AuthorName, observed, observed); err != nil {
+		return fmt.Errorf("archive: save author: %w", err)
+	}
+	return nil
+}
+
+// storeProfile stores a snapshot when anything but the follower count changed
+// since the last one, or the follower count changed and the last one is a day old.
+func (s *Store) storeProfile(ctx context.Context, tx *sql.Tx, a *appender, account string, pr *connectors.Profile, at time.Time, fetchID int64) (bool, error) {
+	var last connectors.Profile
+	var verified, observed int64
+	err := tx.StmtContext(ctx, s.stmts.lastProfile).QueryRowContext(ctx, account).Scan(
+		&last.ExternalID, &last.Handle, &last.DisplayName, &last.Bio, &last.AvatarURL, &last.Link, &verified, &last.Followers, &observed)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return false, fmt.Errorf("archive: read last profile: %w", err)
+	default:
+		last.Verified = verified == 1
+		same := last.ExternalID == pr.ExternalID && last.Handle == pr.Handle && last.DisplayName == pr.DisplayName &&
+			last.Bio == pr.Bio && last.AvatarURL == pr.AvatarURL && last.Link == pr.Link && last.Verified == pr.Verified
+		if same && (last.Followers == pr.Followers || at.Sub(fromNanos(observed)) < 24*time.Hour) {
+			return false, nil
+		}
+	}
+	ver := int64(0)
+	if pr.Verified {
+		ver = 1
+	}
+	raw := pr.Raw
+	if raw == nil {
+		raw = []byte{}
+	}
+	if _, err := a.insert(ctx, s.stmts.insProfile, "profile_snapshots",
+		account, nanos(at), pr.ExternalID, pr.Handle, pr.DisplayName, pr.Bio, pr.AvatarURL, pr.Link, ver, pr.Followers, raw, fetchID); err != nil {
+		return false, fmt.Errorf("archive: %w", err)
+	}
+	return true, nil
+}
+
+func mediaJSON(m []connectors.Media) (string, error) {
+	if len(m) == 0 {
+		return "[]", nil
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
+
+func validateBatch(b *connectors.Batch) error {
+	for i := range b.Items {
+		it := &b.Items[i]
+		switch {
+		case it.ExternalID == "":
+			return &ValidationError{Index: i, Msg: "empty external id"}
+		case !it.Kind.Valid():
+			return &ValidationError{Index: i, Msg: fmt.Sprintf("unknown kind %q", it.Kind)}
+		}
+	}
+	for i, d := range b.Deletions {
+		if d.ExternalID == "" {
+			return &ValidationError{Index: i, Msg: "deletion with empty external id"}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,275 @@
+// Package archive is Vigía's SQLite archive: embedded append-only migrations, the
+// Store that commits each poll's batch in one transaction, the hash chain that makes
+// the record tamper-evident, and the queries the agent, metrics and reports read.
+//
+// The Store has one writer connection, serialised by a mutex (a single writer
+// goroutine at a time), and a separate read-only pool for metrics and reports, so
+// readers never wait on the writer in WAL mode.
+package archive
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // the SQLite driver
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Store is the archive. It is safe for concurrent use.
+type Store struct {
+	path string
+	w    *sql.DB // the single writer connection
+	r    *sql.DB // read-only pool
+
+	mu    sync.Mutex // serialises writes and guards head
+	head  chainHead
+	stmts *writeStmts
+	now   func() time.Time
+}
+
+// Options configure Open.
+type Options struct {
+	// Now is the clock used for bookkeeping times; time.Now when nil.
+	Now func() time.Time
+	// ReadOnly opens the archive for reading and verification only: no migrations,
+	// and every write method fails.
+	ReadOnly bool
+}
+
+func dsn(path string, ro bool) string {
+	q := url.Values{}
+	q.Set("_busy_timeout", "5000")
+	q.Set("_foreign_keys", "on")
+	if ro {
+		q.Set("mode", "ro")
+	} else {
+		q.Set("_journal_mode", "WAL")
+		q.Set("_synchronous", "NORMAL")
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the archive at path and applies pending migrations.
+func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("archive: open: empty database path")
+	}
+	s := &Store{path: path, now: opts.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if opts.ReadOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("archive: open %s: %w", path, err)
+		}
+	} else {
+		w, err := sql.Open("sqlite3", dsn(path, false))
+		if err != nil {
+			return nil, fmt.Errorf("archive: open %s: %w", path, err)
+		}
+		w.SetMaxOpenConns(1)
+		w.SetMaxIdleConns(1)
+		w.SetConnMaxLifetime(0)
+		s.w = w
+		if err := s.migrate(ctx); err != nil {
+			w.Close()
+			return nil, err
+		}
+		if err := s.loadHead(ctx); err != nil {
+			w.Close()
+			return nil, err
+		}
+		st, err := prepareWrite(ctx, w)
+		if err != nil {
+			w.Close()
+			return nil, err
+		}
+		s.stmts = st
+	}
+	r, err := sql.Open("sqlite3", dsn(path, true))
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("archive: open %s read-only: %w", path, err)
+	}
+	r.SetMaxOpenConns(8)
+	s.r = r
+	if err := r.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("archive: open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Close closes both pools. In-flight commits finish first.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var errs []error
+	if s.stmts != nil {
+		s.stmts.close()
+		s.stmts = nil
+	}
+	if s.w != nil {
+		errs = append(errs, s.w.Close())
+		s.w = nil
+	}
+	if s.r != nil {
+		errs = append(errs, s.r.Close())
+		s.r = nil
+	}
+	return errors.Join(errs...)
+}
+
+// Path returns the database file's path.
+func (s *Store) Path() string { return s.path }
+
+// Ping checks that the archive answers a query; the systemd watchdog uses it.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("archive: ping: %w", err)
+	}
+	return nil
+}
+
+// migrate applies the embedded migrations in order, each in its own transaction
+// together with its version bump.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("archive: migrate: %w", err)
+	}
+	entries, err := migrationFS.ReadDir("migrations")
+	if err != nil {
+		return fmt.Errorf("archive: migrate: %w", err)
+	}
+	type mig struct {
+		version int
+		name    string
+	}
+	var migs []mig
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
+			return fmt.Errorf("archive: migrate: bad migration file name %q", e.Name())
+		}
+		migs = append(migs, mig{v, e.Name()})
+	}
+	sort.Slice(migs, func(i, j int) bool { return migs[i].version < migs[j].version })
+	var current int
+	if err := s.w.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return fmt.Errorf("archive: migrate: read version: %w", err)
+	}
+	if n := len(migs); n > 0 && current > migs[n-1].version {
+		return fmt.Errorf("archive: migrate: database schema version %d is newer than this binary's %d", current, migs[n-1].version)
+	}
+	for _, m := range migs {
+		if m.version <= current {
+			continue
+		}
+		body, err := migrationFS.ReadFile("migrations/" + m.name)
+		if err != nil {
+			return fmt.Errorf("archive: migrate %s: %w", m.name, err)
+		}
+		if err := s.applyMigration(ctx, m.version, string(body)); err != nil {
+			return fmt.Errorf("archive: migrate %s: %w", m.name, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) applyMigration(ctx context.Context, version int, body string) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, body); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)`, version, s.now().UnixNano()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// SchemaVersion returns the highest applied migration.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := s.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("archive: schema version: %w", err)
+	}
+	return v, nil
+}
+
+// IntegrityCheck runs PRAGMA integrity_check and returns its findings; nil when ok.
+func (s *Store) IntegrityCheck(ctx context.Context) error {
+	rows, err := s.r.QueryContext(ctx, `PRAGMA integrity_check`)
+	if err != nil {
+		return fmt.Errorf("archive: integrity check: %w", err)
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return fmt.Errorf("archive: integrity check: %w", err)
+		}
+		if line != "ok" {
+			problems = append(problems, line)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("archive: integrity check: %w", err)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("archive: integrity check: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// SizeBytes returns the size of the database file plus its write-ahead log.
+func (s *Store) SizeBytes() (int64, error) {
+	var total int64
+	for _, p := range []string{s.path, s.path + "-wal"} {
+		fi, err := os.Stat(p)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return 0, fmt.Errorf("archive: size: %w", err)
+		}
+		total += fi.Size()
+	}
+	return total, nil
+}
+
+var errReadOnly = errors.New("archive: opened read-only")
+
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
