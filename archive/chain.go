@@ -106,23 +106,45 @@ func recordHash(prev [32]byte, id int64, table string, vals []any) ([32]byte, er
 // appender extends the chain inside one write transaction. Its head moves only when
 // the transaction commits (Store.commitHead).
 type appender struct {
-	tx   *sql.Tx
-	head chainHead
+	tx    *sql.Tx
+	head  chainHead
+	stmts map[*sql.Stmt]*sql.Stmt
+}
+
+// stmt returns the transaction's handle of a prepared statement, made once per
+// transaction.
+func (a *appender) stmt(ctx context.Context, s *sql.Stmt) *sql.Stmt {
+	if ts, ok := a.stmts[s]; ok {
+		return ts
+	}
+	if a.stmts == nil {
+		a.stmts = map[*sql.Stmt]*sql.Stmt{}
+	}
+	ts := a.tx.StmtContext(ctx, s)
+	a.stmts[s] = ts
+	return ts
 }
 
 // insert appends one chained record: it takes the next id, hashes vals and runs stmt
 // with (id, vals..., hash). stmt's placeholders must follow that order.
 func (a *appender) insert(ctx context.Context, stmt *sql.Stmt, table string, vals ...any) (int64, error) {
+	return a.insertWith(ctx, stmt, table, vals, nil)
+}
+
+// insertWith is insert with extra, unhashed (derived) column values bound after the
+// hash.
+func (a *appender) insertWith(ctx context.Context, stmt *sql.Stmt, table string, vals, extra []any) (int64, error) {
 	id := a.head.id + 1
 	sum, err := recordHash(a.head.hash, id, table, vals)
 	if err != nil {
 		return 0, err
 	}
-	args := make([]any, 0, len(vals)+2)
+	args := make([]any, 0, len(vals)+len(extra)+2)
 	args = append(args, id)
 	args = append(args, vals...)
 	args = append(args, sum[:])
-	if _, err := a.tx.StmtContext(ctx, stmt).ExecContext(ctx, args...); err != nil {
+	args = append(args, extra...)
+	if _, err := a.stmt(ctx, stmt).ExecContext(ctx, args...); err != nil {
 		return 0, fmt.Errorf("insert %s: %w", table, err)
 	}
 	a.head = chainHead{id: id, hash: sum}

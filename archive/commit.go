@@ -89,14 +89,18 @@ type writeStmts struct {
 
 func prepareWrite(ctx context.Context, db *sql.DB) (*writeStmts, error) {
 	st := &writeStmts{}
-	chained := func(table string) string {
+	chained := func(table string, extra ...string) string {
 		t := tableByName(table)
 		q := "INSERT INTO " + t.name + "(id"
 		for _, c := range t.cols {
 			q += ", " + c
 		}
-		q += ", hash) VALUES (?"
-		for range t.cols {
+		q += ", hash"
+		for _, c := range extra {
+			q += ", " + c
+		}
+		q += ") VALUES (?"
+		for range len(t.cols) + len(extra) {
 			q += ", ?"
 		}
 		return q + ", ?)"
@@ -106,7 +110,7 @@ func prepareWrite(ctx context.Context, db *sql.DB) (*writeStmts, error) {
 		q   string
 	}{
 		{&st.insFetch, chained("fetch_log")},
-		{&st.insItem, chained("items")},
+		{&st.insItem, chained("items", "current_version", "content_hash")},
 		{&st.insVersion, chained("item_versions")},
 		{&st.insEvent, chained("item_events")},
 		{&st.insProfile, chained("profile_snapshots")},
@@ -217,6 +221,7 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 		return Result{}, err
 	}
 	res := Result{NewByKind: map[connectors.Kind]int{}}
+	var newAuthors map[authorKey]authorName
 	err := s.write(ctx, func(tx *sql.Tx, a *appender) error {
 		res = Result{NewByKind: map[connectors.Kind]int{}}
 		st := s.stmts
@@ -233,7 +238,7 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 			pi := plannedItem{it: it, media: media, hash: contentHash(it, media)}
 			prev, ok := known[it.ExternalID]
 			if !ok {
-				prev, ok, err = lookupItem(ctx, tx.StmtContext(ctx, st.selItem), p.Network, it.ExternalID)
+				prev, ok, err = lookupItem(ctx, a.stmt(ctx, st.selItem), p.Network, it.ExternalID)
 				if err != nil {
 					return fmt.Errorf("archive: look up item: %w", err)
 				}
@@ -269,7 +274,7 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 			prev, ok := known[d.ExternalID]
 			if !ok {
 				var err error
-				prev, ok, err = lookupItem(ctx, tx.StmtContext(ctx, st.selItem), p.Network, d.ExternalID)
+				prev, ok, err = lookupItem(ctx, a.stmt(ctx, st.selItem), p.Network, d.ExternalID)
 				if err != nil {
 					return fmt.Errorf("archive: look up deleted item: %w", err)
 				}
@@ -300,6 +305,7 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 		}
 		res.FetchID = fetchID
 		observed := nanos(p.Finished)
+		authors := map[authorKey]authorName{}
 		ids := make(map[string]int64, len(plan))
 		versions := make(map[string]int64, len(plan))
 		for _, pi := range plan {
@@ -313,9 +319,9 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 					if it.Own {
 						own = 1
 					}
-					id, err = a.insert(ctx, st.insItem, "items",
+					id, err = a.insertWith(ctx, st.insItem, "items", []any{
 						p.Network, it.ExternalID, p.Account, string(it.Kind), it.ParentID, it.RootID, it.AuthorID,
-						own, nanos(it.CreatedAt), observed, fetchID)
+						own, nanos(it.CreatedAt), observed, fetchID}, []any{int64(1), pi.hash})
 					if err != nil {
 						return fmt.Errorf("archive: %w", err)
 					}
@@ -326,7 +332,7 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 				if _, err := a.insert(ctx, st.insEvent, "item_events", id, "restored", observed, fetchID); err != nil {
 					return fmt.Errorf("archive: %w", err)
 				}
-				if _, err := tx.StmtContext(ctx, st.updDeleted).ExecContext(ctx, nil, id); err != nil {
+				if _, err := a.stmt(ctx, st.updDeleted).ExecContext(ctx, nil, id); err != nil {
 					return fmt.Errorf("archive: restore item: %w", err)
 				}
 			}
@@ -342,21 +348,31 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 				it.URL, pi.media, raw, pi.hash, observed, fetchID); err != nil {
 				return fmt.Errorf("archive: %w", err)
 			}
-			if _, err := tx.StmtContext(ctx, st.updItem).ExecContext(ctx, pi.prevItem.version, pi.hash, id); err != nil {
-				return fmt.Errorf("archive: update item: %w", err)
+			if pi.act == actVersion {
+				if _, err := a.stmt(ctx, st.updItem).ExecContext(ctx, pi.prevItem.version, pi.hash, id); err != nil {
+					return fmt.Errorf("archive: update item: %w", err)
+				}
 			}
 			versions[it.ExternalID] = pi.prevItem.version
 			if it.AuthorID != "" {
-				if err := s.touchAuthor(ctx, tx, p.Network, it, observed); err != nil {
-					return err
-				}
+				authors[authorKey{p.Network, it.AuthorID}] = authorName{it.AuthorHandle, it.AuthorName}
 			}
 		}
+		for k, n := range authors {
+			if s.authors[k] == n {
+				delete(authors, k)
+				continue
+			}
+			if _, err := a.stmt(ctx, st.upsAuthor).ExecContext(ctx, k.network, k.id, n.handle, n.name, observed, observed); err != nil {
+				return fmt.Errorf("archive: save author: %w", err)
+			}
+		}
+		newAuthors = authors
 		for _, d := range dels {
 			if _, err := a.insert(ctx, st.insEvent, "item_events", d.id, "deleted", nanos(d.at), fetchID); err != nil {
 				return fmt.Errorf("archive: %w", err)
 			}
-			if _, err := tx.StmtContext(ctx, st.updDeleted).ExecContext(ctx, nanos(d.at), d.id); err != nil {
+			if _, err := a.stmt(ctx, st.updDeleted).ExecContext(ctx, nanos(d.at), d.id); err != nil {
 				return fmt.Errorf("archive: mark deleted: %w", err)
 			}
 		}
@@ -385,11 +401,11 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 			res.ProfileChanged = changed
 		}
 		if p.Batch.Cursor != nil {
-			if _, err := tx.StmtContext(ctx, st.upsCursor).ExecContext(ctx, p.Account, []byte(p.Batch.Cursor), fetchID, observed); err != nil {
+			if _, err := a.stmt(ctx, st.upsCursor).ExecContext(ctx, p.Account, []byte(p.Batch.Cursor), fetchID, observed); err != nil {
 				return fmt.Errorf("archive: save cursor: %w", err)
 			}
 		}
-		if _, err := tx.StmtContext(ctx, st.upsPollOK).ExecContext(ctx, p.Account, nanos(p.Started), observed, nanos(p.NextPollAt)); err != nil {
+		if _, err := a.stmt(ctx, st.upsPollOK).ExecContext(ctx, p.Account, nanos(p.Started), observed, nanos(p.NextPollAt)); err != nil {
 			return fmt.Errorf("archive: save poll state: %w", err)
 		}
 		return nil
@@ -397,7 +413,30 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	s.cacheAuthors(newAuthors)
 	return res, nil
+}
+
+type authorKey struct{ network, id string }
+type authorName struct{ handle, name string }
+
+// maxCachedAuthors bounds the author cache; past it the cache starts over.
+const maxCachedAuthors = 200_000
+
+// cacheAuthors remembers authors whose handle and name are stored, so later
+// batches skip the upsert; called after the transaction committed.
+func (s *Store) cacheAuthors(m map[authorKey]authorName) {
+	if len(m) == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.authors == nil || len(s.authors)+len(m) > maxCachedAuthors {
+		s.authors = make(map[authorKey]authorName, len(m))
+	}
+	for k, v := range m {
+		s.authors[k] = v
+	}
 }
 
 // RecordFailure stores a failed poll in the fetch log and counts the error in the
@@ -408,7 +447,7 @@ func (s *Store) RecordFailure(ctx context.Context, f Failure) error {
 			f.Account, nanos(f.Started), nanos(f.Finished), int64(f.Calls), int64(0), int64(0), int64(0), f.Reason, f.Error, nil); err != nil {
 			return fmt.Errorf("archive: %w", err)
 		}
-		if _, err := tx.StmtContext(ctx, s.stmts.upsPollFail).ExecContext(ctx, f.Account, nanos(f.Started), nanos(f.NextPollAt)); err != nil {
+		if _, err := a.stmt(ctx, s.stmts.upsPollFail).ExecContext(ctx, f.Account, nanos(f.Started), nanos(f.NextPollAt)); err != nil {
 			return fmt.Errorf("archive: save poll state: %w", err)
 		}
 		return nil
@@ -427,19 +466,12 @@ func lookupItem(ctx context.Context, stmt *sql.Stmt, network, extID string) (ite
 	return st, true, nil
 }
 
-func (s *Store) touchAuthor(ctx context.Context, tx *sql.Tx, network string, it *connectors.Item, observed int64) error {
-	if _, err := tx.StmtContext(ctx, s.stmts.upsAuthor).ExecContext(ctx, network, it.AuthorID, it.AuthorHandle, it.AuthorName, observed, observed); err != nil {
-		return fmt.Errorf("archive: save author: %w", err)
-	}
-	return nil
-}
-
 // storeProfile stores a snapshot when anything but the follower count changed
 // since the last one, or the follower count changed and the last one is a day old.
 func (s *Store) storeProfile(ctx context.Context, tx *sql.Tx, a *appender, account string, pr *connectors.Profile, at time.Time, fetchID int64) (bool, error) {
 	var last connectors.Profile
 	var verified, observed int64
-	err := tx.StmtContext(ctx, s.stmts.lastProfile).QueryRowContext(ctx, account).Scan(
+	err := a.stmt(ctx, s.stmts.lastProfile).QueryRowContext(ctx, account).Scan(
 		&last.ExternalID, &last.Handle, &last.DisplayName, &last.Bio, &last.AvatarURL, &last.Link, &verified, &last.Followers, &observed)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):

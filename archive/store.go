@@ -37,6 +37,8 @@ type Store struct {
 	head  chainHead
 	stmts *writeStmts
 	now   func() time.Time
+	// authors caches the handle and name stored per author (guarded by mu).
+	authors map[authorKey]authorName
 }
 
 // Options configure Open.

@@ -60,7 +60,7 @@ CREATE TABLE authors (
     handle      TEXT NOT NULL,
     name        TEXT NOT NULL,
     first_seen  INTEGER NOT NULL,
-    last_seen   INTEGER NOT NULL,
+    last_seen   INTEGER NOT NULL,  -- last time a new handle or name was stored
     PRIMARY KEY (network, external_id)
 ) WITHOUT ROWID;
 
