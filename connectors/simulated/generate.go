@@ -583,7 +583,11 @@ func (g *gen) userText(bank map[Label][]string, label Label, at int64, other *au
 	switch label {
 	case LabelQuestion, LabelInfoRequest, LabelComplaint, LabelSuggestion:
 		if g.r.chance(0.15) && !hasAnyPrefix(s, "@", "Buen", "Hola", "Oigan", "Pregunta") {
-			s = pick(g.r, greetings) + lowerFirst(s)
+			if gr := pick(g.r, greetings); strings.HasSuffix(gr, ", ") {
+				s = gr + lowerFirst(s)
+			} else {
+				s = gr + s
+			}
 		}
 	}
 	if g.r.chance(0.25) {
