@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/mail"
 	"net/url"
 	"os"
@@ -347,8 +348,9 @@ func ParseConfig(data []byte, filename string, env LookupEnv) (*Config, error) {
 // Validate checks what ParseConfig cannot without knowing the connectors: that every
 // account's network and every networks section is registered in reg, and that each
 // network's factory accepts its section. Factories are called with a decoder built by
-// NetworkDecoder and with Deps that make no calls (a discarding logger); they must
-// not touch the network while building. It returns ConfigErrors or nil.
+// NetworkDecoder and with Deps whose HTTP client refuses every request and whose
+// logger discards; building a connector must not touch the network. reg must not be
+// nil. It returns ConfigErrors or nil.
 func (c *Config) Validate(reg *connectors.Registry) error {
 	var errs ConfigErrors
 	known := strings.Join(reg.Networks(), ", ")
@@ -386,7 +388,7 @@ func (c *Config) Validate(reg *connectors.Registry) error {
 	}
 	sort.Strings(names)
 	deps := connectors.Deps{
-		HTTP:   &connectors.HTTPClient{},
+		HTTP:   connectors.NewHTTPClient(connectors.HTTPOptions{RetryMax: -1, Transport: noNetwork{}}),
 		Logger: slog.New(slog.DiscardHandler),
 		Now:    time.Now,
 	}
@@ -423,6 +425,14 @@ func (c *Config) Validate(reg *connectors.Registry) error {
 		return errs
 	}
 	return nil
+}
+
+// noNetwork is the transport of the HTTP client Validate hands factories: building a
+// connector must not touch the network.
+type noNetwork struct{}
+
+func (noNetwork) RoundTrip(*http.Request) (*http.Response, error) {
+	return nil, errors.New("agent: validate: no network calls while validating the configuration")
 }
 
 // callFactory runs f, turning a panic into an error so a bad section cannot stop a reload.
@@ -530,7 +540,7 @@ func (kc *keyChecker) check(n *yaml.Node, t reflect.Type, path string, depth int
 			return
 		}
 		fields, inline := structFields(t)
-		for _, p := range kc.pairs(n) {
+		for _, p := range kc.pairs(n, path) {
 			key := p.key.Value
 			if ft, ok := fields[key]; ok {
 				kc.check(p.val, ft, path+"."+key, depth+1)
@@ -549,7 +559,7 @@ func (kc *keyChecker) check(n *yaml.Node, t reflect.Type, path string, depth int
 		if n.Kind != yaml.MappingNode {
 			return
 		}
-		for _, p := range kc.pairs(n) {
+		for _, p := range kc.pairs(n, path) {
 			kc.check(p.val, t.Elem(), path+"."+p.key.Value, depth+1)
 		}
 	case reflect.Slice, reflect.Array:
@@ -562,13 +572,13 @@ func (kc *keyChecker) check(n *yaml.Node, t reflect.Type, path string, depth int
 	}
 }
 
-func (kc *keyChecker) pairs(n *yaml.Node) []pair {
+func (kc *keyChecker) pairs(n *yaml.Node, path string) []pair {
 	budget := maxNodes - kc.steps
 	ps := expandPairs(n, 0, &budget)
 	kc.steps = maxNodes - budget
 	if budget <= 0 && !kc.tooBig {
 		kc.tooBig = true
-		kc.errs = append(kc.errs, ConfigError{File: kc.file, Line: n.Line, Msg: "el documento es demasiado grande o usa demasiados alias"})
+		kc.errs = append(kc.errs, ConfigError{File: kc.file, Line: n.Line, Key: path, Msg: "el documento es demasiado grande o usa demasiados alias"})
 	}
 	return ps
 }

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -497,22 +500,48 @@ func TestConfig_NetworkDecoder(t *testing.T) {
 	})
 }
 
-func TestConfig_ValidateFactoryError(t *testing.T) {
+func TestConfig_Validate(t *testing.T) {
 	t.Parallel()
 	cfg, err := agent.LoadConfig(filepath.Join("testdata", "config", "good", "minimal.yaml"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg := connectors.NewRegistry()
-	if err := reg.Register("x", func(func(any) error, connectors.Deps) (connectors.Connector, error) {
-		return nil, errors.New("x: config: bearer token name missing")
-	}); err != nil {
-		t.Fatal(err)
-	}
-	ces := asConfigErrors(t, cfg.Validate(reg))
-	if len(ces) != 1 || ces[0].Key != "networks.x" || ces[0].Line != 12 || !strings.Contains(ces[0].Msg, "rechazó la configuración") {
-		t.Errorf("got %v", ces)
-	}
+	t.Run("factories get usable deps that cannot reach the network", func(t *testing.T) {
+		var hits atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
+		defer srv.Close()
+		reg := connectors.NewRegistry()
+		err := reg.Register("x", func(_ func(any) error, deps connectors.Deps) (connectors.Connector, error) {
+			if deps.HTTP == nil || deps.Logger == nil || deps.Now == nil {
+				return nil, errors.New("x: missing deps")
+			}
+			if _, err := deps.HTTP.Get(t.Context(), srv.URL, nil); err == nil {
+				return nil, errors.New("x: the validation client made a request")
+			}
+			return fakeConnector{"x"}, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cfg.Validate(reg); err != nil {
+			t.Fatal(err)
+		}
+		if hits.Load() != 0 {
+			t.Errorf("the server got %d requests", hits.Load())
+		}
+	})
+	t.Run("a factory's error names the network", func(t *testing.T) {
+		reg := connectors.NewRegistry()
+		if err := reg.Register("x", func(func(any) error, connectors.Deps) (connectors.Connector, error) {
+			return nil, errors.New("x: config: bearer token name missing")
+		}); err != nil {
+			t.Fatal(err)
+		}
+		ces := asConfigErrors(t, cfg.Validate(reg))
+		if len(ces) != 1 || ces[0].Key != "networks.x" || ces[0].Line != 12 || !strings.Contains(ces[0].Msg, "rechazó la configuración") {
+			t.Errorf("got %v", ces)
+		}
+	})
 }
 
 // TestConfig_MarshalRoundTrip checks that the yaml tags match the keys ParseConfig
