@@ -29,9 +29,9 @@ type chainedTable struct {
 // chainedTables is the closed list of chained tables and their hashed columns.
 // Append-only, like migrations: a column added later goes at the end.
 var chainedTables = []chainedTable{
-	{"fetch_log", []string{"account_id", "started_at", "finished_at", "calls", "items_new", "items_changed", "items_deleted", "result", "error", "cursor"}},
-	{"items", []string{"network", "external_id", "account_id", "kind", "parent_id", "root_id", "author_id", "own", "created_at", "first_seen_at", "fetch_id"}},
-	{"item_versions", []string{"item_id", "version", "text", "author_handle", "author_name", "lang", "edited_at", "url", "media", "raw", "content_hash", "observed_at", "fetch_id"}},
+	{"fetch_log", []string{"account_id", "started_at", "finished_at", "calls", "result", "error", "cursor"}},
+	{"items", []string{"network", "external_id", "account_id", "kind", "parent_id", "root_id", "author_id", "own", "created_at", "fetch_id"}},
+	{"item_versions", []string{"item_id", "version", "text", "author_handle", "author_name", "lang", "edited_at", "url", "media", "raw", "content_hash", "fetch_id"}},
 	{"item_events", []string{"item_id", "event", "observed_at", "fetch_id"}},
 	{"profile_snapshots", []string{"account_id", "observed_at", "external_id", "handle", "display_name", "bio", "avatar_url", "link", "verified", "followers", "raw", "fetch_id"}},
 	{"flags", []string{"item_id", "version", "rule", "category", "severity", "score", "evidence", "created_at"}},
@@ -134,8 +134,7 @@ func (a *appender) insert(ctx context.Context, stmt *sql.Stmt, table string, val
 // insertWith is insert with extra, unhashed (derived) column values bound after the
 // hash.
 func (a *appender) insertWith(ctx context.Context, stmt *sql.Stmt, table string, vals, extra []any) (int64, error) {
-	id := a.head.id + 1
-	sum, err := recordHash(a.head.hash, id, table, vals)
+	id, sum, err := a.next(table, vals)
 	if err != nil {
 		return 0, err
 	}
@@ -147,8 +146,19 @@ func (a *appender) insertWith(ctx context.Context, stmt *sql.Stmt, table string,
 	if _, err := a.stmt(ctx, stmt).ExecContext(ctx, args...); err != nil {
 		return 0, fmt.Errorf("insert %s: %w", table, err)
 	}
-	a.head = chainHead{id: id, hash: sum}
 	return id, nil
+}
+
+// next appends one record to the chain and returns its id and hash; the caller
+// writes the row in the same transaction.
+func (a *appender) next(table string, vals []any) (int64, [32]byte, error) {
+	id := a.head.id + 1
+	sum, err := recordHash(a.head.hash, id, table, vals)
+	if err != nil {
+		return 0, sum, err
+	}
+	a.head = chainHead{id: id, hash: sum}
+	return id, sum, nil
 }
 
 // saveHead writes the appender's head into chain_head inside its transaction.
@@ -185,15 +195,15 @@ func (s *Store) loadHead(ctx context.Context) error {
 // write runs fn in one immediate transaction with an appender on the chain; the
 // chain head advances only if the transaction commits.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx, a *appender) error) error {
-	if s.w == nil {
+	if s.readOnly {
 		return errReadOnly
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.w == nil {
+	if s.wc == nil {
 		return errors.New("archive: store is closed")
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.wc.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("archive: begin: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ife-mx/vigia/connectors"
@@ -82,12 +83,12 @@ func (e *ValidationError) Error() string {
 }
 
 type writeStmts struct {
-	insFetch, insItem, insVersion, insEvent, insProfile, insFlag, insAlert     *sql.Stmt
-	selItem, updItem, updDeleted, upsCursor, upsAuthor, upsPollOK, upsPollFail *sql.Stmt
-	lastProfile                                                                *sql.Stmt
+	insFetch, insItem, insVersion, insEvent, insProfile, insFlag, insAlert            *sql.Stmt
+	updFetchCounts, updItem, updDeleted, upsCursor, upsAuthor, upsPollOK, upsPollFail *sql.Stmt
+	lastProfile                                                                       *sql.Stmt
 }
 
-func prepareWrite(ctx context.Context, db *sql.DB) (*writeStmts, error) {
+func prepareWrite(ctx context.Context, db *sql.Conn) (*writeStmts, error) {
 	st := &writeStmts{}
 	chained := func(table string, extra ...string) string {
 		t := tableByName(table)
@@ -116,7 +117,7 @@ func prepareWrite(ctx context.Context, db *sql.DB) (*writeStmts, error) {
 		{&st.insProfile, chained("profile_snapshots")},
 		{&st.insFlag, chained("flags")},
 		{&st.insAlert, chained("alerts")},
-		{&st.selItem, `SELECT id, current_version, content_hash, deleted_at IS NOT NULL FROM items WHERE network = ? AND external_id = ?`},
+		{&st.updFetchCounts, `UPDATE fetch_log SET items_new = ?, items_changed = ?, items_deleted = ? WHERE id = ?`},
 		{&st.updItem, `UPDATE items SET current_version = ?, content_hash = ? WHERE id = ?`},
 		{&st.updDeleted, `UPDATE items SET deleted_at = ? WHERE id = ?`},
 		{&st.upsCursor, `INSERT INTO cursors(account_id, cursor, fetch_id, updated_at) VALUES (?, ?, ?, ?)
@@ -145,7 +146,7 @@ func prepareWrite(ctx context.Context, db *sql.DB) (*writeStmts, error) {
 
 func (st *writeStmts) close() {
 	for _, s := range []*sql.Stmt{st.insFetch, st.insItem, st.insVersion, st.insEvent, st.insProfile, st.insFlag, st.insAlert,
-		st.selItem, st.updItem, st.updDeleted, st.upsCursor, st.upsAuthor, st.upsPollOK, st.upsPollFail, st.lastProfile} {
+		st.updFetchCounts, st.updItem, st.updDeleted, st.upsCursor, st.upsAuthor, st.upsPollOK, st.upsPollFail, st.lastProfile} {
 		if s != nil {
 			s.Close()
 		}
@@ -204,12 +205,12 @@ const (
 )
 
 type plannedItem struct {
-	it       *connectors.Item
-	act      action
-	restore  bool
-	media    string
-	hash     []byte
-	prevItem itemState
+	it      *connectors.Item
+	act     action
+	restore bool
+	media   string
+	hash    []byte
+	state   itemState // the item's state after this entry
 }
 
 // Commit stores one poll's batch, its flags, its fetch-log row and its new cursor
@@ -220,142 +221,158 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 	if err := validateBatch(&p.Batch); err != nil {
 		return Result{}, err
 	}
-	res := Result{NewByKind: map[connectors.Kind]int{}}
+	var res Result
 	var newAuthors map[authorKey]authorName
 	err := s.write(ctx, func(tx *sql.Tx, a *appender) error {
 		res = Result{NewByKind: map[connectors.Kind]int{}}
 		st := s.stmts
-		// Phase 1: classify every item against the archive (and earlier items of
-		// this batch), so the fetch-log row that heads the records knows its counts.
-		known := make(map[string]itemState, len(p.Batch.Items))
-		plan := make([]plannedItem, len(p.Batch.Items))
+		ext := make([]string, 0, len(p.Batch.Items)+len(p.Batch.Deletions))
+		for i := range p.Batch.Items {
+			ext = append(ext, p.Batch.Items[i].ExternalID)
+		}
+		for _, d := range p.Batch.Deletions {
+			ext = append(ext, d.ExternalID)
+		}
+		known, err := s.lookupItems(ctx, a, p.Network, ext)
+		if err != nil {
+			return fmt.Errorf("archive: look up items: %w", err)
+		}
+
+		// The fetch-log row heads the records of this poll; its counts are derived
+		// columns, filled in at the end.
+		var cur any
+		if p.Batch.Cursor != nil {
+			cur = []byte(p.Batch.Cursor)
+		}
+		fetchID, err := a.insert(ctx, st.insFetch, "fetch_log",
+			p.Account, nanos(p.Started), nanos(p.Finished), int64(p.Batch.Budget.Calls), connectors.ReasonOK, "", cur)
+		if err != nil {
+			return fmt.Errorf("archive: %w", err)
+		}
+		res.FetchID = fetchID
+		observed := nanos(p.Finished)
+
+		items := newBulk("items", "current_version", "content_hash")
+		versions := newBulk("item_versions")
+		events := newBulk("item_events")
+		var edits []plannedItem
+		var restores []int64
+		authors := map[authorKey]authorName{}
+		flagged := make(map[string]int64, len(p.Batch.Items)) // external id -> version stored now
 		for i := range p.Batch.Items {
 			it := &p.Batch.Items[i]
 			media, err := mediaJSON(it.Media)
 			if err != nil {
 				return &ValidationError{Index: i, Msg: "media: " + err.Error()}
 			}
-			pi := plannedItem{it: it, media: media, hash: contentHash(it, media)}
+			hash := contentHash(it, media)
 			prev, ok := known[it.ExternalID]
-			if !ok {
-				prev, ok, err = lookupItem(ctx, a.stmt(ctx, st.selItem), p.Network, it.ExternalID)
-				if err != nil {
-					return fmt.Errorf("archive: look up item: %w", err)
-				}
-			}
+			act := actUnchanged
 			switch {
 			case !ok:
-				pi.act = actNew
+				act = actNew
+				own := int64(0)
+				if it.Own {
+					own = 1
+				}
+				id, err := items.add(a, []any{p.Network, it.ExternalID, p.Account, string(it.Kind), it.ParentID, it.RootID, it.AuthorID,
+					own, nanos(it.CreatedAt), fetchID}, int64(1), hash)
+				if err != nil {
+					return fmt.Errorf("archive: %w", err)
+				}
+				prev = itemState{id: id, version: 1, hash: hash}
 				res.New++
 				res.NewByKind[it.Kind]++
-				prev = itemState{id: -1, version: 1, hash: pi.hash}
-			case !bytes.Equal(prev.hash, pi.hash):
-				pi.act = actVersion
-				res.Changed++
+			case !bytes.Equal(prev.hash, hash):
+				act = actVersion
 				prev.version++
-				prev.hash = pi.hash
+				prev.hash = hash
+				res.Changed++
 			default:
 				res.Unchanged++
 			}
 			if ok && prev.deleted {
-				pi.restore = true
 				prev.deleted = false
-			}
-			pi.prevItem = prev
-			known[it.ExternalID] = prev
-			plan[i] = pi
-		}
-		type plannedDeletion struct {
-			id int64
-			at time.Time
-		}
-		var dels []plannedDeletion
-		for _, d := range p.Batch.Deletions {
-			prev, ok := known[d.ExternalID]
-			if !ok {
-				var err error
-				prev, ok, err = lookupItem(ctx, a.stmt(ctx, st.selItem), p.Network, d.ExternalID)
-				if err != nil {
-					return fmt.Errorf("archive: look up deleted item: %w", err)
-				}
-			}
-			if !ok || prev.deleted || prev.id < 0 {
-				continue // unknown, already deleted, or new in this very batch
-			}
-			prev.deleted = true
-			known[d.ExternalID] = prev
-			at := d.ObservedAt
-			if at.IsZero() {
-				at = p.Finished
-			}
-			dels = append(dels, plannedDeletion{prev.id, at})
-			res.Deleted++
-		}
-
-		// Phase 2: the fetch-log row, then the records it covers.
-		var cur any
-		if p.Batch.Cursor != nil {
-			cur = []byte(p.Batch.Cursor)
-		}
-		fetchID, err := a.insert(ctx, st.insFetch, "fetch_log",
-			p.Account, nanos(p.Started), nanos(p.Finished), int64(p.Batch.Budget.Calls),
-			int64(res.New), int64(res.Changed), int64(res.Deleted), connectors.ReasonOK, "", cur)
-		if err != nil {
-			return fmt.Errorf("archive: %w", err)
-		}
-		res.FetchID = fetchID
-		observed := nanos(p.Finished)
-		authors := map[authorKey]authorName{}
-		ids := make(map[string]int64, len(plan))
-		versions := make(map[string]int64, len(plan))
-		for _, pi := range plan {
-			it := pi.it
-			id := pi.prevItem.id
-			if pi.act == actNew && id < 0 {
-				if prevID, seen := ids[it.ExternalID]; seen {
-					id = prevID
-				} else {
-					own := int64(0)
-					if it.Own {
-						own = 1
-					}
-					id, err = a.insertWith(ctx, st.insItem, "items", []any{
-						p.Network, it.ExternalID, p.Account, string(it.Kind), it.ParentID, it.RootID, it.AuthorID,
-						own, nanos(it.CreatedAt), observed, fetchID}, []any{int64(1), pi.hash})
-					if err != nil {
-						return fmt.Errorf("archive: %w", err)
-					}
-				}
-			}
-			ids[it.ExternalID] = id
-			if pi.restore {
-				if _, err := a.insert(ctx, st.insEvent, "item_events", id, "restored", observed, fetchID); err != nil {
+				if _, err := events.add(a, []any{prev.id, "restored", observed, fetchID}); err != nil {
 					return fmt.Errorf("archive: %w", err)
 				}
-				if _, err := a.stmt(ctx, st.updDeleted).ExecContext(ctx, nil, id); err != nil {
-					return fmt.Errorf("archive: restore item: %w", err)
-				}
+				restores = append(restores, prev.id)
 			}
-			if pi.act == actUnchanged {
+			known[it.ExternalID] = prev
+			if act == actUnchanged {
 				continue
 			}
 			raw := it.Raw
 			if raw == nil {
 				raw = []byte{}
 			}
-			if _, err := a.insert(ctx, st.insVersion, "item_versions",
-				id, pi.prevItem.version, it.Text, it.AuthorHandle, it.AuthorName, it.Lang, nanos(it.EditedAt),
-				it.URL, pi.media, raw, pi.hash, observed, fetchID); err != nil {
+			if _, err := versions.add(a, []any{prev.id, prev.version, it.Text, it.AuthorHandle, it.AuthorName, it.Lang,
+				nanos(it.EditedAt), it.URL, media, raw, hash, fetchID}); err != nil {
 				return fmt.Errorf("archive: %w", err)
 			}
-			if pi.act == actVersion {
-				if _, err := a.stmt(ctx, st.updItem).ExecContext(ctx, pi.prevItem.version, pi.hash, id); err != nil {
-					return fmt.Errorf("archive: update item: %w", err)
-				}
+			if act == actVersion {
+				edits = append(edits, plannedItem{it: it, state: prev})
 			}
-			versions[it.ExternalID] = pi.prevItem.version
+			flagged[it.ExternalID] = prev.version
 			if it.AuthorID != "" {
 				authors[authorKey{p.Network, it.AuthorID}] = authorName{it.AuthorHandle, it.AuthorName}
+			}
+		}
+		type deletion struct{ id, at int64 }
+		var dels []deletion
+		for _, d := range p.Batch.Deletions {
+			prev, ok := known[d.ExternalID]
+			if !ok || prev.deleted {
+				continue // unknown or already deleted
+			}
+			prev.deleted = true
+			known[d.ExternalID] = prev
+			at := nanos(d.ObservedAt)
+			if at == 0 {
+				at = observed
+			}
+			if _, err := events.add(a, []any{prev.id, "deleted", at, fetchID}); err != nil {
+				return fmt.Errorf("archive: %w", err)
+			}
+			dels = append(dels, deletion{prev.id, at})
+			res.Deleted++
+		}
+		flags := newBulk("flags")
+		for i, f := range p.Flags {
+			state, ok := known[f.ExternalID]
+			if !ok {
+				return &ValidationError{Index: i, Msg: fmt.Sprintf("flag refers to item %q, which is not in the batch", f.ExternalID)}
+			}
+			ver, ok := flagged[f.ExternalID]
+			if !ok {
+				continue // content unchanged: it was flagged when it was stored
+			}
+			ev := f.Evidence
+			if ev == "" {
+				ev = "{}"
+			}
+			if _, err := flags.add(a, []any{state.id, ver, f.Rule, f.Category, f.Severity, f.Score, ev, observed}); err != nil {
+				return fmt.Errorf("archive: %w", err)
+			}
+		}
+		for _, b := range []*bulkInsert{items, versions, events, flags} {
+			if err := b.flush(ctx, s, a); err != nil {
+				return fmt.Errorf("archive: %w", err)
+			}
+		}
+		for _, e := range edits {
+			if _, err := a.stmt(ctx, st.updItem).ExecContext(ctx, e.state.version, e.state.hash, e.state.id); err != nil {
+				return fmt.Errorf("archive: update item: %w", err)
+			}
+		}
+		for _, id := range restores {
+			if _, err := a.stmt(ctx, st.updDeleted).ExecContext(ctx, nil, id); err != nil {
+				return fmt.Errorf("archive: restore item: %w", err)
+			}
+		}
+		for _, d := range dels {
+			if _, err := a.stmt(ctx, st.updDeleted).ExecContext(ctx, d.at, d.id); err != nil {
+				return fmt.Errorf("archive: mark deleted: %w", err)
 			}
 		}
 		for k, n := range authors {
@@ -368,37 +385,15 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 			}
 		}
 		newAuthors = authors
-		for _, d := range dels {
-			if _, err := a.insert(ctx, st.insEvent, "item_events", d.id, "deleted", nanos(d.at), fetchID); err != nil {
-				return fmt.Errorf("archive: %w", err)
-			}
-			if _, err := a.stmt(ctx, st.updDeleted).ExecContext(ctx, nanos(d.at), d.id); err != nil {
-				return fmt.Errorf("archive: mark deleted: %w", err)
-			}
-		}
-		for i, f := range p.Flags {
-			id, ok := ids[f.ExternalID]
-			if !ok {
-				return &ValidationError{Index: i, Msg: fmt.Sprintf("flag refers to item %q, which is not in the batch", f.ExternalID)}
-			}
-			ver, ok := versions[f.ExternalID]
-			if !ok {
-				continue // content unchanged: it was flagged when it was stored
-			}
-			ev := f.Evidence
-			if ev == "" {
-				ev = "{}"
-			}
-			if _, err := a.insert(ctx, st.insFlag, "flags", id, ver, f.Rule, f.Category, f.Severity, f.Score, ev, observed); err != nil {
-				return fmt.Errorf("archive: %w", err)
-			}
-		}
 		if p.Batch.Profile != nil {
-			changed, err := s.storeProfile(ctx, tx, a, p.Account, p.Batch.Profile, p.Finished, fetchID)
+			changed, err := s.storeProfile(ctx, a, p.Account, p.Batch.Profile, p.Finished, fetchID)
 			if err != nil {
 				return err
 			}
 			res.ProfileChanged = changed
+		}
+		if _, err := a.stmt(ctx, st.updFetchCounts).ExecContext(ctx, res.New, res.Changed, res.Deleted, fetchID); err != nil {
+			return fmt.Errorf("archive: fetch counts: %w", err)
 		}
 		if p.Batch.Cursor != nil {
 			if _, err := a.stmt(ctx, st.upsCursor).ExecContext(ctx, p.Account, []byte(p.Batch.Cursor), fetchID, observed); err != nil {
@@ -415,6 +410,46 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 	}
 	s.cacheAuthors(newAuthors)
 	return res, nil
+}
+
+// lookupItems returns the archived state of the items among ext, a few hundred ids
+// per query.
+func (s *Store) lookupItems(ctx context.Context, a *appender, network string, ext []string) (map[string]itemState, error) {
+	out := make(map[string]itemState, len(ext))
+	const chunk = 256
+	for start := 0; start < len(ext); start += chunk {
+		part := ext[start:min(start+chunk, len(ext))]
+		q := `SELECT external_id, id, current_version, content_hash, deleted_at IS NOT NULL FROM items
+			WHERE network = ? AND external_id IN (?` + strings.Repeat(", ?", len(part)-1) + `)`
+		stmt, err := s.cache.get(ctx, s.wc, q)
+		if err != nil {
+			return nil, err
+		}
+		args := make([]any, 0, len(part)+1)
+		args = append(args, network)
+		for _, e := range part {
+			args = append(args, e)
+		}
+		if err := func() error {
+			rows, err := a.stmt(ctx, stmt).QueryContext(ctx, args...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var e string
+				var st itemState
+				if err := rows.Scan(&e, &st.id, &st.version, &st.hash, &st.deleted); err != nil {
+					return err
+				}
+				out[e] = st
+			}
+			return rows.Err()
+		}(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 type authorKey struct{ network, id string }
@@ -444,7 +479,7 @@ func (s *Store) cacheAuthors(m map[authorKey]authorName) {
 func (s *Store) RecordFailure(ctx context.Context, f Failure) error {
 	return s.write(ctx, func(tx *sql.Tx, a *appender) error {
 		if _, err := a.insert(ctx, s.stmts.insFetch, "fetch_log",
-			f.Account, nanos(f.Started), nanos(f.Finished), int64(f.Calls), int64(0), int64(0), int64(0), f.Reason, f.Error, nil); err != nil {
+			f.Account, nanos(f.Started), nanos(f.Finished), int64(f.Calls), f.Reason, f.Error, nil); err != nil {
 			return fmt.Errorf("archive: %w", err)
 		}
 		if _, err := a.stmt(ctx, s.stmts.upsPollFail).ExecContext(ctx, f.Account, nanos(f.Started), nanos(f.NextPollAt)); err != nil {
@@ -454,21 +489,9 @@ func (s *Store) RecordFailure(ctx context.Context, f Failure) error {
 	})
 }
 
-func lookupItem(ctx context.Context, stmt *sql.Stmt, network, extID string) (itemState, bool, error) {
-	var st itemState
-	err := stmt.QueryRowContext(ctx, network, extID).Scan(&st.id, &st.version, &st.hash, &st.deleted)
-	if errors.Is(err, sql.ErrNoRows) {
-		return itemState{}, false, nil
-	}
-	if err != nil {
-		return itemState{}, false, err
-	}
-	return st, true, nil
-}
-
 // storeProfile stores a snapshot when anything but the follower count changed
 // since the last one, or the follower count changed and the last one is a day old.
-func (s *Store) storeProfile(ctx context.Context, tx *sql.Tx, a *appender, account string, pr *connectors.Profile, at time.Time, fetchID int64) (bool, error) {
+func (s *Store) storeProfile(ctx context.Context, a *appender, account string, pr *connectors.Profile, at time.Time, fetchID int64) (bool, error) {
 	var last connectors.Profile
 	var verified, observed int64
 	err := a.stmt(ctx, s.stmts.lastProfile).QueryRowContext(ctx, account).Scan(

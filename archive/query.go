@@ -68,8 +68,8 @@ type Version struct {
 
 // Versions returns every stored version of an item, oldest first.
 func (s *Store) Versions(ctx context.Context, network, externalID string) ([]Version, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT v.version, v.text, v.author_handle, v.author_name, v.edited_at, v.observed_at, v.raw
-		FROM item_versions v JOIN items i ON i.id = v.item_id
+	rows, err := s.r.QueryContext(ctx, `SELECT v.version, v.text, v.author_handle, v.author_name, v.edited_at, f.finished_at, v.raw
+		FROM item_versions v JOIN items i ON i.id = v.item_id JOIN fetch_log f ON f.id = v.fetch_id
 		WHERE i.network = ? AND i.external_id = ? ORDER BY v.version`, network, externalID)
 	if err != nil {
 		return nil, fmt.Errorf("archive: read versions: %w", err)

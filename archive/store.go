@@ -29,13 +29,16 @@ var migrationFS embed.FS
 
 // Store is the archive. It is safe for concurrent use.
 type Store struct {
-	path string
-	w    *sql.DB // the single writer connection
-	r    *sql.DB // read-only pool
+	path     string
+	readOnly bool
+	w        *sql.DB   // the writer pool, of one connection
+	wc       *sql.Conn // that connection, held for the Store's life
+	r        *sql.DB   // read-only pool
 
 	mu    sync.Mutex // serialises writes and guards head
 	head  chainHead
 	stmts *writeStmts
+	cache stmtCache
 	now   func() time.Time
 	// authors caches the handle and name stored per author (guarded by mu).
 	authors map[authorKey]authorName
@@ -69,7 +72,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("archive: open: empty database path")
 	}
-	s := &Store{path: path, now: opts.Now}
+	s := &Store{path: path, now: opts.Now, readOnly: opts.ReadOnly}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -94,12 +97,20 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 			w.Close()
 			return nil, err
 		}
-		st, err := prepareWrite(ctx, w)
+		wc, err := w.Conn(ctx)
 		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("archive: open %s: %w", path, err)
+		}
+		s.wc = wc
+		st, err := prepareWrite(ctx, wc)
+		if err != nil {
+			wc.Close()
 			w.Close()
 			return nil, err
 		}
 		s.stmts = st
+		s.cache = stmtCache{}
 	}
 	r, err := sql.Open("sqlite3", dsn(path, true))
 	if err != nil {
@@ -123,6 +134,11 @@ func (s *Store) Close() error {
 	if s.stmts != nil {
 		s.stmts.close()
 		s.stmts = nil
+		s.cache.close()
+	}
+	if s.wc != nil {
+		errs = append(errs, s.wc.Close())
+		s.wc = nil
 	}
 	if s.w != nil {
 		errs = append(errs, s.w.Close())

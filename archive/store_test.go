@@ -300,6 +300,7 @@ func TestStore_Verify(t *testing.T) {
 		{"deletion unmarked", `UPDATE items SET deleted_at = NULL`, "items"},
 		{"current text pointer moved", `UPDATE items SET current_version = 1 WHERE current_version = 2`, "items"},
 		{"cursor moved", `UPDATE cursors SET cursor = x'00'`, "cursors"},
+		{"poll counts rewritten", `UPDATE fetch_log SET items_new = 0`, "fetch_log"},
 		{"last record removed", `DELETE FROM item_events WHERE id = (SELECT MAX(id) FROM item_events)`, "chain_head"},
 	}
 	for _, tc := range tamper {

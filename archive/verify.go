@@ -168,6 +168,13 @@ var derivedChecks = []struct {
 		WHERE i.id <= ?1 AND ((COALESCE(e.event, '') = 'deleted') <> (i.deleted_at IS NOT NULL)
 			OR (e.event = 'deleted' AND i.deleted_at <> e.observed_at))
 		ORDER BY i.id LIMIT 1`},
+	{"fetch_log", "counts of new, changed or deleted items do not match the records of that poll", `
+		SELECT f.id FROM fetch_log f
+		LEFT JOIN (SELECT fetch_id, COUNT(*) AS n FROM items GROUP BY fetch_id) i ON i.fetch_id = f.id
+		LEFT JOIN (SELECT fetch_id, COUNT(*) AS n FROM item_versions WHERE version > 1 GROUP BY fetch_id) v ON v.fetch_id = f.id
+		LEFT JOIN (SELECT fetch_id, COUNT(*) AS n FROM item_events WHERE event = 'deleted' GROUP BY fetch_id) e ON e.fetch_id = f.id
+		WHERE f.id <= ?1 AND (f.items_new <> COALESCE(i.n, 0) OR f.items_changed <> COALESCE(v.n, 0) OR f.items_deleted <> COALESCE(e.n, 0))
+		ORDER BY f.id LIMIT 1`},
 	{"cursors", "cursor does not match the fetch-log row that stored it", `
 		SELECT c.fetch_id FROM cursors c LEFT JOIN fetch_log f ON f.id = c.fetch_id
 		WHERE c.fetch_id <= ?1 AND (f.cursor IS NULL OR f.cursor <> c.cursor OR f.account_id <> c.account_id)

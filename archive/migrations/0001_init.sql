@@ -29,13 +29,14 @@ CREATE TABLE fetch_log (
     started_at    INTEGER NOT NULL,  -- Unix nanoseconds
     finished_at   INTEGER NOT NULL,
     calls         INTEGER NOT NULL,
-    items_new     INTEGER NOT NULL,
-    items_changed INTEGER NOT NULL,
-    items_deleted INTEGER NOT NULL,
     result        TEXT NOT NULL,     -- connectors.Reason* values
     error         TEXT NOT NULL,
     cursor        BLOB,              -- the new cursor; NULL when unchanged or failed
-    hash          BLOB NOT NULL
+    hash          BLOB NOT NULL,
+    -- derived, checked by Verify:
+    items_new     INTEGER NOT NULL DEFAULT 0,
+    items_changed INTEGER NOT NULL DEFAULT 0,
+    items_deleted INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX fetch_log_account ON fetch_log(account_id, id);
 
@@ -75,8 +76,7 @@ CREATE TABLE items (
     author_id      TEXT NOT NULL,
     own            INTEGER NOT NULL,
     created_at     INTEGER NOT NULL,
-    first_seen_at  INTEGER NOT NULL,
-    fetch_id       INTEGER NOT NULL REFERENCES fetch_log(id),
+    fetch_id       INTEGER NOT NULL REFERENCES fetch_log(id),  -- first seen in this poll
     hash           BLOB NOT NULL,
     -- derived, checked by Verify:
     current_version INTEGER NOT NULL DEFAULT 0,
@@ -100,8 +100,7 @@ CREATE TABLE item_versions (
     media         TEXT NOT NULL,     -- JSON array of connectors.Media
     raw           BLOB NOT NULL,     -- the platform payload, verbatim
     content_hash  BLOB NOT NULL,
-    observed_at   INTEGER NOT NULL,
-    fetch_id      INTEGER NOT NULL REFERENCES fetch_log(id),
+    fetch_id      INTEGER NOT NULL REFERENCES fetch_log(id),  -- observed in this poll
     hash          BLOB NOT NULL,
     UNIQUE (item_id, version)
 );
