@@ -1396,7 +1396,7 @@ func (d *decoder) credentials(e entry, resolveSecrets bool) (map[string]Credenti
 			d.errorf(f[key].line, f[key].path, "%s", msg)
 			continue
 		}
-		secrets[name] = connectors.Secret(s)
+		secrets[name] = connectors.NewSecret(s)
 	}
 	return refs, secrets
 }

@@ -395,7 +395,7 @@ func TestHTTPClient_NoSecretLeaks(t *testing.T) {
 		headerTok  = "HEADERTOKEN456"
 		userPass   = "USERPASS789"
 	)
-	secret := connectors.Secret(headerTok)
+	secret := connectors.NewSecret(headerTok)
 
 	check := func(t *testing.T, err error, logs *syncBuffer) {
 		t.Helper()
