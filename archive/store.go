@@ -234,6 +234,16 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	return v, nil
 }
 
+// CreatedAt returns when the archive was created (its first migration was applied).
+func (s *Store) CreatedAt(ctx context.Context) (time.Time, error) {
+	var n int64
+	err := s.r.QueryRowContext(ctx, `SELECT applied_at FROM schema_migrations ORDER BY version LIMIT 1`).Scan(&n)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("archive: created at: %w", err)
+	}
+	return fromNanos(n), nil
+}
+
 // IntegrityCheck runs PRAGMA integrity_check and returns its findings; nil when ok.
 func (s *Store) IntegrityCheck(ctx context.Context) error {
 	rows, err := s.r.QueryContext(ctx, `PRAGMA integrity_check`)

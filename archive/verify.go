@@ -13,10 +13,24 @@ import (
 // Mismatch names the first record of the archive that does not match its chain.
 type Mismatch struct {
 	// ID is the record's place in the chain (its row id in Table).
-	ID     int64
-	Table  string
+	ID    int64
+	Table string
+	// Kind is one of MismatchChanged, MismatchMissing, MismatchTruncated, MismatchDerived.
+	Kind   string
 	Reason string
 }
+
+// The kinds of Mismatch.
+const (
+	// MismatchChanged: a record's content no longer matches its hash.
+	MismatchChanged = "changed"
+	// MismatchMissing: a record is missing from the middle of the chain.
+	MismatchMissing = "missing"
+	// MismatchTruncated: the chain ends before its recorded head.
+	MismatchTruncated = "truncated"
+	// MismatchDerived: a derived column disagrees with the chained records.
+	MismatchDerived = "derived"
+)
 
 func (m *Mismatch) String() string {
 	return fmt.Sprintf("record %d (%s): %s", m.ID, m.Table, m.Reason)
@@ -111,16 +125,16 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 			break
 		}
 		if next.id != expect {
-			rep.Problem = &Mismatch{ID: expect, Table: "?", Reason: fmt.Sprintf("record missing: the chain jumps from %d to %d (%s)", expect-1, next.id, next.t.name)}
+			rep.Problem = &Mismatch{ID: expect, Table: "?", Kind: MismatchMissing, Reason: fmt.Sprintf("record missing: the chain jumps from %d to %d (%s)", expect-1, next.id, next.t.name)}
 			return rep, nil
 		}
 		sum, err := recordHash(prev, next.id, next.t.name, next.vals)
 		if err != nil {
-			rep.Problem = &Mismatch{ID: next.id, Table: next.t.name, Reason: err.Error()}
+			rep.Problem = &Mismatch{ID: next.id, Table: next.t.name, Kind: MismatchChanged, Reason: err.Error()}
 			return rep, nil
 		}
 		if !bytes.Equal(sum[:], next.hash) {
-			rep.Problem = &Mismatch{ID: next.id, Table: next.t.name, Reason: "content does not match its hash (changed after it was written)"}
+			rep.Problem = &Mismatch{ID: next.id, Table: next.t.name, Kind: MismatchChanged, Reason: "content does not match its hash (changed after it was written)"}
 			return rep, nil
 		}
 		prev = sum
@@ -132,7 +146,7 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 	}
 	rep.Head = hex.EncodeToString(prev[:])
 	if rep.Records != headSeq || !bytes.Equal(prev[:], headHash) {
-		rep.Problem = &Mismatch{ID: rep.Records + 1, Table: "chain_head",
+		rep.Problem = &Mismatch{ID: rep.Records + 1, Table: "chain_head", Kind: MismatchTruncated,
 			Reason: fmt.Sprintf("the chain ends at record %d but its head says %d: records were removed or the head was changed", rep.Records, headSeq)}
 		return rep, nil
 	}
@@ -145,7 +159,7 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 		if err != nil {
 			return rep, fmt.Errorf("archive: verify: %s: %w", c.table, err)
 		}
-		rep.Problem = &Mismatch{ID: id, Table: c.table, Reason: c.reason}
+		rep.Problem = &Mismatch{ID: id, Table: c.table, Kind: MismatchDerived, Reason: c.reason}
 		return rep, nil
 	}
 	return rep, nil

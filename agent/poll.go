@@ -1,0 +1,122 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	"github.com/ife-mx/vigia/archive"
+	"github.com/ife-mx/vigia/connectors"
+)
+
+// errPanic marks a connector panic recovered as an error.
+var errPanic = errors.New("connector panicked")
+
+// pollOnce runs one batch through the pipeline: read the cursor, call the
+// connector under a timeout (a panic becomes an error), review the items, commit
+// batch, flags, fetch-log row and cursor in one transaction, update the metrics. A
+// failed poll is recorded in the fetch log and the cursor does not move. plan says
+// when the account polls next after the given outcome; it is stored with it.
+func (a *Agent) pollOnce(ctx context.Context, cfg AccountConfig, conn connectors.Connector, acct connectors.Account, plan func(error) time.Time) (more bool, err error) {
+	log := a.log.With(slog.String("network", cfg.Network), slog.String("account", cfg.ID))
+	started := a.now()
+	// Commits and failure records run to completion even when ctx is cancelled for
+	// shutdown: the work is done, only the next poll is not started.
+	storeCtx := context.WithoutCancel(ctx)
+
+	cur, err := a.store.Cursor(ctx, cfg.ID)
+	if err != nil {
+		return false, err
+	}
+	var calls connectors.CallCounter
+	pctx, cancel := context.WithTimeout(connectors.WithCallCounter(ctx, &calls), cfg.PollTimeout)
+	batch, err := safePoll(pctx, conn, acct, cur)
+	cancel()
+	finished := a.now()
+	ncalls := max(calls.Load(), batch.Budget.Calls)
+	a.metrics.APICalls.WithLabelValues(cfg.Network, cfg.ID).Add(float64(ncalls))
+	a.stats.Calls.Add(int64(ncalls))
+	if err == nil {
+		batch.Budget.Calls = ncalls
+		var flags []archive.Flag
+		if a.opts.Reviewer != nil && len(batch.Items) > 0 {
+			flags = a.opts.Reviewer.Review(acct, batch.Items)
+		}
+		t0 := time.Now()
+		var res archive.Result
+		res, err = a.store.Commit(storeCtx, archive.Poll{
+			Account: cfg.ID, Network: cfg.Network, Started: started, Finished: finished,
+			Batch: batch, Flags: flags, NextPollAt: plan(nil),
+		})
+		a.metrics.ArchiveCommitSeconds.Observe(time.Since(t0).Seconds())
+		if err == nil {
+			a.observeSuccess(cfg, batch, res, finished.Sub(started))
+			if res.New+res.Changed+res.Deleted > 0 {
+				log.Debug("poll committed", slog.Int("new", res.New), slog.Int("changed", res.Changed),
+					slog.Int("deleted", res.Deleted), slog.Bool("more", batch.More))
+			}
+			return batch.More, nil
+		}
+		var ve *archive.ValidationError
+		if errors.As(err, &ve) {
+			// The connector returned something the archive refuses: nothing of it is
+			// stored and the cursor stays, as for a malformed response.
+			err = fmt.Errorf("%s: batch refused: %w: %v", cfg.Network, connectors.ErrMalformed, ve)
+		}
+	}
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		return false, err // shutting down: not a failure of the account
+	}
+	reason := connectors.Reason(err)
+	a.metrics.PollsTotal.WithLabelValues(cfg.Network, cfg.ID, reason).Inc()
+	a.metrics.PollDuration.WithLabelValues(cfg.Network).Observe(finished.Sub(started).Seconds())
+	a.stats.Polls.Add(1)
+	a.stats.PollsFailed.Add(1)
+	if errors.Is(err, errPanic) {
+		a.metrics.ConnectorPanics.WithLabelValues(cfg.Network).Inc()
+	}
+	if rerr := a.store.RecordFailure(storeCtx, archive.Failure{
+		Account: cfg.ID, Started: started, Finished: finished, Calls: ncalls,
+		Reason: reason, Error: err.Error(), NextPollAt: plan(err),
+	}); rerr != nil {
+		log.Error("could not record a failed poll", slog.Any("error", rerr))
+	}
+	log.Warn("poll failed", slog.String("reason", reason), slog.Any("error", err))
+	return false, err
+}
+
+func (a *Agent) observeSuccess(cfg AccountConfig, b connectors.Batch, res archive.Result, d time.Duration) {
+	m := a.metrics
+	m.PollsTotal.WithLabelValues(cfg.Network, cfg.ID, connectors.ReasonOK).Inc()
+	m.PollDuration.WithLabelValues(cfg.Network).Observe(d.Seconds())
+	m.LastSuccessfulPoll.WithLabelValues(cfg.Network, cfg.ID).Set(float64(a.now().Unix()))
+	if b.Budget.Remaining >= 0 {
+		m.RateLimitRemaining.WithLabelValues(cfg.Network, cfg.ID).Set(float64(b.Budget.Remaining))
+	}
+	for k, n := range res.NewByKind {
+		m.ItemsArchived.WithLabelValues(cfg.Network, string(k)).Add(float64(n))
+	}
+	m.ItemsEdited.WithLabelValues(cfg.Network).Add(float64(res.Changed))
+	m.ItemsDeleted.WithLabelValues(cfg.Network).Add(float64(res.Deleted))
+	a.stats.Polls.Add(1)
+	a.stats.ItemsNew.Add(int64(res.New))
+	a.stats.ItemsEdited.Add(int64(res.Changed))
+	a.stats.Deletions.Add(int64(res.Deleted))
+}
+
+// safePoll calls the connector, turning a panic into an error.
+func safePoll(ctx context.Context, conn connectors.Connector, acct connectors.Account, cur connectors.Cursor) (b connectors.Batch, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			b = connectors.Batch{}
+			err = fmt.Errorf("%s: poll: %w: %v\n%s", conn.Network(), errPanic, r, debug.Stack())
+		}
+	}()
+	if conn == nil {
+		return connectors.Batch{}, errors.New("agent: no connector for the account's network")
+	}
+	return conn.Poll(ctx, acct, cur)
+}

@@ -1,0 +1,167 @@
+// Package metrics defines Vigía's Prometheus metrics. New registers every collector
+// on the Registerer it is given (never the default registry); the agent updates them
+// as polls finish, and label sets are pre-created for every configured account so
+// their series read 0 before anything happens.
+package metrics
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+
+	"github.com/ife-mx/vigia/connectors"
+)
+
+// Metrics holds every collector the agent updates.
+type Metrics struct {
+	PollsTotal           *prometheus.CounterVec
+	PollDuration         *prometheus.HistogramVec
+	PollsSkipped         *prometheus.CounterVec
+	APICalls             *prometheus.CounterVec
+	ItemsArchived        *prometheus.CounterVec
+	ItemsEdited          *prometheus.CounterVec
+	ItemsDeleted         *prometheus.CounterVec
+	LastSuccessfulPoll   *prometheus.GaugeVec
+	RateLimitRemaining   *prometheus.GaugeVec
+	ConsecutiveErrors    *prometheus.GaugeVec
+	AccountPolling       *prometheus.GaugeVec
+	ConnectorPanics      *prometheus.CounterVec
+	ConfigReloadOK       prometheus.Gauge
+	ConfigReloadOKTime   prometheus.Gauge
+	AccountsConfigured   *prometheus.GaugeVec
+	ArchiveRecords       prometheus.Gauge
+	ArchiveCommitSeconds prometheus.Histogram
+}
+
+// New builds the metrics and registers them on reg.
+func New(reg prometheus.Registerer) *Metrics {
+	f := promauto.With(reg)
+	return &Metrics{
+		PollsTotal: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "vigia_polls_total",
+			Help: "Polls of an account, by result (ok, auth, rate_limited, not_found, malformed, transient, canceled).",
+		}, []string{"network", "account", "result"}),
+		PollDuration: f.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "vigia_poll_duration_seconds",
+			Help:    "Duration of one poll call to a connector, committing included.",
+			Buckets: []float64{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60},
+		}, []string{"network"}),
+		PollsSkipped: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "vigia_polls_skipped_total",
+			Help: "Scheduled polls skipped because the account's previous poll was still running.",
+		}, []string{"network", "account"}),
+		APICalls: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "vigia_api_calls_total",
+			Help: "API requests made to a network on behalf of an account, retries included.",
+		}, []string{"network", "account"}),
+		ItemsArchived: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "vigia_items_archived_total",
+			Help: "New items stored in the archive, by kind (post, comment, reply, mention).",
+		}, []string{"network", "kind"}),
+		ItemsEdited: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "vigia_item_versions_total",
+			Help: "Edits stored as new versions of items already archived.",
+		}, []string{"network"}),
+		ItemsDeleted: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "vigia_items_deleted_total",
+			Help: "Items marked deleted after the network stopped showing them.",
+		}, []string{"network"}),
+		LastSuccessfulPoll: f.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "vigia_last_successful_poll_timestamp_seconds",
+			Help: "Unix time of the account's last successful poll; 0 before the first.",
+		}, []string{"network", "account"}),
+		RateLimitRemaining: f.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "vigia_api_rate_limit_remaining",
+			Help: "Requests left in the network's current rate-limit window for the account, as last reported; -1 when unknown.",
+		}, []string{"network", "account"}),
+		ConsecutiveErrors: f.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "vigia_poll_consecutive_errors",
+			Help: "Failed polls in a row for the account; 0 after a success.",
+		}, []string{"network", "account"}),
+		AccountPolling: f.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "vigia_account_polling",
+			Help: "1 while the account is being polled, 0 when polling stopped (credentials rejected, suspended or cancelled).",
+		}, []string{"network", "account"}),
+		ConnectorPanics: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "vigia_connector_panics_total",
+			Help: "Panics recovered from a connector's Poll (each also counts as a transient poll failure).",
+		}, []string{"network"}),
+		ConfigReloadOK: f.NewGauge(prometheus.GaugeOpts{
+			Name: "vigia_config_last_reload_successful",
+			Help: "1 if the last configuration load or reload succeeded, 0 if it failed (the previous configuration stays).",
+		}),
+		ConfigReloadOKTime: f.NewGauge(prometheus.GaugeOpts{
+			Name: "vigia_config_last_reload_success_timestamp_seconds",
+			Help: "Unix time of the last successful configuration load or reload.",
+		}),
+		AccountsConfigured: f.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "vigia_accounts",
+			Help: "Configured accounts by network and lifecycle status (active, suspended, cancelled).",
+		}, []string{"network", "status"}),
+		ArchiveRecords: f.NewGauge(prometheus.GaugeOpts{
+			Name: "vigia_archive_records",
+			Help: "Records in the archive's hash chain.",
+		}),
+		ArchiveCommitSeconds: f.NewHistogram(prometheus.HistogramOpts{
+			Name:    "vigia_archive_commit_duration_seconds",
+			Help:    "Duration of one archive transaction storing a poll's batch.",
+			Buckets: []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5},
+		}),
+	}
+}
+
+// Account identifies an account's label values.
+type Account struct {
+	Network string
+	ID      string
+}
+
+// InitAccounts pre-creates every per-account series for accts and every network's
+// kind and reason series, so they read 0 before anything happens.
+func (m *Metrics) InitAccounts(accts []Account) {
+	networks := map[string]bool{}
+	for _, a := range accts {
+		for _, r := range connectors.Reasons {
+			m.PollsTotal.WithLabelValues(a.Network, a.ID, r)
+		}
+		m.PollsSkipped.WithLabelValues(a.Network, a.ID)
+		m.APICalls.WithLabelValues(a.Network, a.ID)
+		m.LastSuccessfulPoll.WithLabelValues(a.Network, a.ID)
+		m.RateLimitRemaining.WithLabelValues(a.Network, a.ID).Set(-1)
+		m.ConsecutiveErrors.WithLabelValues(a.Network, a.ID)
+		m.AccountPolling.WithLabelValues(a.Network, a.ID)
+		networks[a.Network] = true
+	}
+	for n := range networks {
+		m.PollDuration.WithLabelValues(n)
+		m.ItemsEdited.WithLabelValues(n)
+		m.ItemsDeleted.WithLabelValues(n)
+		m.ConnectorPanics.WithLabelValues(n)
+		for _, k := range connectors.Kinds {
+			m.ItemsArchived.WithLabelValues(n, string(k))
+		}
+	}
+}
+
+// ForgetAccount deletes an account's series, when a reload removes it.
+func (m *Metrics) ForgetAccount(a Account) {
+	for _, r := range connectors.Reasons {
+		m.PollsTotal.DeleteLabelValues(a.Network, a.ID, r)
+	}
+	for _, v := range []*prometheus.GaugeVec{m.LastSuccessfulPoll, m.RateLimitRemaining, m.ConsecutiveErrors, m.AccountPolling} {
+		v.DeleteLabelValues(a.Network, a.ID)
+	}
+	m.PollsSkipped.DeleteLabelValues(a.Network, a.ID)
+	m.APICalls.DeleteLabelValues(a.Network, a.ID)
+}
+
+// NewBuildInfo returns the vigia_build_info gauge, always 1, labelled with the
+// build's version, revision and Go version.
+func NewBuildInfo(version, revision, goVersion string) prometheus.Collector {
+	g := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name:        "vigia_build_info",
+		Help:        "A metric with a constant '1' value labelled by version, revision and goversion from which vigia was built.",
+		ConstLabels: prometheus.Labels{"version": version, "revision": revision, "goversion": goVersion},
+	})
+	g.Set(1)
+	return g
+}
