@@ -45,11 +45,15 @@ func (a *Agent) pollOnce(ctx context.Context, cfg AccountConfig, conn connectors
 		if a.opts.Reviewer != nil && len(batch.Items) > 0 {
 			flags = a.opts.Reviewer.Review(acct, batch.Items)
 		}
+		next := plan(nil)
+		if batch.More {
+			next = finished // a backfill goes on at once, also after a restart
+		}
 		t0 := time.Now()
 		var res archive.Result
 		res, err = a.store.Commit(storeCtx, archive.Poll{
 			Account: cfg.ID, Network: cfg.Network, Started: started, Finished: finished,
-			Batch: batch, Flags: flags, NextPollAt: plan(nil),
+			Batch: batch, Flags: flags, NextPollAt: next,
 		})
 		a.metrics.ArchiveCommitSeconds.Observe(time.Since(t0).Seconds())
 		if err == nil {
