@@ -640,4 +640,3 @@ func TestAgent_HTTPEndpoints(t *testing.T) {
 		t.Error("the HTTP server still answers after stop")
 	}
 }
-
