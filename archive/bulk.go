@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -38,65 +39,123 @@ func (c stmtCache) close() {
 	}
 }
 
-// multiRowSQL is "INSERT INTO table(cols) VALUES (?,…),(?,…)…" for n rows.
-func multiRowSQL(table string, cols []string, n int) string {
+// multiRowSQL is "INSERT INTO table(cols) VALUES (?3, ?1, ?4), (?5, ?1, ?6)…" for n
+// rows, where the columns marked shared take one parameter for every row (numbered
+// first) and the others take a parameter per row, in order.
+func multiRowSQL(table string, cols []string, shared []bool, n int) string {
 	var b strings.Builder
 	b.WriteString("INSERT INTO ")
 	b.WriteString(table)
 	b.WriteString("(")
 	b.WriteString(strings.Join(cols, ", "))
 	b.WriteString(") VALUES ")
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
-	for i := range n {
-		if i > 0 {
+	nShared := 0
+	sharedNum := make([]int, len(cols))
+	for i, s := range shared {
+		if s {
+			nShared++
+			sharedNum[i] = nShared
+		}
+	}
+	next := nShared + 1
+	for r := range n {
+		if r > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(row)
+		b.WriteString("(")
+		for i := range cols {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("?")
+			if shared[i] {
+				b.WriteString(strconv.Itoa(sharedNum[i]))
+			} else {
+				b.WriteString(strconv.Itoa(next))
+				next++
+			}
+		}
+		b.WriteString(")")
 	}
 	return b.String()
 }
 
 // bulkInsert collects the rows of one chained table within a transaction and writes
-// them with multi-row statements.
+// them with multi-row statements. Columns whose value is the same for every row of
+// the batch (the network, the account, the poll) are bound once per statement.
 type bulkInsert struct {
-	table string
-	cols  []string // id, the hashed columns, hash, then extra columns
-	args  []any
-	rows  int
+	table  string
+	cols   []string // id, the hashed columns, hash, then extra columns
+	shared []bool   // cols[i] takes sharedVals' value in every row
+	vals   []any    // the shared values, in column order
+	args   []any    // the per-row values
+	rows   int
+	width  int // per-row values in a row
 }
 
-func newBulk(table string, extra ...string) *bulkInsert {
+// newBulk prepares the rows of table; shared maps hashed or extra column names to
+// the value every row has there.
+func newBulk(table string, shared map[string]any, extra ...string) *bulkInsert {
 	t := tableByName(table)
 	cols := append([]string{"id"}, t.cols...)
 	cols = append(cols, "hash")
 	cols = append(cols, extra...)
-	return &bulkInsert{table: table, cols: cols}
+	b := &bulkInsert{table: table, cols: cols, shared: make([]bool, len(cols))}
+	for i, c := range cols {
+		if v, ok := shared[c]; ok {
+			b.shared[i] = true
+			b.vals = append(b.vals, v)
+		} else {
+			b.width++
+		}
+	}
+	return b
 }
 
-// add appends one record to the chain and queues its row.
+// add appends one record to the chain and queues its row. vals are all the hashed
+// columns (shared ones included, as the hash covers them); extra the unhashed ones.
 func (b *bulkInsert) add(a *appender, vals []any, extra ...any) (int64, error) {
 	id, sum, err := a.next(b.table, vals)
 	if err != nil {
 		return 0, err
 	}
-	b.args = append(b.args, id)
-	b.args = append(b.args, vals...)
-	b.args = append(b.args, sum[:])
-	b.args = append(b.args, extra...)
+	for i, c := 0, 0; c < len(b.cols); c++ {
+		var v any
+		switch {
+		case c == 0:
+			v = id
+		case c <= len(vals):
+			v = vals[c-1]
+		case c == len(vals)+1:
+			v = sum[:]
+		default:
+			v = extra[c-len(vals)-2]
+		}
+		if b.shared[c] {
+			if v != b.vals[i] {
+				return 0, fmt.Errorf("insert %s: column %s differs from the batch's shared value", b.table, b.cols[c])
+			}
+			i++
+			continue
+		}
+		b.args = append(b.args, v)
+	}
 	b.rows++
 	return id, nil
 }
 
 // flush writes the queued rows.
 func (b *bulkInsert) flush(ctx context.Context, s *Store, a *appender) error {
-	width := len(b.cols)
+	width := b.width
+	args := make([]any, 0, len(b.vals)+bulkRows*width)
 	for start := 0; start < b.rows; start += bulkRows {
 		n := min(bulkRows, b.rows-start)
-		stmt, err := s.cache.get(ctx, s.wc, multiRowSQL(b.table, b.cols, n))
+		stmt, err := s.cache.get(ctx, s.wc, multiRowSQL(b.table, b.cols, b.shared, n))
 		if err != nil {
 			return fmt.Errorf("prepare insert %s: %w", b.table, err)
 		}
-		if _, err := a.stmt(ctx, stmt).ExecContext(ctx, b.args[start*width:(start+n)*width]...); err != nil {
+		args = append(append(args[:0], b.vals...), b.args[start*width:(start+n)*width]...)
+		if _, err := a.stmt(ctx, stmt).ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("insert %s: %w", b.table, err)
 		}
 	}

@@ -252,9 +252,10 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 		res.FetchID = fetchID
 		observed := nanos(p.Finished)
 
-		items := newBulk("items", "current_version", "content_hash")
-		versions := newBulk("item_versions")
-		events := newBulk("item_events")
+		items := newBulk("items", map[string]any{"network": p.Network, "account_id": p.Account, "fetch_id": fetchID, "current_version": int64(1)},
+			"current_version", "content_hash")
+		versions := newBulk("item_versions", map[string]any{"fetch_id": fetchID})
+		events := newBulk("item_events", map[string]any{"fetch_id": fetchID})
 		var edits []plannedItem
 		var restores []int64
 		authors := map[authorKey]authorName{}
@@ -337,7 +338,7 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 			dels = append(dels, deletion{prev.id, at})
 			res.Deleted++
 		}
-		flags := newBulk("flags")
+		flags := newBulk("flags", map[string]any{"created_at": observed})
 		for i, f := range p.Flags {
 			state, ok := known[f.ExternalID]
 			if !ok {
