@@ -1,0 +1,209 @@
+package offensive
+
+// Feature hashing: every feature is a 32-bit FNV-1a hash in its own namespace, masked to
+// the model's 2^Bits weights. Nothing allocates: hashes are computed straight from the
+// scratch buffers.
+
+const (
+	fnvOffset = 2166136261
+	fnvPrime  = 16777619
+)
+
+func hstr(h uint32, s string) uint32 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+func hbytes(h uint32, b []byte) uint32 {
+	for _, c := range b {
+		h ^= uint32(c)
+		h *= fnvPrime
+	}
+	return h
+}
+
+// fmix is murmur3's finaliser, to spread combined hashes.
+func fmix(h uint32) uint32 {
+	h ^= h >> 16
+	h *= 0x85ebca6b
+	h ^= h >> 13
+	h *= 0xc2b2ae35
+	h ^= h >> 16
+	return h
+}
+
+var (
+	nsWord    = hstr(fnvOffset, "w:")
+	nsChar    = hstr(fnvOffset, "c:")
+	nsBigram  = uint32(0x9E3779B1)
+	hMention  = fmix(hstr(nsWord, "@mention"))
+	hNumber   = fmix(hstr(nsWord, "#number"))
+	hURL      = fmix(hstr(nsWord, "#url"))
+	hBOS      = fmix(hstr(nsWord, "#bos"))
+	lexFeat   [len(allCatsArr)][4]uint32 // [cat][directed, undirected, intensifier, emoji+target]
+	sevFeat   [4]uint32
+	howFeat   [len(howNames)]uint32
+	hThreat   = fmix(hstr(fnvOffset, "lx:threat_pattern"))
+	hCue      = fmix(hstr(fnvOffset, "lx:cue"))
+	hMentionT = fmix(hstr(fnvOffset, "lx:mention_target"))
+	hNoLex    = fmix(hstr(fnvOffset, "lx:none"))
+	hCueHit   = fmix(hstr(fnvOffset, "lx:cue_and_hit"))
+)
+
+// allCatsArr sizes the feature table; it must list allCats.
+var allCatsArr = [...]string{CatInsult, CatFamilyCurse, CatSexual, CatHomophobic,
+	CatMisogynistic, CatRacist, CatDehumanising, CatThreat, CatProfanity, CatPolitical, CatIdiom}
+
+func init() {
+	for i, c := range allCatsArr {
+		for j, st := range [...]string{"directed", "undirected", "intensifier", "emoji"} {
+			lexFeat[i][j] = fmix(hstr(fnvOffset, "lx:"+c+":"+st))
+		}
+	}
+	for i := range sevFeat {
+		sevFeat[i] = fmix(hstr(fnvOffset, "lx:sev:"+string(rune('0'+i))))
+	}
+	for i, n := range howNames {
+		howFeat[i] = fmix(hstr(fnvOffset, "lx:how:"+n))
+	}
+}
+
+// tokenForm returns the form a token contributes to word and character features: the
+// lexicon's canonical word when it was recognised, otherwise its folded form.
+func (s *scratch) tokenForm(lx *Lexicon, t *token) (string, []byte) {
+	if t.word >= 0 {
+		return lx.words[t.word], nil
+	}
+	if t.word <= -2 {
+		return lx.entries[-2-t.word].Text, nil
+	}
+	return "", s.fold(t)
+}
+
+// features fills s.feats with the hashed features of the normalised text and the lexicon
+// result.
+func (s *scratch) features(lx *Lexicon, res *lexResult, bits uint8) {
+	mask := uint32(1)<<bits - 1
+	feats := s.feats[:0]
+	prev := hBOS
+	prevSent := int32(-1)
+	for i := range s.toks {
+		t := &s.toks[i]
+		var hw uint32
+		chars := false
+		switch t.kind {
+		case KindWord, KindHashtagPart:
+			chars = true
+		case KindHashtag:
+			// Whole hashtags count only when they were not split into parts.
+			if i+1 < len(s.toks) && s.toks[i+1].kind == KindHashtagPart {
+				continue
+			}
+			chars = true
+		case KindJoined, KindMasked:
+			if t.word == -1 {
+				continue
+			}
+		case KindEmoji:
+		case KindMention:
+			hw = hMention
+		case KindNumber:
+			hw = hNumber
+		case KindURL:
+			hw = hURL
+		default:
+			continue
+		}
+		str, b := s.tokenForm(lx, t)
+		if hw == 0 {
+			if b == nil {
+				hw = fmix(hstr(nsWord, str))
+			} else {
+				hw = fmix(hbytes(nsWord, b))
+			}
+		}
+		feats = append(feats, hw&mask)
+		if t.kind != KindJoined && t.kind != KindMasked {
+			if t.sent != prevSent {
+				prev = hBOS
+				prevSent = t.sent
+			}
+			feats = append(feats, fmix(prev*nsBigram^hw)&mask)
+			prev = hw
+		}
+		if !chars {
+			continue
+		}
+		// Character 3- to 5-grams of " form ".
+		var w []byte
+		if b != nil {
+			w = b
+		}
+		n := len(str)
+		if w != nil {
+			n = len(w)
+		}
+		at := func(k int) byte {
+			if k == 0 || k == n+1 {
+				return ' '
+			}
+			if w != nil {
+				return w[k-1]
+			}
+			return str[k-1]
+		}
+		for g := 3; g <= 5; g++ {
+			for st := 0; st+g <= n+2; st++ {
+				h := uint32(nsChar)
+				for k := st; k < st+g; k++ {
+					h ^= uint32(at(k))
+					h *= fnvPrime
+				}
+				feats = append(feats, fmix(h)&mask)
+			}
+		}
+	}
+	// Lexicon-layer features.
+	anyHit := false
+	for i := range s.hits {
+		h := &s.hits[i]
+		st := 1
+		switch {
+		case h.emoji && (h.directed || res.mention):
+			st = 3
+		case h.emoji:
+			st = 1
+		case h.intens:
+			st = 2
+		case h.directed:
+			st = 0
+		}
+		feats = append(feats, lexFeat[h.cat][st]&mask)
+		if h.directed && int(h.cat) < len(offensiveCats) {
+			feats = append(feats, sevFeat[h.sev&3]&mask)
+		}
+		if h.how != howExact {
+			feats = append(feats, howFeat[h.how]&mask)
+		}
+		anyHit = true
+	}
+	if !anyHit {
+		feats = append(feats, hNoLex&mask)
+	}
+	if res.threat {
+		feats = append(feats, hThreat&mask)
+	}
+	if res.cues > 0 {
+		feats = append(feats, hCue&mask)
+		if anyHit {
+			feats = append(feats, hCueHit&mask)
+		}
+	}
+	if res.mention {
+		feats = append(feats, hMentionT&mask)
+	}
+	s.feats = feats
+}

@@ -1,0 +1,545 @@
+package offensive
+
+import (
+	"sync"
+	"unicode/utf8"
+)
+
+// how a token was matched to a lexicon word.
+const (
+	howNone uint8 = iota
+	howExact
+	howLeet
+	howMask
+	howRepeat
+	howPhonetic
+	howStem
+	howSpaced
+	howAllowed
+)
+
+var howNames = [...]string{"", "exact", "leet", "masked", "repeated", "phonetic", "stem", "spaced", "allowed"}
+
+// hit is one lexicon or rule match.
+type hit struct {
+	entry    int32 // entry index; -1 for the threat pattern
+	t0, t1   int32 // token range [t0, t1)
+	start    int32 // original span
+	end      int32
+	cat      int8 // index into allCats
+	sev      int8
+	directed bool // target satisfied, or none needed
+	intens   bool // used as an intensifier ("el puto día")
+	how      uint8
+	emoji    bool
+}
+
+// scratch holds every buffer one classification needs, reused through a pool.
+type scratch struct {
+	runes []nrune
+	buf   []byte
+	toks  []token
+	seq   []int32 // indices of sequence tokens (words in reading order)
+	cover []bool  // per token: inside a matched phrase
+	cue   []bool  // per token: a target cue (word or phrase)
+	hits  []hit
+	feats []uint32
+	key   []byte
+	sents []uint8 // per sentence: bit 0 has a cue
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+func getScratch() *scratch { return scratchPool.Get().(*scratch) }
+
+func putScratch(s *scratch) {
+	if cap(s.runes) > 1<<16 || cap(s.buf) > 1<<18 {
+		return // let huge buffers go
+	}
+	scratchPool.Put(s)
+}
+
+func (s *scratch) reset() {
+	s.runes = s.runes[:0]
+	s.buf = s.buf[:0]
+	s.toks = s.toks[:0]
+	s.seq = s.seq[:0]
+	s.cover = s.cover[:0]
+	s.cue = s.cue[:0]
+	s.hits = s.hits[:0]
+	s.feats = s.feats[:0]
+	s.sents = s.sents[:0]
+}
+
+func (s *scratch) fold(t *token) []byte  { return s.buf[t.f0:t.f1] }
+func (s *scratch) lower(t *token) []byte { return s.buf[t.l0:t.l1] }
+
+// matchOpts are the parts of the classifier options the lexicon layer needs.
+type matchOpts struct {
+	institute map[string]struct{} // folded handles whose mention is not a target
+}
+
+// lexResult summarises the lexicon layer for one text.
+type lexResult struct {
+	mention   bool // an @mention of someone other than the institute
+	cues      int  // target cue tokens
+	threat    bool
+	maxSev    int8 // highest severity among directed word hits of offensive categories
+	directedN int
+}
+
+// resolve finds the lexicon word of every token.
+func (lx *Lexicon) resolve(s *scratch) {
+	for i := range s.toks {
+		t := &s.toks[i]
+		t.word, t.how = -1, howNone
+		switch t.kind {
+		case KindURL, KindNumber, KindMention:
+			continue
+		}
+		f := s.fold(t)
+		if len(lx.allow) > 0 {
+			if _, ok := lx.allow[string(s.lower(t))]; ok {
+				t.how = howAllowed
+				continue
+			}
+			if t.flags&fLeet != 0 {
+				if _, ok := lx.allow[string(f)]; ok {
+					t.how = howAllowed
+					continue
+				}
+			}
+		}
+		if id, ok := lx.forms[string(f)]; ok {
+			t.word, t.how = id, howExact
+			if t.flags&fLeet != 0 {
+				t.how = howLeet
+			}
+			if t.kind == KindJoined {
+				t.how = howSpaced
+			}
+			continue
+		}
+		if t.kind == KindEmoji {
+			continue
+		}
+		if t.flags&fMask != 0 {
+			if id := lx.maskMatch(f); id >= 0 {
+				t.word, t.how = id, howMask
+			}
+			continue
+		}
+		if t.flags&(fDouble|fSqueezed) != 0 {
+			s.key = squeezeAppend(s.key[:0], f)
+			if id, ok := lx.squeeze[string(s.key)]; ok {
+				t.word, t.how = id, howRepeat
+				continue
+			}
+		}
+		if len(f) >= 3 {
+			s.key = phonKey(s.key[:0], string(f))
+			if id, ok := lx.phon[string(s.key)]; ok && (len(s.key) >= 4 || lx.term[id] < 0) {
+				if lx.term[id] < 0 || lx.entries[lx.term[id]].Kind != "term" || len(f) >= 4 {
+					t.word, t.how = id, howPhonetic
+					continue
+				}
+			}
+		}
+		for _, st := range lx.stems {
+			if len(f) > len(st.prefix) && string(f[:len(st.prefix)]) == st.prefix {
+				t.word, t.how = -2-st.entry, howStem // negative: a stem entry
+				break
+			}
+		}
+	}
+}
+
+func squeezeAppend(dst, w []byte) []byte {
+	var prev byte
+	for i, c := range w {
+		if i > 0 && c == prev && c < utf8.RuneSelf {
+			continue
+		}
+		dst = append(dst, c)
+		prev = c
+	}
+	return dst
+}
+
+// maskMatch matches a word with '?' wildcards against maskable forms of the same length.
+func (lx *Lexicon) maskMatch(f []byte) int32 {
+	n := utf8.RuneCount(f)
+	if n < 4 {
+		return -1
+	}
+	wild := 0
+	for _, c := range f {
+		if c == '?' {
+			wild++
+		}
+	}
+	if wild == 0 || wild*2 > n {
+		return -1
+	}
+	for _, m := range lx.masks[n] {
+		if wildEq(f, m.form) {
+			return m.id
+		}
+	}
+	return -1
+}
+
+func wildEq(f []byte, form string) bool {
+	i, j := 0, 0
+	for i < len(f) && j < len(form) {
+		if f[i] == '?' {
+			_, n := utf8.DecodeRuneInString(form[j:])
+			i++
+			j += n
+			continue
+		}
+		if f[i] != form[j] {
+			return false
+		}
+		i++
+		j++
+	}
+	return i == len(f) && j == len(form)
+}
+
+// inSeq reports whether a token takes part in phrase matching.
+func inSeq(k TokenKind) bool {
+	return k == KindWord || k == KindHashtagPart || k == KindNumber
+}
+
+// match runs the lexicon layer: phrases, terms, target cues and the threat pattern.
+func (lx *Lexicon) match(s *scratch, o *matchOpts) lexResult {
+	var res lexResult
+	lx.resolve(s)
+	n := len(s.toks)
+	for i := 0; i < n; i++ {
+		s.cover = append(s.cover, false)
+		s.cue = append(s.cue, false)
+		if inSeq(s.toks[i].kind) {
+			s.seq = append(s.seq, int32(i))
+		}
+	}
+	nsent := int32(0)
+	if n > 0 {
+		nsent = s.toks[n-1].sent + 1
+		for i := range s.toks {
+			if s.toks[i].sent+1 > nsent {
+				nsent = s.toks[i].sent + 1
+			}
+		}
+	}
+	for i := int32(0); i < nsent && i < 1<<15; i++ {
+		s.sents = append(s.sents, 0)
+	}
+	// Mentions.
+	for i := range s.toks {
+		t := &s.toks[i]
+		if t.kind == KindMention {
+			if _, inst := o.institute[string(s.fold(t))]; !inst {
+				res.mention = true
+			}
+		}
+	}
+	// Phrases, longest first, left to right.
+	seq := s.seq
+	for a := 0; a < len(seq); a++ {
+		t := &s.toks[seq[a]]
+		if t.word < 0 {
+			continue
+		}
+		ps := lx.phrases[t.word]
+		for _, p := range ps {
+			if a+len(p.words) > len(seq) {
+				continue
+			}
+			ok := true
+			for k, w := range p.words {
+				u := &s.toks[seq[a+k]]
+				if u.word != w || u.sent != t.sent {
+					ok = false
+					break
+				}
+			}
+			if !ok {
+				continue
+			}
+			e := &lx.entries[p.entry]
+			last := &s.toks[seq[a+len(p.words)-1]]
+			if e.Kind != "phrase" {
+				// A multi-word role: only cues matter here.
+				if e.Kind == roleCue {
+					for k := range p.words {
+						s.cue[seq[a+k]] = true
+					}
+				}
+				continue
+			}
+			s.hits = append(s.hits, hit{
+				entry: p.entry, t0: seq[a], t1: seq[a+len(p.words)-1] + 1,
+				start: t.start, end: last.end, cat: int8(catIndex(e.Category)),
+				sev: int8(e.Severity), directed: !e.NeedsTarget, how: howExact,
+			})
+			for k := range p.words {
+				s.cover[seq[a+k]] = true
+			}
+			a += len(p.words) - 1
+			break
+		}
+	}
+	// Single-word cues.
+	for i := range s.toks {
+		t := &s.toks[i]
+		if t.word >= 0 && lx.role[t.word]&rCue != 0 && !s.cover[i] {
+			s.cue[i] = true
+		}
+	}
+	for i := range s.toks {
+		if s.cue[i] {
+			res.cues++
+			if sn := s.toks[i].sent; int(sn) < len(s.sents) {
+				s.sents[sn] |= 1
+			}
+		}
+	}
+	// Terms and stems.
+	for i := range s.toks {
+		t := &s.toks[i]
+		if s.cover[i] || t.word == -1 {
+			continue
+		}
+		var ei int32 = -1
+		if t.word <= -2 {
+			ei = -2 - t.word
+		} else if lx.term[t.word] >= 0 {
+			ei = lx.term[t.word]
+		}
+		if ei < 0 {
+			continue
+		}
+		e := &lx.entries[ei]
+		h := hit{entry: ei, t0: int32(i), t1: int32(i + 1), start: t.start, end: t.end,
+			cat: int8(catIndex(e.Category)), sev: int8(e.Severity), how: t.how, emoji: t.kind == KindEmoji}
+		h.directed = !e.NeedsTarget
+		if e.NeedsTarget {
+			h.directed = res.mention || lx.targeted(s, i, e)
+		}
+		if e.Intensifier && lx.intensifier(s, i) {
+			h.intens = true
+			h.directed = false
+		}
+		s.hits = append(s.hits, h)
+	}
+	// The threat pattern.
+	lx.threats(s)
+	for i := range s.hits {
+		h := &s.hits[i]
+		if h.cat == catThreat && h.directed {
+			res.threat = true
+		}
+		if h.directed && !h.emoji && int(h.cat) < len(offensiveCats) {
+			res.directedN++
+			if h.sev > res.maxSev {
+				res.maxSev = h.sev
+			}
+		}
+	}
+	return res
+}
+
+var catThreat = int8(catIndex(CatThreat))
+
+// targeted reports a target cue for the term at token i: a cue in its sentence, a
+// demonstrative before it, or a vocative.
+func (lx *Lexicon) targeted(s *scratch, i int, e *Entry) bool {
+	t := &s.toks[i]
+	if int(t.sent) < len(s.sents) && s.sents[t.sent]&1 != 0 {
+		return true
+	}
+	// Position of i in the sequence.
+	prev, next := -1, -1
+	first := true
+	alone := true
+	for k := range s.toks {
+		u := &s.toks[k]
+		if k == i || u.sent != t.sent || !inSeq(u.kind) {
+			continue
+		}
+		if int(u.start) < int(t.start) {
+			prev = k
+			first = false
+		} else if next < 0 && k > i && u.start >= t.end {
+			next = k
+		}
+		alone = false
+	}
+	if prev >= 0 {
+		p := &s.toks[prev]
+		if p.word >= 0 && lx.role[p.word]&rDemonstr != 0 {
+			return true
+		}
+	}
+	// Vocative: ", pendejo" at the end of a sentence or between commas; "Pendejo, …".
+	if t.commaB && (t.endA || t.commaA) {
+		return true
+	}
+	if first && t.commaA {
+		return true
+	}
+	if alone && t.kind == KindWord && !e.Intensifier && aloneDirected(e.Category) {
+		return true
+	}
+	return false
+}
+
+// intensifier reports "el puto día", "la pinche página": a determiner before and a noun
+// after, in the same sentence.
+func (lx *Lexicon) intensifier(s *scratch, i int) bool {
+	t := &s.toks[i]
+	if i+1 >= len(s.toks) || t.endA {
+		return false
+	}
+	nx := &s.toks[i+1]
+	if nx.sent != t.sent || !inSeq(nx.kind) {
+		return false
+	}
+	if nx.word >= 0 && lx.term[nx.word] >= 0 {
+		return true // "pinche pendejo": the next word carries the insult
+	}
+	if nx.word >= 0 && lx.role[nx.word]&rCue != 0 || s.cue[i+1] {
+		return false // "puto eres"
+	}
+	if i == 0 {
+		return true // "Pinche página, otra vez caída"
+	}
+	p := &s.toks[i-1]
+	if p.sent != t.sent {
+		return true
+	}
+	switch string(s.fold(p)) {
+	case "el", "la", "los", "las", "un", "una", "todo", "toda", "del", "al", "su", "sus", "mi", "mis", "este", "esta", "estos", "estas", "otro", "otra":
+		return true
+	}
+	return false
+}
+
+// threats finds intent + violent verb patterns ("te voy a matar", "hay que colgarlos",
+// "ojalá se mueran") and adds threat hits.
+func (lx *Lexicon) threats(s *scratch) {
+	seq := s.seq
+	for a := range seq {
+		vi := seq[a]
+		v := &s.toks[vi]
+		if v.word < 0 || s.cover[vi] {
+			continue
+		}
+		role := lx.role[v.word]
+		if role&(rViolent|rViolentObj|rViolentSubj) == 0 {
+			continue
+		}
+		// Look back up to five words in the same sentence.
+		from := -1
+		clitic := lx.isCliticForm(v.word)
+		self := false
+		quote := false
+		for b := a - 1; b >= 0 && b >= a-5; b-- {
+			u := &s.toks[seq[b]]
+			if u.sent != v.sent {
+				break
+			}
+			f := string(s.fold(u))
+			if u.word >= 0 && lx.role[u.word]&rIntent != 0 {
+				from = b
+			}
+			if f == "que" || f == "ojala" || f == "k" || f == "q" {
+				quote = true
+				if from < 0 {
+					from = b
+				}
+			}
+			switch f {
+			case "te", "lo", "la", "los", "las", "le", "les", "ti", "ustedes":
+				clitic = true
+			case "me", "nos":
+				if b >= a-2 {
+					self = true
+				}
+			}
+		}
+		if self || from < 0 {
+			continue
+		}
+		end := vi
+		switch {
+		case role&rViolentSubj != 0:
+			if !quote {
+				continue
+			}
+		case role&rViolentObj != 0:
+			ok := false
+			for b := a + 1; b < len(seq) && b <= a+3; b++ {
+				u := &s.toks[seq[b]]
+				if u.sent != v.sent {
+					break
+				}
+				if u.word >= 0 && lx.role[u.word]&rObject != 0 {
+					ok, end = true, seq[b]
+					break
+				}
+			}
+			if !ok {
+				continue
+			}
+		default:
+			if !clitic && a+1 < len(seq) {
+				nx := &s.toks[seq[a+1]]
+				if nx.sent == v.sent && string(s.fold(nx)) == "a" {
+					clitic = true
+				}
+			}
+			if !clitic {
+				continue
+			}
+		}
+		st := seq[from]
+		if from > 0 {
+			if u := &s.toks[seq[from-1]]; u.sent == v.sent {
+				switch string(s.fold(u)) {
+				case "te", "los", "las", "les", "lo", "la", "le":
+					st = seq[from-1]
+				}
+			}
+		}
+		s.hits = append(s.hits, hit{entry: -1, t0: st, t1: end + 1, start: s.toks[st].start,
+			end: s.toks[end].end, cat: catThreat, sev: 3, directed: true, how: howExact})
+		for k := st; k <= end; k++ {
+			s.cover[k] = true
+		}
+	}
+}
+
+func (lx *Lexicon) isCliticForm(id int32) bool {
+	f := lx.words[id]
+	for _, c := range clitics {
+		if len(f) > len(c)+3 && f[len(f)-len(c):] == c {
+			if _, ok := lx.forms[f[:len(f)-len(c)]]; ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// aloneDirected reports categories whose term, as a whole sentence ("¡Pendejos!"), is
+// aimed at the reader; sexual words and profanity alone are exclamations.
+func aloneDirected(cat string) bool {
+	switch cat {
+	case CatInsult, CatHomophobic, CatMisogynistic, CatRacist, CatDehumanising:
+		return true
+	}
+	return false
+}
