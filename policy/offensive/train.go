@@ -275,7 +275,7 @@ func fit(fx []featEx, idx []int, o TrainOptions) ([]float64, float64) {
 // with the lexicon gate, reaches target.
 func chooseThresholds(m *Model, fx []featEx, oof []float64, target float64) {
 	bestF, bestT := -1.0, 0.5
-	for t := 0.20; t <= 0.80001; t += 0.01 {
+	for t := 0.10; t <= 0.95001; t += 0.01 {
 		var tp, fp, fn float64
 		for i := range fx {
 			pred := oof[i] >= t || fx[i].threat || fx[i].maxSev >= 3
