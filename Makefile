@@ -1,0 +1,74 @@
+# Vigía: build, test and maintenance targets. `make help` lists them.
+
+GO       ?= go
+GOFMT    ?= gofmt
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -X main.version=$(VERSION)
+BINARY   ?= vigia
+FUZZTIME ?= 10s
+# Packages with benchmarks (./archive/ and any other that gains a Benchmark function).
+BENCH_PKGS ?= $(sort $(patsubst %/,%,$(dir $(shell grep -rl --include='*_test.go' '^func Benchmark' . 2>/dev/null))))
+DEMO_ARGS ?=
+
+# Go files that gofmt must leave unchanged: everything but testdata and vendor.
+GO_FILES = $(shell find . -name '*.go' -not -path './.git/*' -not -path './vendor/*' -not -path '*/testdata/*')
+
+.PHONY: all help build test vet fmt-check fuzz bench demo lint clean
+
+all: fmt-check vet test build
+
+help:
+	@echo "Objetivos:"
+	@echo "  build      compila ./$(BINARY) (VERSION=$(VERSION))"
+	@echo "  test       go test -race -count=1 ./..."
+	@echo "  vet        go vet ./..."
+	@echo "  fmt-check  falla si gofmt cambiaría algún archivo"
+	@echo "  fuzz       cada objetivo Fuzz del repositorio durante FUZZTIME=$(FUZZTIME)"
+	@echo "  bench      benchmarks con -benchmem ($(BENCH_PKGS))"
+	@echo "  demo       go run ./cmd/vigia demo $(DEMO_ARGS)"
+	@echo "  lint       golangci-lint run, si está instalado"
+	@echo "  clean      borra ./$(BINARY)"
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BINARY) ./cmd/vigia
+
+# The README's test command.
+test:
+	$(GO) test -race -count=1 ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@unformatted=$$($(GOFMT) -l $(GO_FILES)); \
+	if [ -n "$$unformatted" ]; then \
+		echo "gofmt cambiaría estos archivos (ejecute gofmt -w):"; echo "$$unformatted"; exit 1; \
+	fi
+
+# Every Fuzz target, discovered with go test -list so new ones are picked up; each
+# runs alone in its package (go test -fuzz takes one package and one target).
+fuzz:
+	@list=$$($(GO) test -list '^Fuzz' ./...) || { echo "$$list"; exit 1; }; \
+	targets=$$(echo "$$list" | awk '/^Fuzz/ { names[n++] = $$1; next } \
+		/^ok / { for (i = 0; i < n; i++) print $$2, names[i] } { n = 0 }'); \
+	if [ -z "$$targets" ]; then echo "no hay objetivos Fuzz"; exit 0; fi; \
+	echo "$$targets" | while read -r pkg name; do \
+		echo "== $$pkg $$name ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) "$$pkg" || exit 1; \
+	done
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem $(BENCH_PKGS)
+
+demo:
+	$(GO) run ./cmd/vigia demo $(DEMO_ARGS)
+
+lint:
+	@if command -v golangci-lint >/dev/null 2>&1; then \
+		golangci-lint run ./...; \
+	else \
+		echo "golangci-lint no está instalado; se omite lint (https://golangci-lint.run/welcome/install/)"; \
+	fi
+
+clean:
+	rm -f $(BINARY)
