@@ -68,8 +68,9 @@ func (s *scheduler) setAccounts(cfg *Config, conns map[string]connectors.Connect
 		}
 		if acc.next.IsZero() || acc.next.After(now.Add(ac.PollInterval+s.maxBack)) {
 			// first start, or a stored plan from a clock far ahead: spread the first
-			// polls over a fraction of the interval
-			acc.next = now.Add(time.Duration(rand.Float64() * ac.Jitter * float64(ac.PollInterval)))
+			// polls over a fraction of the interval, a few seconds at most
+			spread := min(ac.Jitter*float64(ac.PollInterval), float64(maxFirstSpread))
+			acc.next = now.Add(time.Duration(rand.Float64() * spread))
 		}
 		switch ac.Status {
 		case StatusSuspended, StatusCancelled:
@@ -220,6 +221,9 @@ func (s *scheduler) pollAccount(ctx context.Context, acc *account) {
 	default:
 	}
 }
+
+// maxFirstSpread bounds the random delay of an account's first poll.
+const maxFirstSpread = 3 * time.Second
 
 // maxPagesPerCycle bounds how many batches one cycle takes before yielding to the
 // schedule (a long backfill continues in the next cycle, right away).

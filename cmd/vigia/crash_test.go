@@ -37,6 +37,7 @@ func crashConfig(dir string, anchor time.Time) string {
 	return fmt.Sprintf(`database: %s
 listen: 127.0.0.1:0
 log: {level: warn}
+defaults: {jitter: 0}
 networks:
   simulated:
     seed: 20260311
@@ -119,6 +120,7 @@ func TestCrashSafety(t *testing.T) {
 
 	rng := rand.New(rand.NewPCG(uint64(anchor.UnixNano()), 1))
 	kills, midIngest := 0, 0
+	var lastStderr string
 	for kills < 20 || (midIngest < 10 && kills < 60) {
 		before := archived(t, cfg.Database)
 		cmd := exec.Command(bin, "run", "--config", cfgPath)
@@ -137,13 +139,14 @@ func TestCrashSafety(t *testing.T) {
 		if after > before && after < int64(want) {
 			midIngest++
 		}
+		lastStderr = stderr.String()
 		if strings.Contains(stderr.String(), "panic") {
 			t.Fatalf("run %d panicked:\n%s", kills, stderr.String())
 		}
 	}
 	t.Logf("%d SIGKILLs, %d of them in the middle of the backfill", kills, midIngest)
 	if midIngest < 10 {
-		t.Fatalf("only %d kills landed while the backfill was running: the test proved too little", midIngest)
+		t.Fatalf("only %d kills landed while the backfill was running: the test proved too little\nlast run's stderr:\n%s", midIngest, lastStderr)
 	}
 
 	// A last run catches up and stops cleanly on SIGTERM.
