@@ -200,13 +200,18 @@ func (c *Classifier) score(s *scratch, text string) (float64, lexResult) {
 	return c.m.prob(s.feats), res
 }
 
+// NoEvidenceReview is the model probability a text needs to reach review when the
+// lexicon layer found no directed offensive term in it: character n-grams ("barata"
+// shares "rata") and undirected words ("una rata en el módulo") are weak evidence.
+const NoEvidenceReview = 0.9
+
 // band combines the two layers (OFFENSIVE.md §6): recommend_block needs both a high model
 // probability and directed lexicon evidence of severity 2 or more; threats and directed
 // severity-3 terms force at least review; political epithets and idioms never count.
 func (c *Classifier) band(p float64, res *lexResult) (Band, bool) {
 	b := BandNone
 	forced := false
-	if p >= c.review {
+	if p >= c.review && (res.directedN > 0 || p >= NoEvidenceReview) {
 		b = BandReview
 	}
 	if b == BandNone && (res.threat || res.maxSev >= 3) {

@@ -125,6 +125,13 @@ func (s *scratch) features(lx *Lexicon, res *lexResult, bits uint8) {
 				hw = fmix(hbytes(nsWord, b))
 			}
 		}
+		if t.mark != markNone {
+			// A term that needs a target counts only together with the lexicon
+			// layer's finding: "rata" aimed at someone and "una rata en el módulo"
+			// are different features, and its letters give no n-grams.
+			hw = fmix(hw ^ uint32(t.mark)*0x27d4eb2f)
+			chars = false
+		}
 		feats = append(feats, hw&mask)
 		if t.kind != KindJoined && t.kind != KindMasked {
 			if t.sent != prevSent {
@@ -134,7 +141,9 @@ func (s *scratch) features(lx *Lexicon, res *lexResult, bits uint8) {
 			feats = append(feats, fmix(prev*nsBigram^hw)&mask)
 			prev = hw
 		}
-		if !chars {
+		if !chars || t.how == howAllowed {
+			// Allow-listed words give no character n-grams: "barata" must not look like
+			// "rata".
 			continue
 		}
 		// Character 3- to 5-grams of " form ".

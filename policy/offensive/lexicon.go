@@ -326,8 +326,15 @@ func NewLexicon(entries []Entry) (*Lexicon, error) {
 		ps := lx.phrases[k]
 		sort.SliceStable(ps, func(a, b int) bool { return len(ps[a].words) > len(ps[b].words) })
 	}
-	// Index squeezed, phonetic and masked forms of every known form.
-	for f, id := range lx.forms {
+	// Index squeezed, phonetic and masked forms of every known form, in a fixed order so
+	// that ties resolve the same way on every run.
+	keys := make([]string, 0, len(lx.forms))
+	for f := range lx.forms {
+		keys = append(keys, f)
+	}
+	sort.Strings(keys)
+	for _, f := range keys {
+		id := lx.forms[f]
 		e := lx.entryOf(id)
 		isTerm := e != nil
 		if isTerm {
@@ -485,7 +492,8 @@ func squeezeWord(w string) string {
 
 // phonKey appends to dst a phonetic key of a folded word, so that Mexican phonetic
 // spellings meet: k/q/c(a,o,u) → k, c(e,i)/z → s, ch/x → x, v/b → b, hu+vowel and
-// gu+e/i → w, silent h dropped, ll/y → y, g(e,i) → j, doubled letters once.
+// gu+e/i → w, initial silent h dropped, ll/y → y, g(e,i) → j, doubled letters once
+// except rr, which stays apart from r.
 func phonKey(dst []byte, w string) []byte {
 	start := len(dst)
 	b := w
@@ -537,6 +545,15 @@ func phonKey(dst []byte, w string) []byte {
 			if i+1 < n && b[i+1] == 'u' && vowel(i+2) {
 				emit('w')
 				i++
+			} else if i > 0 && i+1 < n && b[i+1] != 'h' {
+				emit('h') // only the initial h is dropped ("ijo" = "hijo")
+			}
+		case 'r':
+			if i+1 < n && b[i+1] == 'r' {
+				emit('R') // rr is phonemic: pero/perro, pera/perra
+				i++
+			} else {
+				emit('r')
 			}
 		case 'g':
 			switch {

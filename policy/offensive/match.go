@@ -86,13 +86,14 @@ type lexResult struct {
 	threat    bool
 	maxSev    int8 // highest severity among directed word hits of offensive categories
 	directedN int
+	anyOff    bool // any hit of an offensive category, directed or not (emoji included)
 }
 
 // resolve finds the lexicon word of every token.
 func (lx *Lexicon) resolve(s *scratch) {
 	for i := range s.toks {
 		t := &s.toks[i]
-		t.word, t.how = -1, howNone
+		t.word, t.how, t.mark = -1, howNone, markNone
 		switch t.kind {
 		case KindURL, KindNumber, KindMention:
 			continue
@@ -332,6 +333,16 @@ func (lx *Lexicon) match(s *scratch, o *matchOpts) lexResult {
 			h.intens = true
 			h.directed = false
 		}
+		if e.NeedsTarget {
+			switch {
+			case h.intens:
+				t.mark = markIntensifier
+			case h.directed:
+				t.mark = markDirected
+			default:
+				t.mark = markUndirected
+			}
+		}
 		s.hits = append(s.hits, h)
 	}
 	// The threat pattern.
@@ -340,6 +351,9 @@ func (lx *Lexicon) match(s *scratch, o *matchOpts) lexResult {
 		h := &s.hits[i]
 		if h.cat == catThreat && h.directed {
 			res.threat = true
+		}
+		if int(h.cat) < len(offensiveCats) {
+			res.anyOff = true
 		}
 		if h.directed && !h.emoji && int(h.cat) < len(offensiveCats) {
 			res.directedN++
@@ -357,6 +371,9 @@ var catThreat = int8(catIndex(CatThreat))
 // demonstrative before it, or a vocative.
 func (lx *Lexicon) targeted(s *scratch, i int, e *Entry) bool {
 	t := &s.toks[i]
+	if self(s, i) {
+		return false // "qué idiota soy", "creen que somos tontos"
+	}
 	if int(t.sent) < len(s.sents) && s.sents[t.sent]&1 != 0 {
 		return true
 	}
@@ -540,6 +557,21 @@ func aloneDirected(cat string) bool {
 	switch cat {
 	case CatInsult, CatHomophobic, CatMisogynistic, CatRacist, CatDehumanising:
 		return true
+	}
+	return false
+}
+
+// self reports a first-person verb right before or after the term at token i.
+func self(s *scratch, i int) bool {
+	t := &s.toks[i]
+	for _, k := range [...]int{i - 1, i + 1, i - 2} {
+		if k < 0 || k >= len(s.toks) || s.toks[k].sent != t.sent || !inSeq(s.toks[k].kind) {
+			continue
+		}
+		switch string(s.fold(&s.toks[k])) {
+		case "soy", "somos", "fui", "fuimos", "estoy", "estamos", "sere", "seremos", "me", "siento":
+			return true
+		}
 	}
 	return false
 }

@@ -92,7 +92,7 @@ const (
 	fLeet     uint8 = 1 << iota // a digit or leet symbol was mapped to a letter
 	fMask                       // contains a '?' wildcard
 	fSqueezed                   // a run of 3+ equal letters was cut
-	fDouble                     // contains a doubled letter
+	fDouble                     // contains a doubled letter Spanish never doubles (not rr ll cc ee oo nn)
 	fAccent                     // the unfolded form differs from the folded one
 )
 
@@ -109,7 +109,16 @@ type token struct {
 	endA       bool  // the token ends its sentence (or the text)
 	word       int32 // lexicon word id, -1 if none
 	how        uint8 // how the word id was found
+	mark       uint8 // lexicon layer's verdict on a target-needing term: markUndirected …
 }
+
+// token marks set by the lexicon layer on words whose offence depends on a target.
+const (
+	markNone uint8 = iota
+	markUndirected
+	markDirected
+	markIntensifier
+)
 
 const maxTextBytes = 1 << 16 // longer comments are cut (no network allows more)
 
@@ -538,7 +547,11 @@ func (s *scratch) addWord(kind TokenKind, i, j, from int, sent int32, comma bool
 				flags |= fSqueezed
 				continue
 			}
-			flags |= fDouble
+			switch c {
+			case 'r', 'l', 'c', 'e', 'o', 'n':
+			default:
+				flags |= fDouble
+			}
 		} else {
 			run = 0
 		}

@@ -165,6 +165,7 @@ type featEx struct {
 	y      float64
 	maxSev int8
 	threat bool
+	anyOff bool // a directed offensive hit
 	fold   int
 }
 
@@ -192,7 +193,7 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 		s.normalize(e.Text)
 		res := c.lx.match(s, &c.mo)
 		s.features(c.lx, &res, opts.Bits)
-		fx[i] = featEx{feats: append([]uint32(nil), s.feats...), maxSev: res.maxSev, threat: res.threat}
+		fx[i] = featEx{feats: append([]uint32(nil), s.feats...), maxSev: res.maxSev, threat: res.threat, anyOff: res.directedN > 0}
 		if e.Offensive {
 			fx[i].y = 1
 		}
@@ -270,15 +271,16 @@ func fit(fx []featEx, idx []int, o TrainOptions) ([]float64, float64) {
 	return w, b
 }
 
-// chooseThresholds picks the review threshold that maximises out-of-fold F1 (with the
-// forced-review rules applied) and the lowest block threshold whose out-of-fold precision,
-// with the lexicon gate, reaches target.
+// chooseThresholds picks the review threshold in [0.4, 0.7] that maximises out-of-fold F1
+// (the forced-review rules applied) and the lowest block threshold
+// whose out-of-fold precision, with the lexicon gate, reaches target.
 func chooseThresholds(m *Model, fx []featEx, oof []float64, target float64) {
-	bestF, bestT := -1.0, 0.5
-	for t := 0.10; t <= 0.95001; t += 0.01 {
+	type pt struct{ t, f float64 }
+	var curve []pt
+	for t := 0.40; t <= 0.70001; t += 0.01 {
 		var tp, fp, fn float64
 		for i := range fx {
-			pred := oof[i] >= t || fx[i].threat || fx[i].maxSev >= 3
+			pred := oof[i] >= t && (fx[i].anyOff || oof[i] >= NoEvidenceReview) || fx[i].threat || fx[i].maxSev >= 3
 			switch {
 			case pred && fx[i].y == 1:
 				tp++
@@ -288,15 +290,23 @@ func chooseThresholds(m *Model, fx []featEx, oof []float64, target float64) {
 				fn++
 			}
 		}
-		f := f1(tp, fp, fn)
-		if f > bestF+1e-9 {
-			bestF, bestT = f, t
+		curve = append(curve, pt{t, f1(tp, fp, fn)})
+	}
+	// The best F1; among thresholds within 0.002 of it, the one nearest 0.5, since a
+	// synthetic corpus separates too easily for the exact optimum to mean much.
+	bestF, bestT := -1.0, 0.5
+	for _, p := range curve {
+		bestF = math.Max(bestF, p.f)
+	}
+	for _, p := range curve {
+		if p.f >= bestF-0.002 && math.Abs(p.t-0.5) < math.Abs(bestT-0.5)+1e-9 {
+			bestT = p.t
 		}
 	}
 	m.Review = math.Round(bestT*100) / 100
 	m.Info.OOFReviewF1 = bestF
 	m.Block = 0.99
-	for t := math.Max(m.Review, 0.5); t <= 0.99001; t += 0.01 {
+	for t := math.Max(m.Review+0.1, 0.7); t <= 0.99001; t += 0.01 {
 		var tp, fp, fn float64
 		for i := range fx {
 			pred := oof[i] >= t && fx[i].maxSev >= 2
@@ -316,6 +326,15 @@ func chooseThresholds(m *Model, fx []featEx, oof []float64, target float64) {
 			break
 		}
 	}
+}
+
+func fbeta(tp, fp, fn, beta float64) float64 {
+	if tp == 0 {
+		return 0
+	}
+	p, r := tp/(tp+fp), tp/(tp+fn)
+	b2 := beta * beta
+	return (1 + b2) * p * r / (b2*p + r)
 }
 
 func f1(tp, fp, fn float64) float64 {
