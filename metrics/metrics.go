@@ -30,7 +30,31 @@ type Metrics struct {
 	AccountsConfigured   *prometheus.GaugeVec
 	ArchiveRecords       prometheus.Gauge
 	ArchiveCommitSeconds prometheus.Histogram
+
+	// Response tracking (Criterios 5.2.e, 6.xvi, 6.xvii).
+	CommentsReceived      *prometheus.CounterVec
+	CommentsNeedingAnswer *prometheus.CounterVec
+	Responses             *prometheus.CounterVec
+	FirstResponseBusiness *prometheus.HistogramVec
+	FirstResponseWall     *prometheus.HistogramVec
+	CommentsUnanswered    *prometheus.GaugeVec
+	OldestUnanswered      *prometheus.GaugeVec
+	CannedReplies         *prometheus.CounterVec
+	SLARefreshSeconds     prometheus.Histogram
 }
+
+// SLA states of a comment awaiting an answer, the values of the sla_state label.
+var OpenSLAStates = []string{"within", "at_risk", "breached"}
+
+// Response outcomes, the values of the outcome label of vigia_responses_total.
+var ResponseOutcomes = []string{"in_time", "late"}
+
+// Intents are the values of the intent label (policy/response's intents).
+var Intents = []string{"question", "info_request", "suggestion", "complaint", "praise", "other"}
+
+// businessBuckets are first-response times in business seconds: 5 min to 5 days of
+// attention hours.
+var businessBuckets = []float64{300, 900, 1800, 3600, 2 * 3600, 4 * 3600, 8 * 3600, 16 * 3600, 24 * 3600, 45 * 3600}
 
 // New builds the metrics and registers them on reg.
 func New(reg prometheus.Registerer) *Metrics {
@@ -106,6 +130,45 @@ func New(reg prometheus.Registerer) *Metrics {
 			Help:    "Duration of one archive transaction storing a poll's batch.",
 			Buckets: []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5},
 		}),
+		CommentsReceived: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "vigia_comments_received_total",
+			Help: "Comments and mentions by others on the account's content, by intent (question, info_request, suggestion, complaint, praise, other).",
+		}, []string{"network", "account", "intent"}),
+		CommentsNeedingAnswer: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "vigia_comments_needing_answer_total",
+			Help: "Comments that need an answer (not own, not offensive, not spam, an intent the configuration lists): the response rate's denominator.",
+		}, []string{"network", "account"}),
+		Responses: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "vigia_responses_total",
+			Help: "Comments answered by the account, by outcome against the SLA (in_time, late): the response rate's numerator.",
+		}, []string{"network", "account", "outcome"}),
+		FirstResponseBusiness: f.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "vigia_first_response_business_seconds",
+			Help:    "Time from a comment to the account's first answer, counted in the account's attention hours.",
+			Buckets: businessBuckets,
+		}, []string{"network", "account"}),
+		FirstResponseWall: f.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "vigia_first_response_seconds",
+			Help:    "Time from a comment to the account's first answer, in wall-clock time.",
+			Buckets: []float64{300, 900, 1800, 3600, 4 * 3600, 12 * 3600, 24 * 3600, 3 * 86400, 7 * 86400},
+		}, []string{"network", "account"}),
+		CommentsUnanswered: f.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "vigia_comments_unanswered",
+			Help: "Comments awaiting an answer, by SLA state (within, at_risk, breached).",
+		}, []string{"network", "account", "sla_state"}),
+		OldestUnanswered: f.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "vigia_oldest_unanswered_business_seconds",
+			Help: "Age, in the account's attention hours, of the oldest comment awaiting an answer; 0 when none waits.",
+		}, []string{"network", "account"}),
+		CannedReplies: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "vigia_canned_replies_total",
+			Help: "Own replies whose text repeats, word for word or nearly, across many users (not personalised, 6.xvi).",
+		}, []string{"network", "account"}),
+		SLARefreshSeconds: f.NewHistogram(prometheus.HistogramOpts{
+			Name:    "vigia_sla_refresh_duration_seconds",
+			Help:    "Duration of one SLA tick over every comment awaiting an answer.",
+			Buckets: []float64{0.0001, 0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5},
+		}),
 	}
 }
 
@@ -129,6 +192,20 @@ func (m *Metrics) InitAccounts(accts []Account) {
 		m.RateLimitRemaining.WithLabelValues(a.Network, a.ID).Set(-1)
 		m.ConsecutiveErrors.WithLabelValues(a.Network, a.ID)
 		m.AccountPolling.WithLabelValues(a.Network, a.ID)
+		for _, in := range Intents {
+			m.CommentsReceived.WithLabelValues(a.Network, a.ID, in)
+		}
+		m.CommentsNeedingAnswer.WithLabelValues(a.Network, a.ID)
+		for _, o := range ResponseOutcomes {
+			m.Responses.WithLabelValues(a.Network, a.ID, o)
+		}
+		m.FirstResponseBusiness.WithLabelValues(a.Network, a.ID)
+		m.FirstResponseWall.WithLabelValues(a.Network, a.ID)
+		for _, st := range OpenSLAStates {
+			m.CommentsUnanswered.WithLabelValues(a.Network, a.ID, st)
+		}
+		m.OldestUnanswered.WithLabelValues(a.Network, a.ID)
+		m.CannedReplies.WithLabelValues(a.Network, a.ID)
 		networks[a.Network] = true
 	}
 	for n := range networks {
@@ -152,6 +229,20 @@ func (m *Metrics) ForgetAccount(a Account) {
 	}
 	m.PollsSkipped.DeleteLabelValues(a.Network, a.ID)
 	m.APICalls.DeleteLabelValues(a.Network, a.ID)
+	for _, in := range Intents {
+		m.CommentsReceived.DeleteLabelValues(a.Network, a.ID, in)
+	}
+	for _, o := range ResponseOutcomes {
+		m.Responses.DeleteLabelValues(a.Network, a.ID, o)
+	}
+	for _, st := range OpenSLAStates {
+		m.CommentsUnanswered.DeleteLabelValues(a.Network, a.ID, st)
+	}
+	m.CommentsNeedingAnswer.DeleteLabelValues(a.Network, a.ID)
+	m.FirstResponseBusiness.DeleteLabelValues(a.Network, a.ID)
+	m.FirstResponseWall.DeleteLabelValues(a.Network, a.ID)
+	m.OldestUnanswered.DeleteLabelValues(a.Network, a.ID)
+	m.CannedReplies.DeleteLabelValues(a.Network, a.ID)
 }
 
 // NewBuildInfo returns the vigia_build_info gauge, always 1, labelled with the
