@@ -28,6 +28,7 @@ type Metrics struct {
 	ConfigReloadOK       prometheus.Gauge
 	ConfigReloadOKTime   prometheus.Gauge
 	AccountsConfigured   *prometheus.GaugeVec
+	AccountInfo          *prometheus.GaugeVec
 	ArchiveRecords       prometheus.Gauge
 	ArchiveCommitSeconds prometheus.Histogram
 
@@ -121,6 +122,10 @@ func New(reg prometheus.Registerer) *Metrics {
 			Name: "vigia_accounts",
 			Help: "Configured accounts by network and lifecycle status (active, suspended, cancelled).",
 		}, []string{"network", "status"}),
+		AccountInfo: f.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "vigia_account_info",
+			Help: "Static information about a configured account: its organ (órgano responsable). Always 1.",
+		}, []string{"network", "account", "organ"}),
 		ArchiveRecords: f.NewGauge(prometheus.GaugeOpts{
 			Name: "vigia_archive_records",
 			Help: "Records in the archive's hash chain.",
@@ -219,8 +224,17 @@ func (m *Metrics) InitAccounts(accts []Account) {
 	}
 }
 
+// SetAccountInfo sets vigia_account_info{network,account,organ} to 1, the series that
+// rules and dashboards join on to group accounts by organ. An account that moved to
+// another organ on a reload keeps a single series: the old organ's goes away.
+func (m *Metrics) SetAccountInfo(network, account, organ string) {
+	m.AccountInfo.DeletePartialMatch(prometheus.Labels{"network": network, "account": account})
+	m.AccountInfo.WithLabelValues(network, account, organ).Set(1)
+}
+
 // ForgetAccount deletes an account's series, when a reload removes it.
 func (m *Metrics) ForgetAccount(a Account) {
+	m.AccountInfo.DeletePartialMatch(prometheus.Labels{"network": a.Network, "account": a.ID})
 	for _, r := range connectors.Reasons {
 		m.PollsTotal.DeleteLabelValues(a.Network, a.ID, r)
 	}
