@@ -1,0 +1,251 @@
+package response
+
+import (
+	"hash/fnv"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Reply is one own reply as the canned-answer check sees it.
+type Reply struct {
+	ID string
+	// Recipient is who the reply answers: the author of its parent (id or handle).
+	// Replies with no known recipient each count as a different user.
+	Recipient string
+	At        time.Time
+	Text      string
+}
+
+// CannedVerdict is the check's answer for one reply.
+type CannedVerdict struct {
+	// Canned is true when the reply, or nearly the same text, went to at least
+	// MinUsers different users within Window of it (Criterios 6.xvi).
+	Canned bool
+	// Users is the number of different recipients of the reply and its copies.
+	Users int
+	// Copies are the ids of the other replies judged the same text, by time.
+	Copies []string
+	// Normalized is the reply's text as compared (see Normalize).
+	Normalized string
+}
+
+// fingerprint is a reply prepared for comparison.
+type fingerprint struct {
+	Reply
+	norm     string
+	shingles []uint64 // sorted, distinct
+}
+
+func newFingerprint(r Reply, k int) fingerprint {
+	ws := words(r.Text)
+	fp := fingerprint{Reply: r, norm: strings.Join(ws, " ")}
+	if len(ws) == 0 {
+		return fp
+	}
+	if len(ws) < k {
+		k = len(ws)
+	}
+	h := fnv.New64a()
+	for i := 0; i+k <= len(ws); i++ {
+		h.Reset()
+		for j := i; j < i+k; j++ {
+			h.Write([]byte(ws[j]))
+			h.Write([]byte{0})
+		}
+		fp.shingles = append(fp.shingles, h.Sum64())
+	}
+	slices.Sort(fp.shingles)
+	fp.shingles = slices.Compact(fp.shingles)
+	return fp
+}
+
+func (fp *fingerprint) words() int {
+	if fp.norm == "" {
+		return 0
+	}
+	return strings.Count(fp.norm, " ") + 1
+}
+
+// Jaccard returns the Jaccard similarity of the word k-shingles of two texts after
+// Normalize: 1 for the same words in the same order, 0 for nothing in common.
+func Jaccard(a, b string, k int) float64 {
+	fa, fb := newFingerprint(Reply{Text: a}, max(1, k)), newFingerprint(Reply{Text: b}, max(1, k))
+	return jaccard(fa.shingles, fb.shingles)
+}
+
+func jaccard(a, b []uint64) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	inter := 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] == b[j]:
+			inter++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return float64(inter) / float64(len(a)+len(b)-inter)
+}
+
+// similar reports whether two fingerprints are copies under cfg.
+func similar(a, b *fingerprint, cfg CannedConfig) bool {
+	if a.norm == b.norm {
+		return true
+	}
+	la, lb := len(a.shingles), len(b.shingles)
+	if la == 0 || lb == 0 {
+		return false
+	}
+	// J ≤ min/max: skip pairs whose sizes alone rule them out.
+	if float64(min(la, lb)) < cfg.Similarity*float64(max(la, lb)) {
+		return false
+	}
+	return jaccard(a.shingles, b.shingles) >= cfg.Similarity
+}
+
+func recipientKey(r *Reply) string {
+	if r.Recipient == "" {
+		return "\x00" + r.ID
+	}
+	return handleKey(r.Recipient)
+}
+
+// judge returns the verdict on fp against the candidates.
+func judge(fp *fingerprint, cands []*fingerprint, cfg CannedConfig) CannedVerdict {
+	v := CannedVerdict{Normalized: fp.norm}
+	if fp.words() < cfg.MinWords {
+		return v
+	}
+	users := map[string]bool{recipientKey(&fp.Reply): true}
+	for _, c := range cands {
+		if c.ID == fp.ID || c.words() < cfg.MinWords {
+			continue
+		}
+		if d := c.At.Sub(fp.At); d > cfg.Window || d < -cfg.Window {
+			continue
+		}
+		if similar(fp, c, cfg) {
+			v.Copies = append(v.Copies, c.ID)
+			users[recipientKey(&c.Reply)] = true
+		}
+	}
+	v.Users = len(users)
+	v.Canned = v.Users >= cfg.MinUsers
+	return v
+}
+
+// FindCanned judges every reply against all the others: a reply is canned when it
+// and its copies within Window either side reached MinUsers different users. The
+// verdicts are keyed by reply id.
+func FindCanned(replies []Reply, cfg CannedConfig) map[string]CannedVerdict {
+	fps := make([]*fingerprint, len(replies))
+	for i, r := range replies {
+		fp := newFingerprint(r, cfg.ShingleSize)
+		fps[i] = &fp
+	}
+	sort.SliceStable(fps, func(i, j int) bool { return fps[i].At.Before(fps[j].At) })
+	out := make(map[string]CannedVerdict, len(replies))
+	for _, fp := range fps {
+		lo := sort.Search(len(fps), func(i int) bool { return !fps[i].At.Before(fp.At.Add(-cfg.Window)) })
+		hi := sort.Search(len(fps), func(i int) bool { return fps[i].At.After(fp.At.Add(cfg.Window)) })
+		v := judge(fp, fps[lo:hi], cfg)
+		sortCopies(&v, fps)
+		out[fp.ID] = v
+	}
+	return out
+}
+
+func sortCopies(v *CannedVerdict, fps []*fingerprint) {
+	if len(v.Copies) < 2 {
+		return
+	}
+	at := make(map[string]time.Time, len(v.Copies))
+	for _, fp := range fps {
+		at[fp.ID] = fp.At
+	}
+	slices.SortStableFunc(v.Copies, func(a, b string) int {
+		if c := at[a].Compare(at[b]); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+}
+
+// Canned checks own replies as they arrive, keeping those within twice the window
+// of the latest. A reply is judged against the replies seen so far; FindCanned,
+// which sees them all, can also flag the first copies of a text that only later
+// reached MinUsers users. Canned is safe for concurrent use.
+type Canned struct {
+	mu     sync.Mutex
+	cfg    CannedConfig
+	fps    []*fingerprint // by At
+	ids    map[string]bool
+	latest time.Time
+}
+
+// NewCanned returns an empty check with cfg (Config.Canned).
+func NewCanned(cfg CannedConfig) *Canned {
+	return &Canned{cfg: cfg, ids: map[string]bool{}}
+}
+
+// Add records an own reply and returns the verdict on it. A reply added again (an
+// edit) replaces its earlier text.
+func (c *Canned) Add(r Reply) CannedVerdict {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ids[r.ID] {
+		c.fps = slices.DeleteFunc(c.fps, func(fp *fingerprint) bool { return fp.ID == r.ID })
+	}
+	fp := newFingerprint(r, c.cfg.ShingleSize)
+	i := sort.Search(len(c.fps), func(i int) bool { return c.fps[i].At.After(r.At) })
+	c.fps = slices.Insert(c.fps, i, &fp)
+	c.ids[r.ID] = true
+	if r.At.After(c.latest) {
+		c.latest = r.At
+		c.evict()
+	}
+	lo := sort.Search(len(c.fps), func(i int) bool { return !c.fps[i].At.Before(r.At.Add(-c.cfg.Window)) })
+	hi := sort.Search(len(c.fps), func(i int) bool { return c.fps[i].At.After(r.At.Add(c.cfg.Window)) })
+	v := judge(&fp, c.fps[lo:hi], c.cfg)
+	sortCopies(&v, c.fps[lo:hi])
+	return v
+}
+
+// Remove forgets a reply (deleted from the platform): it no longer counts as a copy.
+func (c *Canned) Remove(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.ids[id] {
+		return
+	}
+	delete(c.ids, id)
+	c.fps = slices.DeleteFunc(c.fps, func(fp *fingerprint) bool { return fp.ID == id })
+}
+
+func (c *Canned) evict() {
+	edge := c.latest.Add(-2 * c.cfg.Window)
+	n := sort.Search(len(c.fps), func(i int) bool { return !c.fps[i].At.Before(edge) })
+	if n == 0 {
+		return
+	}
+	for _, fp := range c.fps[:n] {
+		delete(c.ids, fp.ID)
+	}
+	c.fps = slices.Delete(c.fps, 0, n)
+}
+
+// Len returns the number of replies held.
+func (c *Canned) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.fps)
+}

@@ -1,0 +1,505 @@
+package response
+
+import (
+	"slices"
+	"sync"
+	"time"
+)
+
+// EventKind is what happened to a tracked comment.
+type EventKind string
+
+// The kinds of Event.
+const (
+	// EventOpened: a comment that needs an answer arrived, unanswered.
+	EventOpened EventKind = "opened"
+	// EventAnswered: a comment has a first answer, or an earlier one than before
+	// (Previous names it).
+	EventAnswered EventKind = "answered"
+	// EventReopened: the comment's answer was deleted (or edited so it no longer
+	// addresses the author) and no other answers it.
+	EventReopened EventKind = "reopened"
+	// EventWithdrawn: the comment no longer needs an answer: it was deleted, or an
+	// edit or a later flag (offensive, spam) changed the verdict.
+	EventWithdrawn EventKind = "withdrawn"
+)
+
+// Event reports a change in the answered state of one comment.
+type Event struct {
+	Kind EventKind
+	// Comment is the comment's id, and Created its publication.
+	Comment string
+	Created time.Time
+	// Answer is the comment's first answer for EventAnswered; zero otherwise.
+	Answer Answer
+	// Previous is the answer the comment had before, if any.
+	Previous Answer
+	// Business and Wall are the delay of Answer (EventAnswered only).
+	Business time.Duration
+	Wall     time.Duration
+	// State is the comment's SLA state after the event (answered_in_time or
+	// answered_late for EventAnswered; within, at_risk or breached for EventOpened
+	// and EventReopened, as of the answer's absence at the latest item seen).
+	State State
+}
+
+// Status is the answered state of one tracked comment.
+type Status struct {
+	Comment string
+	Created time.Time
+	Answer  Answer
+	// Business and Wall are the answer's delay; zero while unanswered.
+	Business time.Duration
+	Wall     time.Duration
+	// Answered reports whether Answer is set.
+	Answered bool
+}
+
+// node is one item the Tracker knows.
+type node struct {
+	Entry
+	ms    []string // mentions, for own items
+	conv  *conv
+	known bool // Observe saw it (a Delete of an unknown id makes a placeholder)
+	seen  time.Time
+
+	// For tracked comments.
+	tracked bool
+	answer  Answer
+	clock   time.Duration // calendar Clock at CreatedAt
+	slot    int           // index in Tracker.open, -1 when not open
+}
+
+// conv is one conversation: the items sharing a root.
+type conv struct {
+	root    string
+	members []*node
+	tracked []*node
+	own     []*node
+	latest  time.Time
+}
+
+// openSlot is one unanswered comment, laid out for the SLA tick.
+type openSlot struct {
+	clock time.Duration
+	state uint8 // index in States plus one; 0 before the first Evaluate
+	n     *node
+}
+
+// Tracker keeps the answered state of an account's comments current as items
+// arrive, in any order (late items, edits, deletions), and evaluates the open ones
+// against the SLA. Its answers always equal Recompute over the same items. A
+// Tracker is safe for concurrent use; one serves one account.
+type Tracker struct {
+	mu    sync.Mutex
+	sla   SLA
+	scope Scope
+	nodes map[string]*node
+	convs map[string]*conv
+	open  []openSlot
+}
+
+// NewTracker returns an empty Tracker measuring with sla; scope is Config.Answers.
+func NewTracker(sla SLA, scope Scope) *Tracker {
+	if scope == "" {
+		scope = ScopeConversation
+	}
+	return &Tracker{sla: sla, scope: scope, nodes: map[string]*node{}, convs: map[string]*conv{}}
+}
+
+// SetSLA replaces the SLA (after a configuration reload) and re-measures every
+// open comment.
+func (t *Tracker) SetSLA(sla SLA) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.sla = sla
+	for _, n := range t.nodes {
+		if n.tracked {
+			n.clock = sla.Calendar.Clock(n.CreatedAt)
+		}
+	}
+	for i := range t.open {
+		t.open[i].clock = t.open[i].n.clock
+		t.open[i].state = 0
+	}
+}
+
+// Len returns the number of tracked comments and how many of them are unanswered.
+func (t *Tracker) Len() (tracked, open int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, n := range t.nodes {
+		if n.tracked {
+			tracked++
+		}
+	}
+	return tracked, len(t.open)
+}
+
+// Observe records an item, new or edited, and returns what changed. e.NeedsAnswer
+// is NeedsAnswer's verdict on the item's current version. A deleted item stays
+// deleted whatever arrives later.
+func (t *Tracker) Observe(e Entry) []Event {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := t.nodes[e.ID]
+	if n == nil {
+		n = &node{slot: -1}
+		t.nodes[e.ID] = n
+	}
+	deleted := n.Deleted || e.Deleted
+	oldRoot := ""
+	if n.conv != nil {
+		oldRoot = n.conv.root
+	}
+	var evs []Event
+	if n.conv != nil && (e.Root() != oldRoot || e.Own != n.Own) {
+		// An item moved conversation or changed sides: take it out and put it back.
+		evs = t.detach(n, evs)
+	}
+	n.Entry = e
+	n.Deleted = deleted
+	n.known = true
+	n.ms = nil
+	if n.Own {
+		n.ms = mentions(n.Text)
+	}
+	if n.conv == nil {
+		t.attach(n)
+	}
+	if e.CreatedAt.After(n.conv.latest) {
+		n.conv.latest = e.CreatedAt
+	}
+	return t.settle(n, evs)
+}
+
+// Delete records that the item id is gone from the platform, observed at at.
+func (t *Tracker) Delete(id string, at time.Time) []Event {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := t.nodes[id]
+	if n == nil {
+		// Unknown yet: remember, so that the item arriving late stays deleted.
+		t.nodes[id] = &node{Entry: Entry{ID: id, Deleted: true}, slot: -1, seen: at}
+		return nil
+	}
+	if n.Deleted {
+		return nil
+	}
+	n.Deleted = true
+	n.seen = at
+	if !n.known {
+		return nil
+	}
+	return t.settle(n, nil)
+}
+
+func (t *Tracker) attach(n *node) {
+	root := n.Root()
+	c := t.convs[root]
+	if c == nil {
+		c = &conv{root: root}
+		t.convs[root] = c
+	}
+	n.conv = c
+	c.members = append(c.members, n)
+	if n.Own {
+		c.own = append(c.own, n)
+	}
+}
+
+// detach takes n out of its conversation, withdrawing it if tracked and
+// re-answering the comments it answered.
+func (t *Tracker) detach(n *node, evs []Event) []Event {
+	c := n.conv
+	if n.tracked {
+		evs = t.untrack(n, evs)
+	}
+	c.members = slices.DeleteFunc(c.members, func(m *node) bool { return m == n })
+	c.own = slices.DeleteFunc(c.own, func(m *node) bool { return m == n })
+	n.conv = nil
+	for _, k := range c.tracked {
+		if k.answer.ID == n.ID {
+			evs = t.reanswer(k, evs)
+		}
+	}
+	return evs
+}
+
+// settle brings the conversation of n up to date after n changed.
+func (t *Tracker) settle(n *node, evs []Event) []Event {
+	c := n.conv
+	if n.Own {
+		for _, k := range c.tracked {
+			how, ok := t.answers(k, n)
+			switch {
+			case ok && (k.answer.ID == "" || earlier(n.CreatedAt, n.ID, k.answer.At, k.answer.ID)):
+				evs = t.setAnswer(k, Answer{ID: n.ID, At: n.CreatedAt, How: how}, evs)
+			case k.answer.ID == n.ID && (!ok || !n.CreatedAt.Equal(k.answer.At) || how != k.answer.How):
+				evs = t.reanswer(k, evs) // it no longer answers, or it moved in time
+			}
+		}
+		return evs
+	}
+	want := n.NeedsAnswer && !n.Deleted
+	switch {
+	case want && !n.tracked:
+		evs = t.track(n, evs)
+	case !want && n.tracked:
+		evs = t.untrack(n, evs)
+	case n.tracked:
+		n.clock = t.sla.Calendar.Clock(n.CreatedAt)
+		if n.slot >= 0 {
+			t.open[n.slot].clock = n.clock
+		}
+		evs = t.reanswer(n, evs)
+	}
+	// n may be the parent through which own replies answer its author's comments.
+	for _, o := range c.own {
+		if o.ParentID == n.ID {
+			for _, k := range c.tracked {
+				if k != n {
+					evs = t.reanswer(k, evs)
+				}
+			}
+			break
+		}
+	}
+	return evs
+}
+
+func (t *Tracker) answers(k, o *node) (How, bool) {
+	return answers(&k.Entry, &o.Entry, o.ms, t.scope, func(id string) *Entry {
+		if p := t.nodes[id]; p != nil && p.known && p.conv == k.conv {
+			return &p.Entry
+		}
+		return nil
+	})
+}
+
+// firstAnswer scans k's conversation for its first answer.
+func (t *Tracker) firstAnswer(k *node) Answer {
+	var best Answer
+	for _, o := range k.conv.own {
+		if how, ok := t.answers(k, o); ok && (best.ID == "" || earlier(o.CreatedAt, o.ID, best.At, best.ID)) {
+			best = Answer{ID: o.ID, At: o.CreatedAt, How: how}
+		}
+	}
+	return best
+}
+
+func (t *Tracker) track(n *node, evs []Event) []Event {
+	n.tracked = true
+	n.clock = t.sla.Calendar.Clock(n.CreatedAt)
+	n.conv.tracked = append(n.conv.tracked, n)
+	if a := t.firstAnswer(n); a.ID != "" {
+		n.answer = a
+		return append(evs, t.answeredEvent(n, Answer{}))
+	}
+	n.answer = Answer{}
+	t.addOpen(n)
+	return append(evs, Event{Kind: EventOpened, Comment: n.ID, Created: n.CreatedAt, State: t.sla.Open(0)})
+}
+
+func (t *Tracker) untrack(n *node, evs []Event) []Event {
+	n.tracked = false
+	n.conv.tracked = slices.DeleteFunc(n.conv.tracked, func(m *node) bool { return m == n })
+	t.removeOpen(n)
+	n.answer = Answer{}
+	return append(evs, Event{Kind: EventWithdrawn, Comment: n.ID, Created: n.CreatedAt})
+}
+
+// reanswer recomputes k's first answer and reports the change, if any.
+func (t *Tracker) reanswer(k *node, evs []Event) []Event {
+	a := t.firstAnswer(k)
+	if a.ID == k.answer.ID && a.At.Equal(k.answer.At) && a.How == k.answer.How {
+		return evs
+	}
+	return t.setAnswer(k, a, evs)
+}
+
+func (t *Tracker) setAnswer(k *node, a Answer, evs []Event) []Event {
+	prev := k.answer
+	k.answer = a
+	if a.ID == "" {
+		t.addOpen(k)
+		return append(evs, Event{Kind: EventReopened, Comment: k.ID, Created: k.CreatedAt, Previous: prev, State: StateWithin})
+	}
+	t.removeOpen(k)
+	return append(evs, t.answeredEvent(k, prev))
+}
+
+func (t *Tracker) answeredEvent(k *node, prev Answer) Event {
+	b := t.sla.Calendar.BusinessDuration(k.CreatedAt, k.answer.At)
+	return Event{
+		Kind: EventAnswered, Comment: k.ID, Created: k.CreatedAt, Answer: k.answer, Previous: prev,
+		Business: b, Wall: max(0, k.answer.At.Sub(k.CreatedAt)), State: t.sla.Answered(b),
+	}
+}
+
+func (t *Tracker) addOpen(n *node) {
+	if n.slot >= 0 {
+		return
+	}
+	n.slot = len(t.open)
+	t.open = append(t.open, openSlot{clock: n.clock, n: n})
+}
+
+func (t *Tracker) removeOpen(n *node) {
+	i := n.slot
+	if i < 0 {
+		return
+	}
+	last := len(t.open) - 1
+	if i != last {
+		t.open[i] = t.open[last]
+		t.open[i].n.slot = i
+	}
+	t.open[last] = openSlot{}
+	t.open = t.open[:last]
+	n.slot = -1
+}
+
+// Status returns the answered state of a tracked comment.
+func (t *Tracker) Status(id string) (Status, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := t.nodes[id]
+	if n == nil || !n.tracked {
+		return Status{}, false
+	}
+	return t.status(n), true
+}
+
+func (t *Tracker) status(n *node) Status {
+	s := Status{Comment: n.ID, Created: n.CreatedAt, Answer: n.answer, Answered: n.answer.ID != ""}
+	if s.Answered {
+		s.Business = t.sla.Calendar.BusinessDuration(n.CreatedAt, n.answer.At)
+		s.Wall = max(0, n.answer.At.Sub(n.CreatedAt))
+	}
+	return s
+}
+
+// Answers returns every tracked comment's first answer (zero while unanswered),
+// in the shape Recompute returns.
+func (t *Tracker) Answers() map[string]Answer {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := map[string]Answer{}
+	for _, n := range t.nodes {
+		if n.tracked {
+			out[n.ID] = n.answer
+		}
+	}
+	return out
+}
+
+// Change is an unanswered comment that entered a worse SLA state.
+type Change struct {
+	Comment string
+	Created time.Time
+	State   State
+	// Age is the business time the comment has waited.
+	Age time.Duration
+}
+
+// Tick is one evaluation of the open comments.
+type Tick struct {
+	Now time.Time
+	// Counts holds the number of open comments in each of OpenStates.
+	Counts map[State]int
+	// Oldest is the business age of the oldest open comment, OldestID its id.
+	Oldest   time.Duration
+	OldestID string
+	// Changes lists the comments that became at_risk or breached since the
+	// previous Evaluate (or arrived in that state).
+	Changes []Change
+}
+
+// Evaluate measures every open comment at now against the SLA. It reads the
+// calendar once: each comment's business age is a subtraction.
+func (t *Tracker) Evaluate(now time.Time) Tick {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	nowClock := t.sla.Calendar.Clock(now)
+	atRisk, breached := t.sla.AtRisk, t.sla.Breached
+	tick := Tick{Now: now}
+	var counts [3]int
+	oldest := -1
+	for i := range t.open {
+		s := &t.open[i]
+		age := nowClock - s.clock
+		var st uint8 = 1 // within
+		if age > breached {
+			st = 3
+		} else if age > atRisk {
+			st = 2
+		}
+		counts[st-1]++
+		if oldest < 0 || s.clock < t.open[oldest].clock {
+			oldest = i
+		}
+		if st != s.state {
+			if st > s.state && st > 1 {
+				tick.Changes = append(tick.Changes, Change{Comment: s.n.ID, Created: s.n.CreatedAt, State: OpenStates[st-1], Age: age})
+			}
+			s.state = st
+		}
+	}
+	tick.Counts = map[State]int{StateWithin: counts[0], StateAtRisk: counts[1], StateBreached: counts[2]}
+	if oldest >= 0 {
+		tick.Oldest = max(0, nowClock-t.open[oldest].clock)
+		tick.OldestID = t.open[oldest].n.ID
+	}
+	return tick
+}
+
+// Prune forgets conversations with no unanswered comment whose latest item was
+// published before before, and deletions of unknown items observed before before;
+// the agent calls it with the edge of the window its connectors still re-check.
+func (t *Tracker) Prune(before time.Time) (forgotten int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for root, c := range t.convs {
+		if !c.latest.Before(before) {
+			continue
+		}
+		if slices.ContainsFunc(c.tracked, func(n *node) bool { return n.answer.ID == "" }) {
+			continue
+		}
+		for _, n := range c.members {
+			delete(t.nodes, n.ID)
+			forgotten++
+		}
+		delete(t.convs, root)
+	}
+	for id, n := range t.nodes {
+		if !n.known && n.seen.Before(before) {
+			delete(t.nodes, id)
+			forgotten++
+		}
+	}
+	return forgotten
+}
+
+// Snapshot returns the status of every tracked comment, ordered by id.
+func (t *Tracker) Snapshot() []Status {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []Status
+	for _, n := range t.nodes {
+		if n.tracked {
+			out = append(out, t.status(n))
+		}
+	}
+	slices.SortFunc(out, func(a, b Status) int {
+		switch {
+		case a.Comment < b.Comment:
+			return -1
+		case a.Comment > b.Comment:
+			return 1
+		}
+		return 0
+	})
+	return out
+}
