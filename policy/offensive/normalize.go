@@ -632,8 +632,8 @@ func (s *scratch) extraViews(text string) {
 			if u.kind != KindWord && u.kind != KindNumber {
 				break
 			}
-			gap := text[s.toks[j-1].end:u.start]
-			if len(gap) == 0 || len(gap) > 3 || !joinerGap(gap) {
+			a, b := s.toks[j-1].end, u.start
+			if b <= a || b-a > 3 || !joinerGap(text[a:b]) {
 				break
 			}
 			j++

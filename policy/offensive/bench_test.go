@@ -1,0 +1,36 @@
+package offensive
+
+import (
+	"testing"
+)
+
+// BenchmarkClassify classifies the held-out comments in turn and reports comments per
+// second on one core.
+func BenchmarkClassify(b *testing.B) {
+	c := classifier(b)
+	held := loadSplit(b, "heldout")
+	texts := make([]string, len(held))
+	bytes := 0
+	for i, e := range held {
+		texts[i] = e.Text
+		bytes += len(e.Text)
+	}
+	b.SetBytes(int64(bytes / len(texts)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c.Classify(texts[i%len(texts)])
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "comments/s")
+}
+
+// BenchmarkNormalize measures the normaliser alone.
+func BenchmarkNormalize(b *testing.B) {
+	held := loadSplit(b, "heldout")
+	s := new(scratch)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s.normalize(held[i%len(held)].Text)
+	}
+}
