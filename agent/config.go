@@ -321,6 +321,17 @@ func LoadConfig(path string, env LookupEnv) (*Config, error) {
 	return ParseConfig(data, path, env)
 }
 
+// LoadConfigWithoutSecrets reads the configuration like LoadConfig but resolves no
+// secret (Secrets stay nil): for commands that only read the archive (verify,
+// reports, exports), which must work where the tokens are not available.
+func LoadConfigWithoutSecrets(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, ConfigErrors{{File: path, Msg: "no se pudo leer el archivo de configuración: " + describeFileError(err)}}
+	}
+	return parseConfig(data, path, nil, true)
+}
+
 // ParseConfig parses a configuration file's contents. filename names the file in
 // errors, and its directory anchors relative paths (the database and credential
 // files). Environment variables, $CREDENTIALS_DIRECTORY included, are read through
@@ -328,10 +339,14 @@ func LoadConfig(path string, env LookupEnv) (*Config, error) {
 // and unresolvable secrets are all reported, each with its line and key path, as
 // ConfigErrors. It makes no network calls; Validate checks the network sections.
 func ParseConfig(data []byte, filename string, env LookupEnv) (*Config, error) {
+	return parseConfig(data, filename, env, false)
+}
+
+func parseConfig(data []byte, filename string, env LookupEnv, skipSecrets bool) (*Config, error) {
 	if env == nil {
 		env = func(string) (string, bool) { return "", false }
 	}
-	d := &decoder{file: filename, dir: filepath.Dir(filename), env: env}
+	d := &decoder{file: filename, dir: filepath.Dir(filename), env: env, skipSecrets: skipSecrets}
 	root := d.parse(data)
 	var c *Config
 	if root != nil {
@@ -687,6 +702,8 @@ type decoder struct {
 	errs   ConfigErrors
 	nodes  int
 	tooBig bool
+	// skipSecrets leaves every account's Secrets nil (LoadConfigWithoutSecrets).
+	skipSecrets bool
 }
 
 // entry is one value in the document: the node (nil when absent), its key path,
@@ -1280,7 +1297,7 @@ func (d *decoder) account(c *Config, e entry) (AccountConfig, bool) {
 	a.PollTimeout = d.duration(f["poll_timeout"], c.Defaults.PollTimeout, time.Second)
 	a.Jitter = d.fraction(f["jitter"], c.Defaults.Jitter, MaxJitter)
 	a.Status = AccountStatus(d.oneOf(f["status"], string(StatusActive), accountState, "estado"))
-	a.Credentials, a.Secrets = d.credentials(f["credentials"], a.Status != StatusCancelled)
+	a.Credentials, a.Secrets = d.credentials(f["credentials"], a.Status != StatusCancelled && !d.skipSecrets)
 	a.Options = d.options(f["options"])
 	return a, true
 }

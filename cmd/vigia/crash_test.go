@@ -30,7 +30,7 @@ func buildVigia(t *testing.T) string {
 	return bin
 }
 
-// crashConfig is a configuration of three accounts on a simulated world whose clock
+// crashConfig is a configuration of five accounts on a simulated world whose clock
 // is frozen (speed 1e-9) 30 days after the start of its history: the agent has a
 // long backfill to stream, and a definite end to compare with the truth.
 func crashConfig(dir string, anchor time.Time) string {
@@ -58,6 +58,8 @@ organs:
       - {id: cncs-sim, network: simulated, handle: ife_mx}
       - {id: derfe-sim, network: simulated, handle: derfe_ife}
       - {id: jalisco-sim, network: simulated, handle: ife_jalisco}
+      - {id: nuevoleon-sim, network: simulated, handle: ife_nl}
+      - {id: oaxaca-sim, network: simulated, handle: ife_oaxaca}
 `, filepath.Join(dir, "vigia.db"), anchor.UTC().Format(time.RFC3339Nano))
 }
 

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -72,29 +73,83 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Use «vigia <subcomando> --help» para ver sus opciones.")
 }
 
-// newFlags returns a flag set that prints its usage in Spanish to stderr.
-func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+// cliFlags is a subcommand's flag set and where its messages go.
+type cliFlags struct {
+	*flag.FlagSet
+	stderr io.Writer
+	usage  func()
+}
+
+// newFlags returns a flag set whose usage and errors are in Spanish (on stderr).
+func newFlags(name, synopsis string, stderr io.Writer) *cliFlags {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
+	fs.SetOutput(io.Discard) // parseFlags reports errors and usage itself, in Spanish
+	fs.Usage = func() {}
+	usage := func() {
 		fmt.Fprintf(stderr, "Uso: vigia %s\n\nOpciones:\n", synopsis)
-		fs.PrintDefaults()
+		n := 0
+		fs.VisitAll(func(f *flag.Flag) {
+			n++
+			typ, usage := flag.UnquoteUsage(f)
+			fmt.Fprintf(stderr, "  --%s", f.Name)
+			if typ != "" {
+				fmt.Fprintf(stderr, " %s", typeES(typ))
+			}
+			fmt.Fprintf(stderr, "\n    \t%s", usage)
+			if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "0s" && f.DefValue != "false" {
+				fmt.Fprintf(stderr, " (por omisión: %s)", f.DefValue)
+			}
+			fmt.Fprintln(stderr)
+		})
+		if n == 0 {
+			fmt.Fprintln(stderr, "  (ninguna)")
+		}
 	}
-	return fs
+	return &cliFlags{FlagSet: fs, stderr: stderr, usage: usage}
+}
+
+func typeES(t string) string {
+	switch t {
+	case "string":
+		return "texto"
+	case "duration":
+		return "duración"
+	case "float", "int":
+		return "número"
+	}
+	return t
+}
+
+// flagErrorsES translates the flag package's parse errors.
+var flagErrorsES = []struct{ en, es string }{
+	{"flag provided but not defined: ", "opción desconocida: "},
+	{"flag needs an argument: ", "falta el valor de la opción: "},
+	{"invalid value ", "valor inválido "},
+	{"invalid boolean value ", "valor booleano inválido "},
 }
 
 // parseFlags parses args; it returns (exit status, false) when the command should
 // stop (help asked, or a usage error).
-func parseFlags(fs *flag.FlagSet, args []string) (int, bool) {
+func parseFlags(fs *cliFlags, args []string) (int, bool) {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fs.usage()
 			return exitOK, false
 		}
+		msg := err.Error()
+		for _, t := range flagErrorsES {
+			if strings.HasPrefix(msg, t.en) {
+				msg = t.es + strings.TrimPrefix(msg, t.en)
+				break
+			}
+		}
+		fmt.Fprintf(fs.stderr, "vigia %s: %s\n\n", fs.Name(), msg)
+		fs.usage()
 		return exitError, false
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(fs.Output(), "vigia %s: argumento inesperado %q\n", fs.Name(), fs.Arg(0))
-		fs.Usage()
+		fmt.Fprintf(fs.stderr, "vigia %s: argumento inesperado %q\n\n", fs.Name(), fs.Arg(0))
+		fs.usage()
 		return exitError, false
 	}
 	return 0, true

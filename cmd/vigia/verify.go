@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/ife-mx/vigia/agent"
 	"github.com/ife-mx/vigia/archive"
@@ -19,7 +18,7 @@ func dbPath(db, config string) (string, error) {
 	case db != "":
 		return db, nil
 	case config != "":
-		cfg, err := agent.LoadConfig(config, os.LookupEnv)
+		cfg, err := agent.LoadConfigWithoutSecrets(config)
 		if err != nil {
 			return "", fmt.Errorf("configuración inválida:\n%v", err)
 		}
@@ -63,9 +62,12 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return exitError
 	}
 	if p := rep.Problem; p != nil {
-		what := mismatchES[p.Kind]
-		fmt.Fprintf(stdout, "%s: ALTERADO: el registro %d (tabla %s) %s.\n  Detalle: %s\n  Registros verificados antes del problema: %d\n",
-			path, p.ID, p.Table, what, p.Reason, rep.Records)
+		where := fmt.Sprintf("el registro %d (tabla %s)", p.ID, p.Table)
+		if p.Kind == archive.MismatchMissing {
+			where = fmt.Sprintf("el registro %d", p.ID) // its table is unknown: the row is gone
+		}
+		fmt.Fprintf(stdout, "%s: ALTERADO: %s %s.\n  Detalle: %s\n  Registros verificados antes del problema: %d\n",
+			path, where, mismatchES[p.Kind], p.Reason, rep.Records)
 		return exitFindings
 	}
 	fmt.Fprintf(stdout, "%s: íntegro: %d registros verificados; cabeza de la cadena %s\n", path, rep.Records, rep.Head)
