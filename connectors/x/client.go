@@ -1,0 +1,163 @@
+package x
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ife-mx/vigia/connectors"
+)
+
+// Fields and expansions requested. Expansions are billed reads too (a user
+// is a User read, a media object a Media read), so only those the archive
+// needs are asked for: the author (handle and name) and the media metadata.
+// referenced_tweets.id is not expanded: threading needs only the ids in
+// referenced_tweets, conversation_id and in_reply_to_user_id, and expanding
+// it would re-read every parent post.
+const (
+	tweetFields = "attachments,author_id,conversation_id,created_at,edit_history_tweet_ids,entities,in_reply_to_user_id,lang,note_tweet,referenced_tweets"
+	expansions  = "attachments.media_keys,author_id"
+	userFields  = "name,username,verified"
+	mediaFields = "alt_text,media_key,preview_image_url,type,url"
+	// profileFields are the user fields a profile snapshot watches (API-FACTS §8).
+	profileFields = "affiliation,created_at,description,entities,id,location,name,pinned_tweet_id,profile_banner_url,profile_image_url,protected,public_metrics,url,username,verified,verified_type"
+)
+
+// lookupMax is the most ids GET /2/tweets takes.
+const lookupMax = 100
+
+// listQuery returns the parameters shared by the timelines and the search.
+func (c *Connector) listQuery() url.Values {
+	return url.Values{
+		"max_results":  {strconv.Itoa(c.cfg.MaxResults)},
+		"tweet.fields": {tweetFields},
+		"expansions":   {expansions},
+		"user.fields":  {userFields},
+		"media.fields": {mediaFields},
+	}
+}
+
+// errBadToken means X refused a pagination token (they are opaque and may
+// expire); the paging restarts from the stream's since_id.
+var errBadToken = errors.New("pagination token refused")
+
+// get performs one GET of the API and maps a failure to the contract's error
+// kinds. It notes the rate-limit headers of every response in the budget.
+func (p *poller) get(ctx context.Context, op, path string, q url.Values) (*connectors.Response, error) {
+	h := http.Header{"Authorization": {"Bearer " + p.token}}
+	p.calls++
+	resp, err := p.c.http.Get(ctx, p.c.url(path, q), h)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s: %w", Network, op, p.redact(err))
+	}
+	p.noteRateLimit(resp.Header)
+	if resp.Status >= 200 && resp.Status < 300 {
+		p.ok++
+		return resp, nil
+	}
+	return nil, p.statusError(op, resp)
+}
+
+// noteRateLimit keeps the lowest allowance seen in this poll: the endpoint
+// closest to its limit.
+func (p *poller) noteRateLimit(h http.Header) {
+	rl, ok := connectors.ParseRateLimit(h, p.now)
+	if !ok || rl.Remaining < 0 {
+		return
+	}
+	b := &p.b.Budget
+	if b.Remaining < 0 || rl.Remaining < b.Remaining {
+		b.Remaining = rl.Remaining
+		b.Reset = rl.Reset
+	}
+}
+
+// statusError maps a non-2xx response. 401 and 403 are ErrAuth, 404 and 410
+// ErrNotFound, 429 a *RateLimitError (reset from x-rate-limit-reset; a usage
+// cap waits for its period), a refused pagination token errBadToken, and
+// anything else a transient error. The problem's title and detail complete
+// the message, with the token scrubbed should a server echo it.
+func (p *poller) statusError(op string, resp *connectors.Response) error {
+	prob := decodeProblem(resp.Body)
+	detail := p.scrub(prob.text())
+	base := connectors.StatusError(Network, op, resp, p.now)
+	if resp.Status == http.StatusBadRequest && prob.Parameters != nil {
+		if _, ok := prob.Parameters["pagination_token"]; ok {
+			return fmt.Errorf("%s: %s: %w: %s", Network, op, errBadToken, detail)
+		}
+		if _, ok := prob.Parameters["next_token"]; ok {
+			return fmt.Errorf("%s: %s: %w: %s", Network, op, errBadToken, detail)
+		}
+	}
+	if resp.Status == http.StatusTooManyRequests {
+		var rl *connectors.RateLimitError
+		if errors.As(base, &rl) && prob.is(probUsageCapped) {
+			reset := p.now.Add(24 * time.Hour)
+			if strings.EqualFold(prob.Period, "daily") {
+				y, m, d := p.now.UTC().Date()
+				reset = time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
+			}
+			if reset.After(rl.Reset) {
+				rl.Reset = reset
+			}
+		}
+	}
+	if detail == "" {
+		return base
+	}
+	return fmt.Errorf("%w (%s)", base, detail)
+}
+
+// bodyError classifies a 200 response that carries errors[] and no data: the
+// account's user is missing or may not be read.
+func (p *poller) bodyError(op string, errs []problem) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	e := errs[0]
+	for _, x := range errs {
+		if x.notFound() || x.is(probNotAuthorized) {
+			e = x
+			break
+		}
+	}
+	detail := p.scrub(e.text())
+	switch {
+	case e.notFound():
+		return fmt.Errorf("%s: %s: %s: %w", Network, op, detail, connectors.ErrNotFound)
+	case e.is(probNotAuthorized), e.is(probForbidden), e.is(probUnsupported):
+		return fmt.Errorf("%s: %s: %s: %w", Network, op, detail, connectors.ErrAuth)
+	default:
+		return fmt.Errorf("%s: %s: error in body: %s", Network, op, detail)
+	}
+}
+
+// scrub removes the token from text a server sent back.
+func (p *poller) scrub(s string) string {
+	if p.token != "" && len(p.token) >= 4 {
+		s = strings.ReplaceAll(s, p.token, "<secret>")
+	}
+	return s
+}
+
+// redact is scrub for errors.
+func (p *poller) redact(err error) error {
+	if err == nil || p.token == "" || len(p.token) < 4 || !strings.Contains(err.Error(), p.token) {
+		return err
+	}
+	return &scrubbedError{msg: p.scrub(err.Error()), err: err}
+}
+
+// scrubbedError hides a token in the text of the error it wraps.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }
