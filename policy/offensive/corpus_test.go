@@ -89,6 +89,13 @@ func TestHeldout(t *testing.T) {
 	for _, e := range r.Errors {
 		t.Logf("miss: %-13s %.3f %-15s %q", e.Example.Category, e.Verdict.Score, e.Verdict.Band, e.Example.Text)
 	}
+	for _, e := range held {
+		if !e.Offensive {
+			if v := c.Classify(e.Text); v.Band == BandBlock {
+				t.Logf("false block: %-10s %.3f %q %+v", e.Category, v.Score, e.Text, v.Evidence)
+			}
+		}
+	}
 	if r.Block.Precision < 0.90 {
 		t.Errorf("precision at recommend_block = %.3f, want ≥ 0.90", r.Block.Precision)
 	}

@@ -399,6 +399,23 @@ func (lx *Lexicon) targeted(s *scratch, i int, e *Entry) bool {
 		if p.word >= 0 && lx.role[p.word]&rDemonstr != 0 {
 			return true
 		}
+		person := e.Category == CatInsult || e.Category == CatHomophobic || e.Category == CatMisogynistic || e.Category == CatRacist
+		switch f := string(s.fold(p)); {
+		case !person:
+			// Animal and sexual words have literal senses: "el perro de mi vecino".
+		case f == "que" || f == "tan" || f == "bien" || f == "muy" || f == "pinche" || f == "pinches" ||
+			f == "grandisimo" || f == "grandisima" || f == "reverendo" || f == "reverenda":
+			// "¡qué pendejo!", "está bien pendejo", "pinche idiota": said of someone.
+			return true
+		case f == "el" || f == "la" || f == "los" || f == "las" || f == "un" || f == "una":
+			// "el pendejo de Juan": a named third person.
+			if next >= 0 {
+				switch string(s.fold(&s.toks[next])) {
+				case "de", "del":
+					return true
+				}
+			}
+		}
 	}
 	// Vocative: ", pendejo" at the end of a sentence or between commas; "Pendejo, …".
 	if t.commaB && (t.endA || t.commaA) {
