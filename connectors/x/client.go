@@ -57,7 +57,6 @@ func (p *poller) get(ctx context.Context, op, path string, q url.Values) (*conne
 	}
 	p.noteRateLimit(resp.Header)
 	if resp.Status >= 200 && resp.Status < 300 {
-		p.ok++
 		return resp, nil
 	}
 	return nil, p.statusError(op, resp)
@@ -96,15 +95,23 @@ func (p *poller) statusError(op string, resp *connectors.Response) error {
 	}
 	if resp.Status == http.StatusTooManyRequests {
 		var rl *connectors.RateLimitError
-		if errors.As(base, &rl) && prob.is(probUsageCapped) {
-			reset := p.now.Add(24 * time.Hour)
-			if strings.EqualFold(prob.Period, "daily") {
-				y, m, d := p.now.UTC().Date()
-				reset = time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
+		if errors.As(base, &rl) {
+			reset := rl.Reset
+			if prob.is(probUsageCapped) {
+				// The monthly (or daily) cap of the plan: no use asking again
+				// before the period ends; a daily look is cheap, a 429 bills nothing.
+				next := p.now.Add(24 * time.Hour)
+				if strings.EqualFold(prob.Period, "daily") {
+					y, m, d := p.now.UTC().Date()
+					next = time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
+				}
+				reset = maxTime(reset, next)
 			}
-			if reset.After(rl.Reset) {
-				rl.Reset = reset
+			msg := "HTTP status 429 Too Many Requests"
+			if detail != "" {
+				msg += ": " + detail
 			}
+			return fmt.Errorf("%s: %s: %w", Network, op, &connectors.RateLimitError{Reset: reset, Err: errors.New(msg)})
 		}
 	}
 	if detail == "" {
@@ -161,3 +168,10 @@ type scrubbedError struct {
 
 func (e *scrubbedError) Error() string { return e.msg }
 func (e *scrubbedError) Unwrap() error { return e.err }
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}

@@ -313,4 +313,3 @@ func lineDiff(want, got string) string {
 	}
 	return "(equal)"
 }
-

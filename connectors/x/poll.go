@@ -57,7 +57,7 @@ type poller struct {
 	seen  []string
 	// versions maps every known version id to its original id.
 	versions map[string]string
-	// calls counts requests; ok counts the successful ones.
+	// calls counts requests; ok counts those whose results are in the batch.
 	calls, ok int
 }
 
@@ -174,6 +174,7 @@ func (p *poller) profile(ctx context.Context) error {
 	}
 	p.b.Profile = pr
 	p.st.Profiled = p.now.Unix()
+	p.ok++
 	return nil
 }
 
@@ -240,6 +241,7 @@ func (p *poller) stream(ctx context.Context, op, path string, s *stream, src sou
 		next.Next, next.Newest, next.From, next.Pages = "", "", "", 0
 	}
 	*s = next
+	p.ok++
 	return nil
 }
 
@@ -282,6 +284,7 @@ func (p *poller) replies(ctx context.Context) error {
 			}
 		}
 		p.addPage(pg, srcSearch)
+		p.ok++
 		if g.Pages == 0 {
 			r.Newest = maxID(r.Newest, pg.newest())
 		}
@@ -445,6 +448,7 @@ func (p *poller) recheck(ctx context.Context) error {
 				p.deleted(t.id)
 			}
 		}
+		p.ok++
 	}
 	p.st.Checked = p.now.Unix()
 	return nil
