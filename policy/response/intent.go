@@ -95,12 +95,13 @@ var rules = []rule{
 	r(IntentInfoRequest, "transparencia", `\bsolicitud(?:es)? de (?:acceso a la )?(?:informacion|transparencia|datos)\b|\b(?:infomex|unidad de enlace|acceso a la informacion|versi(?:o|on)(?:es)? publicas?|ley de transparencia|plataforma nacional de transparencia)\b`),
 	r(IntentInfoRequest, "solicito_informacion", `\b(?:solicito|solicitamos|pido|pedimos|requiero|requerimos|necesito|necesitamos|quisiera|quiero|queremos|me interesa|nos interesa|busco|ocupo)(?: (?:toda|todo))?(?: (?:la|el|los|las|una|un|mas|su|sus))? `+infoObjects+`\b`),
 	r(IntentInfoRequest, "envio_de_informacion", `\b(?:me|nos)? ?(?:pueden|podrian|puede|podria|podrias|puedes|pudieran|pudiera) (?:enviar|mandar|pasar|compartir|proporcionar|facilitar|informar|hacer llegar)\b`),
+	r(IntentInfoRequest, "pasame_el_dato", `\b(?:me|nos) (?:pasas|pasan|mandas|mandan|compartes|comparten|envias|envian|das|dan|regalas|regalan) (?:el|la|los|las|un|una|tu|su) (?:dato|datos|link|liga|enlace|informacion|info|telefono|numero|correo|direccion|horario|horarios|requisitos|convocatoria)\b|\b(?:tienes|tienen|tendras|tendran) (?:el|la|un|una) (?:link|liga|enlace|dato|datos|numero|telefono|correo)\b`),
 	r(IntentInfoRequest, "favor_de_informar", `\b(?:favor de|les agradecere|agradeceria) (?:informar|enviar|proporcionar|compartir|indicar|me informen|la informacion)\b`),
 
 	// Explicit complaints.
 	r(IntentComplaint, "queja", `\b(?:queja|quejas|me quejo|quejarme|reclamo|exijo|exigimos|exigo|inaceptable|indignante|que verguenza|una verguenza|es el colmo|ya basta|como es posible|no es posible|no puede ser que|no resuelve|no resuelven|es una burla|falta de respeto)\b`),
 	r(IntentComplaint, "espera_prolongada", `\b(?:llevo|llevamos|tengo|tenemos) (?:ya )?(?:mas de )?(?:\d+|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|diez|quince|varios|varias|muchos|muchas) (?:dias|semanas|meses|horas|anos|visitas|veces|intentos)\b|\b(?:llevo|llevamos) [^.?!]{0,40}esperando\b|\bsigo esperando\b|\bnadie (?:me |nos )?(?:contesta|responde|atiende|da razon|hace caso|resuelve)\b|\bno (?:contestan|responden|atienden|hacen caso|me atendieron|me han (?:entregado|dado|respondido|contestado))\b|\bme dejaron (?:esperando|en espera)\b|\bcontestan lo mismo\b`),
-	r(IntentComplaint, "mal_servicio", `\b(?:pesim[oa]s?|malisim[oa]s?|mal servicio|malservicio|mala atencion|deficiente|no sirven?|no funciona|sin sistema|no hay sistema|no habia sistema|se cayo el sistema|perdi (?:el|mi|todo el|toda la) (?:dia|tiempo|manana|tarde)|me (?:negaron|regresaron|rechazaron|cobraron|trataron mal)|nunca (?:vinieron|llego|llegaron|contestan|responden|contestaron)|estaba cerrado|estaban cerrados|cerrado en pleno|(?:ya )?no alcance (?:ficha|turno|lugar))\b`),
+	r(IntentComplaint, "mal_servicio", `\b(?:pesim[oa]s?|malisim[oa]s?|mal servicio|malservicio|mala atencion|deficiente|no sirven?|no funciona|sin sistema|(?:no|nunca) hay sistema|no habia sistema|se cayo el sistema|perdi (?:el|mi|todo el|toda la) (?:dia|tiempo|manana|tarde)|me (?:negaron|regresaron|rechazaron|cobraron|trataron mal)|nunca (?:vinieron|llego|llegaron|contestan|responden|contestaron)|estaba cerrado|estaban cerrados|cerrado en pleno|(?:ya )?no alcance (?:ficha|turno|lugar))\b`),
 
 	// Explicit suggestions and proposals.
 	r(IntentSuggestion, "sugerencia", `\b(?:sugiero|sugerimos|sugerencia|sugerencias|propongo|proponemos|propuesta|propuestas|mi idea|una idea|les recomiendo que)\b`),
@@ -108,6 +109,7 @@ var rules = []rule{
 	// Weaker cues of a suggestion: a modal or an imperative addressed to the institute.
 	r(IntentSuggestion, "deberian", `\b(?:deberian|debieran|deberia de|tendrian que|podrian (?:poner|hacer|abrir|habilitar|agregar|publicar|instalar|ampliar|implementar|considerar|contratar|mejorar))\b`),
 	r(IntentSuggestion, "seria_bueno", `\b(?:seria|estaria|serian) (?:bueno|buena idea|util|muy util|padre|muy padre|bien|excelente|genial|conveniente|importante|mejor|ideal|increible)\b|\bojala (?:que )?(?:pusieran|hicieran|abrieran|habilitaran|pongan|hagan|abran|habiliten|publiquen|hubiera)\b|\bpor ?que no (?:ponen|hacen|abren|habilitan|publican|mandan|instalan|amplian)\b`),
+	r(IntentSuggestion, "consejo", `\b(?:mejor|te recomiendo|les recomiendo|te sugiero|les sugiero) (?:que )?(?:haz|hagan|hagas|ve|vayan|vayas|ven|llama|llamen|llames|marca|marquen|pide|pidan|saca|saquen|busca|busquen|intenta|intenten|tramita|tramiten|agenda|agenden|acude|acudan)\b|(?:^|[.!¡,;:>)] ?)(?:ve|vayan|llega|lleguen) (?:temprano|antes)\b`),
 	r(IntentSuggestion, "imperativo", `(?:^|[.!¡,;:>)] ?|por favor )(?:pongan|hagan|habiliten|abran|instalen|agreguen|incluyan|publiquen|implementen|amplien|contraten|manden|mejoren|consideren|transmitan|traduzcan|subtitulen) `),
 
 	// Indirect requests for information.
@@ -128,7 +130,7 @@ var rules = []rule{
 
 	// Praise and thanks.
 	r(IntentPraise, "agradecimiento", `\b(?:gracias|grax|agradezco|agradecemos|agradecid[oa]s?|mil gracias)\b`),
-	r(IntentPraise, "felicitacion", `\b(?:felicidades|felicito|felicitaciones|enhorabuena|bravo|excelente|buen trabajo|buena labor|gran trabajo|muy bien|muy buen[oa]s?|muy amables?|muy util|muy clar[oa]|que buena|que bueno|me encanto|me encanta|genial|padrisimo|chingon|chido|de poca madre|sigan asi|orgullos[oa]|orgullosamente|bien hecho|impecable|me sorprendio|de primera|10 de 10|los felicito)\b`),
+	r(IntentPraise, "felicitacion", `\b(?:felicidades|felicito|felicitaciones|enhorabuena|excelente|buen trabajo|buena labor|gran trabajo|muy bien|muy buen[oa]s?|muy buen|buen comentario|buen dato|buena info|muy amables?|muy util|muy clar[oa]|que buena|que bueno|me encanto|me encanta|genial|padrisimo|chingon|chido|de poca madre|sigan asi|orgullos[oa]|orgullosamente|bien hecho|impecable|me sorprendio|de primera|10 de 10|los felicito)\b`),
 	r(IntentPraise, "emoji_positivo", `👏|🙏|👍|❤|🙌|💪|😍|🥰|💯`),
 
 	// Chatter, named so the evidence says why a text needs no particular answer.
