@@ -36,7 +36,8 @@ const (
 	roleObject      = "object"        // madre, cara, hocico …
 	roleWord        = "word"          // a plain word with spelling variants (que: k, q)
 	roleAllow       = "allow"
-	roleSelf        = "self" // me, nos: the speaker, which cancels a threat
+	roleSelf        = "self"  // me, nos: the speaker, which cancels a threat
+	roleGroup       = "group" // consejeros, diputados, el IFE: people a term can be aimed at
 )
 
 // offensiveCats are the categories that can make a comment offensive, in feature order.
@@ -59,7 +60,7 @@ func catIndex(c string) int {
 type Entry struct {
 	// Kind is "term" (one word), "stem" (a word prefix), "phrase" (several words), "allow"
 	// (never flag this word), or a role: "cue", "demonstrative", "intent", "violent",
-	// "violent_obj", "violent_subj", "object", "self", "word".
+	// "violent_obj", "violent_subj", "object", "self", "group", "word".
 	Kind string `json:"kind"`
 	// Text is the word or phrase. Phrases may mark optional words "(a)" and alternatives
 	// "[tu|su]".
@@ -97,8 +98,8 @@ type Lexicon struct {
 	phon    map[string]int32 // phonetic key → word id
 	masks   map[int][]maskForm
 	stems   []stem
-	term    []int32 // word id → entry index, -1
-	role    []uint8 // word id → role bits
+	term    []int32  // word id → entry index, -1
+	role    []uint16 // word id → role bits
 	phrases map[int32][]phrase
 	allow   map[string]struct{}
 	maxPh   int
@@ -121,7 +122,7 @@ type phrase struct {
 
 // role bits.
 const (
-	rCue uint8 = 1 << iota
+	rCue uint16 = 1 << iota
 	rDemonstr
 	rIntent
 	rViolent
@@ -129,11 +130,12 @@ const (
 	rViolentSubj
 	rObject
 	rSelf
+	rGroup
 )
 
-var roleBits = map[string]uint8{
+var roleBits = map[string]uint16{
 	roleCue: rCue, roleDemonstr: rDemonstr, roleIntent: rIntent, roleViolent: rViolent,
-	roleViolentObj: rViolentObj, roleViolentSubj: rViolentSubj, roleObject: rObject, roleSelf: rSelf,
+	roleViolentObj: rViolentObj, roleViolentSubj: rViolentSubj, roleObject: rObject, roleSelf: rSelf, roleGroup: rGroup,
 }
 
 var clitics = []string{"te", "lo", "la", "los", "las", "le", "les"}

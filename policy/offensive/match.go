@@ -100,15 +100,17 @@ func (lx *Lexicon) resolve(s *scratch) {
 		}
 		f := s.fold(t)
 		if len(lx.allow) > 0 {
-			if _, ok := lx.allow[string(s.lower(t))]; ok {
-				t.how = howAllowed
-				continue
+			_, ok := lx.allow[string(s.lower(t))]
+			if !ok && t.flags&fLeet != 0 {
+				_, ok = lx.allow[string(f)]
 			}
-			if t.flags&fLeet != 0 {
-				if _, ok := lx.allow[string(f)]; ok {
-					t.how = howAllowed
-					continue
+			if ok {
+				// Never a term; roles ("diputados" as a group) still count.
+				t.how = howAllowed
+				if id, found := lx.forms[string(f)]; found && lx.term[id] < 0 {
+					t.word = id
 				}
+				continue
 			}
 		}
 		if id, ok := lx.forms[string(f)]; ok {
@@ -355,9 +357,9 @@ func (lx *Lexicon) match(s *scratch, o *matchOpts) lexResult {
 		if int(h.cat) < len(offensiveCats) {
 			res.anyOff = true
 		}
-		if h.directed && !h.emoji && int(h.cat) < len(offensiveCats) {
+		if h.directed && int(h.cat) < len(offensiveCats) {
 			res.directedN++
-			if h.sev > res.maxSev {
+			if h.sev > res.maxSev && !h.emoji {
 				res.maxSev = h.sev
 			}
 		}
@@ -403,7 +405,7 @@ func (lx *Lexicon) targeted(s *scratch, i int, e *Entry) bool {
 		switch f := string(s.fold(p)); {
 		case !person:
 			// Animal and sexual words have literal senses: "el perro de mi vecino".
-		case f == "que" || f == "tan" || f == "bien" || f == "muy" || f == "pinche" || f == "pinches" ||
+		case f == "que" || f == "tan" || f == "bien" || f == "muy" || f == "pinche" || f == "pinches" || f == "son" || f == "es" || f == "sean" ||
 			f == "grandisimo" || f == "grandisima" || f == "reverendo" || f == "reverenda":
 			// "¡qué pendejo!", "está bien pendejo", "pinche idiota": said of someone.
 			return true
@@ -417,8 +419,19 @@ func (lx *Lexicon) targeted(s *scratch, i int, e *Entry) bool {
 			}
 		}
 	}
+	// A group or institution right before the term ("consejeros pendejos"), or anywhere
+	// in the sentence of an emoji ("los consejeros 🐀🐀").
+	for k := range s.toks {
+		u := &s.toks[k]
+		if u.sent != t.sent || u.word < 0 || lx.role[u.word]&rGroup == 0 {
+			continue
+		}
+		if t.kind == KindEmoji || k == prev {
+			return true
+		}
+	}
 	// Vocative: ", pendejo" at the end of a sentence or between commas; "Pendejo, …".
-	if t.commaB && (t.endA || t.commaA) {
+	if t.commaB && (next < 0 || t.commaA) {
 		return true
 	}
 	if first && t.commaA {

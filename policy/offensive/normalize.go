@@ -684,6 +684,7 @@ func (s *scratch) chainView(text string, i, j int) {
 		s.toks = append(s.toks, token{
 			start: s.toks[i].start, end: s.toks[j-1].end, f0: f0, f1: f1, l0: f0, l1: f1,
 			kind: KindJoined, sent: s.toks[i].sent, word: -1, flags: fLeet,
+			commaB: s.toks[i].commaB, commaA: s.toks[j-1].commaA, endA: s.toks[j-1].endA,
 		})
 	case !single && !spaces && j-i == 2:
 		// "pend.jo": one wildcard per joiner character.
@@ -701,6 +702,7 @@ func (s *scratch) chainView(text string, i, j int) {
 		s.toks = append(s.toks, token{
 			start: s.toks[i].start, end: s.toks[j-1].end, f0: f0, f1: f1, l0: f0, l1: f1,
 			kind: KindMasked, sent: s.toks[i].sent, word: -1, flags: fMask,
+			commaB: s.toks[i].commaB, commaA: s.toks[j-1].commaA, endA: s.toks[j-1].endA,
 		})
 	}
 }

@@ -19,6 +19,7 @@ var families = []family{
 	fam("insult/caps", "insult", true, 8, "{ife} SON UNOS {insp!}", "PINCHES {insp!} DEL IFE", "{mention} ERES UN {ins1!}"),
 	fam("insult/emoji", "insult", true, 10, "{cons} son unos {insp!} 🖕", "🖕🖕 {ife} {insp!}", "{mention} 🖕 {ins1!}"),
 	fam("insult/intelligence", "insult", true, 10, "Tienes cerebro de mosquito {mention}", "{cons} no tienen cerebro, son bien {insp!}", "Qué {insp!} están en el {ife}, no pueden ni contar", "Hay que ser bien {ins1!} para creerle al {ife}"),
+	fam("insult/asco", "insult", true, 10, "{mention} me das asco", "{cons} dan asco", "Qué asco me dan, {cons}", "{mention} das asco, {ins1!}", "{mention} pinche gorda, das asco"),
 	fam("insult/abbrev", "insult", true, 10, "{mention} eres un pndjo", "{cons} pndjs", "{mention} kbron no sabes nada", "{mention} cállate mmgv", "{cons} son unos kbrones"),
 
 	// ---- 2. mother and family formulae ----
@@ -169,6 +170,7 @@ var families = []family{
 	fam("n/hard-ano", "neutral", false, 12, "Anoche revisé {topic}", "Voy a anotar mi número de folio", "Soy mexicano y vivo en Texas, ¿cómo voto?", "Como ciudadano exijo información clara", "¿El ciudadano puede pedir copia del acta de la casilla {num}?", "Derechos humanos también para votar en {place}", "Este año sí voy a votar"),
 	fam("n/short", "neutral", false, 14, "Gracias", "Saludos", "Buenas tardes", "Excelente", "Informes por favor", "Gracias {ife}", "Listo", "Ok, gracias", "Muy bien", "Información por favor", "Buen día", "Enterado", "Gracias por la respuesta", "De acuerdo"),
 	fam("crit/short", "criticism", false, 12, "Fraude", "Vendidos", "Corruptos", "Ineptos", "Qué vergüenza", "Mentirosos", "Renuncien", "Voto por voto", "Farsantes", "Cínicos", "Tramposos", "Cómplices", "Traidores"),
+	fam("n/loco", "neutral", false, 10, "Está loco el clima, llueve y hace calor en la fila", "Me volví loco buscando mi casilla", "El premio gordo es votar informado jaja", "Una vaca se metió a la escuela donde está la casilla en {place}", "Qué feo está el día, pero vamos a votar", "Corriente eléctrica cortada en la casilla {num}, ¿qué hacemos?"),
 	fam("n/self", "neutral", false, 12, "Qué idiota soy, olvidé mi credencial en la casa", "Soy bien pendejo para los trámites en línea jaja", "Me sentí un idiota, llevé el comprobante equivocado", "Qué tonto, me formé en la fila equivocada", "Soy un menso, ya pasó mi cita", "Me siento estúpido, no sabía que había que sacar cita"),
 	fam("n/animals", "neutral", false, 12, "Hay ratas en la bodega de las boletas, revisen", "La basura electoral se recicla, ¿verdad?", "¿Qué hacen con la basura de la propaganda?", "Un perro se quedó dormido junto a la urna jaja", "En {place} los cerdos y las gallinas andaban sueltos junto a la casilla", "Hay una plaga de propaganda en los postes de {place}", "¿Reciclan las boletas o se van a la basura?"),
 	fam("n/humanos", "neutral", false, 10, "Los ciudadanos mexicanos tenemos derecho a votar", "Derechos humanos también en las casillas", "Mexicanos en el extranjero ya pueden registrarse", "Los ciudadanos contamos los votos, no el gobierno"),

@@ -14,7 +14,7 @@ var slots = map[string][]string{
 	"hora":      {"2 horas", "3 horas", "4 horas", "toda la mañana", "medio día", "5 horas"},
 	"doc":       {"comprobante de domicilio", "acta de nacimiento", "identificación con foto", "CURP", "recibo de luz"},
 	"tramite":   {"tramitar mi credencial", "cambiar mi domicilio", "reponer mi credencial", "corregir mis datos", "darme de alta en el padrón", "reimprimir mi credencial"},
-	"ins1":      {"pendejo", "idiota", "imbécil", "estúpido", "baboso", "culero", "ojete", "mamón", "cabrón", "tarado", "cretino", "desgraciado", "infeliz", "zopenco", "retrasado", "pendeja", "estúpida", "idiota"},
+	"ins1":      {"pendejo", "idiota", "imbécil", "estúpido", "baboso", "culero", "ojete", "mamón", "cabrón", "tarado", "cretino", "desgraciado", "infeliz", "zopenco", "retrasado", "pendeja", "estúpida", "idiota", "hocicón", "mongol", "gorda asquerosa"},
 	"insp":      {"pendejos", "idiotas", "imbéciles", "estúpidos", "babosos", "culeros", "ojetes", "mamones", "cabrones", "tarados", "cretinos", "desgraciados", "retrasados", "huevones", "pendejos", "pendejos"},
 	"dehp":      {"unas ratas", "basura", "escoria", "unas lacras", "unos cerdos", "unos parásitos", "unas cucarachas", "unas alimañas", "unos gusanos", "unas sabandijas", "unos puercos", "unas ratas", "ratas"},
 	"deh1":      {"rata", "basura", "escoria", "lacra", "cerdo", "parásito", "cucaracha", "gusano", "alimaña", "puerco", "rata"},
