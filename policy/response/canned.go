@@ -2,6 +2,7 @@ package response
 
 import (
 	"hash/fnv"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -119,65 +120,115 @@ func recipientKey(r *Reply) string {
 	return handleKey(r.Recipient)
 }
 
-// judge returns the verdict on fp against the candidates.
-func judge(fp *fingerprint, cands []*fingerprint, cfg CannedConfig) CannedVerdict {
+// index finds the candidate copies of a reply without comparing it to every other:
+// prefix filtering (Chaudhuri, Ganti and Kaushik, 2006). Two shingle sets with
+// Jaccard similarity t or more share at least ⌈t·|A|⌉ shingles, so under one
+// global order of shingles (their hash) the first |A| − ⌈t·|A|⌉ + 1 of A and the
+// first |B| − ⌈t·|B|⌉ + 1 of B intersect. Each reply is listed under its prefix.
+type index struct {
+	cfg  CannedConfig
+	byID map[string]*fingerprint
+	post map[uint64][]*fingerprint
+}
+
+func newIndex(cfg CannedConfig) *index {
+	return &index{cfg: cfg, byID: map[string]*fingerprint{}, post: map[uint64][]*fingerprint{}}
+}
+
+// prefix returns the shingles a fingerprint is listed under.
+func (x *index) prefix(fp *fingerprint) []uint64 {
+	n := len(fp.shingles)
+	p := n - int(math.Ceil(x.cfg.Similarity*float64(n)-1e-9)) + 1
+	return fp.shingles[:max(1, min(n, p))]
+}
+
+// judged reports whether a fingerprint is long enough to be judged.
+func (x *index) judged(fp *fingerprint) bool {
+	return fp.words() >= x.cfg.MinWords && len(fp.shingles) > 0
+}
+
+func (x *index) add(fp *fingerprint) {
+	x.remove(fp.ID)
+	x.byID[fp.ID] = fp
+	if !x.judged(fp) {
+		return
+	}
+	for _, h := range x.prefix(fp) {
+		x.post[h] = append(x.post[h], fp)
+	}
+}
+
+func (x *index) remove(id string) {
+	fp := x.byID[id]
+	if fp == nil {
+		return
+	}
+	delete(x.byID, id)
+	if !x.judged(fp) {
+		return
+	}
+	for _, h := range x.prefix(fp) {
+		l := slices.DeleteFunc(x.post[h], func(o *fingerprint) bool { return o == fp })
+		if len(l) == 0 {
+			delete(x.post, h)
+		} else {
+			x.post[h] = l
+		}
+	}
+}
+
+// judge returns the verdict on fp against the replies indexed.
+func (x *index) judge(fp *fingerprint) CannedVerdict {
 	v := CannedVerdict{Normalized: fp.norm}
-	if fp.words() < cfg.MinWords {
+	if !x.judged(fp) {
 		return v
 	}
 	users := map[string]bool{recipientKey(&fp.Reply): true}
-	for _, c := range cands {
-		if c.ID == fp.ID || c.words() < cfg.MinWords {
-			continue
-		}
-		if d := c.At.Sub(fp.At); d > cfg.Window || d < -cfg.Window {
-			continue
-		}
-		if similar(fp, c, cfg) {
-			v.Copies = append(v.Copies, c.ID)
-			users[recipientKey(&c.Reply)] = true
+	seen := map[*fingerprint]bool{}
+	var copies []*fingerprint
+	for _, h := range x.prefix(fp) {
+		for _, c := range x.post[h] {
+			if seen[c] || c.ID == fp.ID {
+				continue
+			}
+			seen[c] = true
+			if d := c.At.Sub(fp.At); d > x.cfg.Window || d < -x.cfg.Window {
+				continue
+			}
+			if similar(fp, c, x.cfg) {
+				copies = append(copies, c)
+				users[recipientKey(&c.Reply)] = true
+			}
 		}
 	}
+	slices.SortFunc(copies, func(a, b *fingerprint) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	for _, c := range copies {
+		v.Copies = append(v.Copies, c.ID)
+	}
 	v.Users = len(users)
-	v.Canned = v.Users >= cfg.MinUsers
+	v.Canned = v.Users >= x.cfg.MinUsers
 	return v
 }
 
 // FindCanned judges every reply against all the others: a reply is canned when it
 // and its copies within Window either side reached MinUsers different users. The
-// verdicts are keyed by reply id.
+// verdicts are keyed by reply id; when an id repeats, the last reply wins.
 func FindCanned(replies []Reply, cfg CannedConfig) map[string]CannedVerdict {
-	fps := make([]*fingerprint, len(replies))
-	for i, r := range replies {
+	x := newIndex(cfg)
+	for _, r := range replies {
 		fp := newFingerprint(r, cfg.ShingleSize)
-		fps[i] = &fp
+		x.add(&fp)
 	}
-	sort.SliceStable(fps, func(i, j int) bool { return fps[i].At.Before(fps[j].At) })
-	out := make(map[string]CannedVerdict, len(replies))
-	for _, fp := range fps {
-		lo := sort.Search(len(fps), func(i int) bool { return !fps[i].At.Before(fp.At.Add(-cfg.Window)) })
-		hi := sort.Search(len(fps), func(i int) bool { return fps[i].At.After(fp.At.Add(cfg.Window)) })
-		v := judge(fp, fps[lo:hi], cfg)
-		sortCopies(&v, fps)
-		out[fp.ID] = v
+	out := make(map[string]CannedVerdict, len(x.byID))
+	for id, fp := range x.byID {
+		out[id] = x.judge(fp)
 	}
 	return out
-}
-
-func sortCopies(v *CannedVerdict, fps []*fingerprint) {
-	if len(v.Copies) < 2 {
-		return
-	}
-	at := make(map[string]time.Time, len(v.Copies))
-	for _, fp := range fps {
-		at[fp.ID] = fp.At
-	}
-	slices.SortStableFunc(v.Copies, func(a, b string) int {
-		if c := at[a].Compare(at[b]); c != 0 {
-			return c
-		}
-		return strings.Compare(a, b)
-	})
 }
 
 // Canned checks own replies as they arrive, keeping those within twice the window
@@ -187,14 +238,14 @@ func sortCopies(v *CannedVerdict, fps []*fingerprint) {
 type Canned struct {
 	mu     sync.Mutex
 	cfg    CannedConfig
-	fps    []*fingerprint // by At
-	ids    map[string]bool
+	x      *index
+	fps    []*fingerprint // by At, for eviction
 	latest time.Time
 }
 
 // NewCanned returns an empty check with cfg (Config.Canned).
 func NewCanned(cfg CannedConfig) *Canned {
-	return &Canned{cfg: cfg, ids: map[string]bool{}}
+	return &Canned{cfg: cfg, x: newIndex(cfg)}
 }
 
 // Add records an own reply and returns the verdict on it. A reply added again (an
@@ -202,32 +253,29 @@ func NewCanned(cfg CannedConfig) *Canned {
 func (c *Canned) Add(r Reply) CannedVerdict {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.ids[r.ID] {
+	if c.x.byID[r.ID] != nil {
+		c.x.remove(r.ID)
 		c.fps = slices.DeleteFunc(c.fps, func(fp *fingerprint) bool { return fp.ID == r.ID })
 	}
 	fp := newFingerprint(r, c.cfg.ShingleSize)
 	i := sort.Search(len(c.fps), func(i int) bool { return c.fps[i].At.After(r.At) })
 	c.fps = slices.Insert(c.fps, i, &fp)
-	c.ids[r.ID] = true
+	c.x.add(&fp)
 	if r.At.After(c.latest) {
 		c.latest = r.At
 		c.evict()
 	}
-	lo := sort.Search(len(c.fps), func(i int) bool { return !c.fps[i].At.Before(r.At.Add(-c.cfg.Window)) })
-	hi := sort.Search(len(c.fps), func(i int) bool { return c.fps[i].At.After(r.At.Add(c.cfg.Window)) })
-	v := judge(&fp, c.fps[lo:hi], c.cfg)
-	sortCopies(&v, c.fps[lo:hi])
-	return v
+	return c.x.judge(&fp)
 }
 
 // Remove forgets a reply (deleted from the platform): it no longer counts as a copy.
 func (c *Canned) Remove(id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.ids[id] {
+	if c.x.byID[id] == nil {
 		return
 	}
-	delete(c.ids, id)
+	c.x.remove(id)
 	c.fps = slices.DeleteFunc(c.fps, func(fp *fingerprint) bool { return fp.ID == id })
 }
 
@@ -238,7 +286,7 @@ func (c *Canned) evict() {
 		return
 	}
 	for _, fp := range c.fps[:n] {
-		delete(c.ids, fp.ID)
+		c.x.remove(fp.ID)
 	}
 	c.fps = slices.Delete(c.fps, 0, n)
 }
