@@ -103,6 +103,7 @@ type Classifier struct {
 	m             *Model
 	mo            matchOpts
 	review, block float64
+	rules         [][len(howNames)]string // entry × how → rule name, built once
 }
 
 // New returns a Classifier built from opts.
@@ -122,6 +123,17 @@ func New(opts Options) (*Classifier, error) {
 		}
 	}
 	c := &Classifier{lx: lx, m: m, review: m.Review, block: m.Block}
+	c.rules = make([][len(howNames)]string, len(lx.entries))
+	for i := range lx.entries {
+		e := &lx.entries[i]
+		for h := range howNames {
+			r := e.Kind + ":" + e.Text
+			if uint8(h) != howExact && h != 0 {
+				r += "/" + howNames[h]
+			}
+			c.rules[i][h] = r
+		}
+	}
 	if opts.ReviewThreshold > 0 {
 		c.review = opts.ReviewThreshold
 	}
@@ -257,12 +269,10 @@ func (c *Classifier) rule(h *hit) string {
 	if h.entry < 0 {
 		return "pattern:threat"
 	}
-	e := &c.lx.entries[h.entry]
-	r := e.Kind + ":" + e.Text
-	if h.how != howExact && int(h.how) < len(howNames) {
-		r += "/" + howNames[h.how]
+	if int(h.entry) < len(c.rules) && int(h.how) < len(howNames) {
+		return c.rules[h.entry][h.how]
 	}
-	return r
+	return c.lx.entries[h.entry].Kind + ":" + c.lx.entries[h.entry].Text
 }
 
 // MarshalJSON writes empty lists rather than null.

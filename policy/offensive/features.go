@@ -146,32 +146,22 @@ func (s *scratch) features(lx *Lexicon, res *lexResult, bits uint8) {
 			// "rata".
 			continue
 		}
-		// Character 3- to 5-grams of " form ".
-		var w []byte
+		// Character 3- to 5-grams of " form ", hashed incrementally from each start.
+		pad := append(s.key[:0], ' ')
 		if b != nil {
-			w = b
+			pad = append(pad, b...)
+		} else {
+			pad = append(pad, str...)
 		}
-		n := len(str)
-		if w != nil {
-			n = len(w)
-		}
-		at := func(k int) byte {
-			if k == 0 || k == n+1 {
-				return ' '
-			}
-			if w != nil {
-				return w[k-1]
-			}
-			return str[k-1]
-		}
-		for g := 3; g <= 5; g++ {
-			for st := 0; st+g <= n+2; st++ {
-				h := uint32(nsChar)
-				for k := st; k < st+g; k++ {
-					h ^= uint32(at(k))
-					h *= fnvPrime
-				}
-				feats = append(feats, fmix(h)&mask)
+		pad = append(pad, ' ')
+		s.key = pad
+		for st := 0; st+3 <= len(pad); st++ {
+			h := uint32(nsChar)
+			h = (h ^ uint32(pad[st])) * fnvPrime
+			h = (h ^ uint32(pad[st+1])) * fnvPrime
+			for k := st + 2; k < st+5 && k < len(pad); k++ {
+				h = (h ^ uint32(pad[k])) * fnvPrime
+				feats = append(feats, fmix(h^uint32(k-st))&mask)
 			}
 		}
 	}
