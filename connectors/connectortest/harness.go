@@ -56,8 +56,12 @@ type Harness struct {
 	// Slack is how late, under hourly polls, the connector may notice an edit
 	// or a deletion (its re-check cycle) or a profile change; 0 means 2h.
 	Slack time.Duration
+	// Backfill is how far back before its first poll the connector reads;
+	// items created earlier are not required (when returned they must be
+	// right); 0 means 168h.
+	Backfill time.Duration
 	// SteadyCalls is the most HTTP requests one poll may make when nothing
-	// changed since the previous successful poll.
+	// changed for Slack before it.
 	SteadyCalls int
 	// Seed selects the scenario (Month); 0 means 1.
 	Seed int64
@@ -105,6 +109,13 @@ func (h *Harness) slack() time.Duration {
 	return h.Slack
 }
 
+func (h *Harness) backfill() time.Duration {
+	if h.Backfill <= 0 {
+		return 168 * time.Hour
+	}
+	return h.Backfill
+}
+
 func (h *Harness) seed() int64 {
 	if h.Seed == 0 {
 		return 1
@@ -124,7 +135,7 @@ func (h *Harness) seed() int64 {
 //     version a version of the script in order, the final text within the
 //     re-check window, deletions within it, no false deletions, nothing
 //     missing within reach); every injected fault yields its error kind;
-//     polls with nothing new make at most SteadyCalls requests.
+//     polls with nothing new for Slack make at most SteadyCalls requests.
 //   - resume_after_crash: a stale cursor (a crash between storing items and
 //     cursor cannot happen, but a restore from backup can) and a rollback of
 //     both archive and cursor lose nothing and add no spurious versions.
@@ -135,8 +146,8 @@ func (h *Harness) seed() int64 {
 //     to ErrNotFound, rate_limited to a *RateLimitError whose Reset equals the
 //     fault's, server_error to a transient error, malformed and truncated to
 //     ErrMalformed; a failed poll returns an empty Batch.
-//   - steady_state: with nothing new, a poll makes at most SteadyCalls
-//     requests.
+//   - steady_state: with nothing new for Slack, a poll makes at most
+//     SteadyCalls requests.
 //
 // Throughout: no Poll panics, Budget.Calls equals the requests the server
 // saw, no batch lists an item twice, each Profile matches the scenario at
@@ -209,6 +220,7 @@ type runner struct {
 	arc  *memArchive
 	logs *syncBuffer
 
+	start    time.Time // the first poll
 	served   atomic.Int64
 	okPolls  []time.Time
 	profiles []observedProfile
@@ -228,7 +240,7 @@ type tickResult struct {
 
 func newRunner(t testing.TB, h *Harness, sc *Scenario, start time.Time) *runner {
 	t.Helper()
-	r := &runner{t: t, h: h, sc: sc, clk: &clock{}, arc: newMemArchive(), logs: &syncBuffer{}}
+	r := &runner{t: t, h: h, sc: sc, clk: &clock{}, arc: newMemArchive(), logs: &syncBuffer{}, start: start}
 	r.clk.Set(start)
 	inner := h.Handler(t, sc, r.clk.Now)
 	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
@@ -455,11 +467,12 @@ func testMonth(t *testing.T, h *Harness) {
 		case res.err != nil:
 			t.Errorf("%s: unexpected error: %v", at, res.err)
 		}
-		if res.err == nil && prev.err == nil && !prev.at.IsZero() && !sc.Changed(prev.at, res.at) {
+		since := res.at.Add(-h.slack())
+		if res.err == nil && prev.err == nil && !prev.at.IsZero() && !prev.at.After(since) && !sc.Changed(since, res.at) {
 			quiet++
 			if res.calls > h.SteadyCalls {
 				t.Errorf("%s: nothing new since %s, yet the poll made %d requests (SteadyCalls %d)",
-					at, prev.at.Format(time.RFC3339), res.calls, h.SteadyCalls)
+					at, since.Format(time.RFC3339), res.calls, h.SteadyCalls)
 			}
 		}
 		prev = res
@@ -591,7 +604,7 @@ func testSteady(t *testing.T, h *Harness) {
 	sc := Month(h.seed()+5, Epoch)
 	sc.Faults = nil
 	r := newRunner(t, h, sc, sc.End.Add(-3*24*time.Hour))
-	r.hourly(sc.End.Add(6*time.Hour), func(res tickResult) {
+	r.hourly(sc.End.Add(h.slack()+time.Hour), func(res tickResult) {
 		if res.err != nil {
 			t.Errorf("%s: %v", res.at.Format(time.RFC3339), res.err)
 		}
