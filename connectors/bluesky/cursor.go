@@ -93,10 +93,10 @@ func cidKey(cid string) string {
 
 // decodeCursor reads a cursor; nil or empty is the initial state.
 func decodeCursor(cur connectors.Cursor) (*state, error) {
-	st := &state{V: cursorVersion}
 	if len(cur) == 0 {
-		return st, nil
+		return &state{V: cursorVersion}, nil
 	}
+	st := &state{}
 	if err := unmarshalObject(cur, st); err != nil {
 		return nil, fmt.Errorf("%s: cursor: %w: %v", Network, connectors.ErrMalformed, err)
 	}
