@@ -1,6 +1,7 @@
 package offensive
 
 import (
+	"sort"
 	"sync"
 	"unicode/utf8"
 )
@@ -302,11 +303,15 @@ func (lx *Lexicon) match(s *scratch, o *matchOpts) lexResult {
 		}
 	}
 	for i := range s.toks {
+		sn := s.toks[i].sent
 		if s.cue[i] {
 			res.cues++
-			if sn := s.toks[i].sent; int(sn) < len(s.sents) {
+			if int(sn) < len(s.sents) {
 				s.sents[sn] |= 1
 			}
+		}
+		if w := s.toks[i].word; w >= 0 && lx.role[w]&rGroup != 0 && int(sn) < len(s.sents) {
+			s.sents[sn] |= 2
 		}
 	}
 	// Terms and stems.
@@ -379,23 +384,24 @@ func (lx *Lexicon) targeted(s *scratch, i int, e *Entry) bool {
 	if int(t.sent) < len(s.sents) && s.sents[t.sent]&1 != 0 {
 		return true
 	}
-	// Position of i in the sequence.
+	// The words before and after i in its sentence, found by binary search over the
+	// sequence (linear scans would make long comments quadratic).
 	prev, next := -1, -1
-	first := true
-	alone := true
-	for k := range s.toks {
-		u := &s.toks[k]
-		if k == i || u.sent != t.sent || !inSeq(u.kind) {
-			continue
+	seq := s.seq
+	lo := sort.Search(len(seq), func(k int) bool { return s.toks[seq[k]].start >= t.start })
+	if lo > 0 {
+		if u := &s.toks[seq[lo-1]]; u.sent == t.sent && int(seq[lo-1]) != i {
+			prev = int(seq[lo-1])
 		}
-		if int(u.start) < int(t.start) {
-			prev = k
-			first = false
-		} else if next < 0 && k > i && u.start >= t.end {
-			next = k
-		}
-		alone = false
 	}
+	hi := sort.Search(len(seq), func(k int) bool { return s.toks[seq[k]].start >= t.end })
+	if hi < len(seq) {
+		if u := &s.toks[seq[hi]]; u.sent == t.sent && int(seq[hi]) != i {
+			next = int(seq[hi])
+		}
+	}
+	first := prev < 0
+	alone := first && next < 0
 	if prev >= 0 {
 		p := &s.toks[prev]
 		if p.word >= 0 && lx.role[p.word]&rDemonstr != 0 {
@@ -421,12 +427,11 @@ func (lx *Lexicon) targeted(s *scratch, i int, e *Entry) bool {
 	}
 	// A group or institution right before the term ("consejeros pendejos"), or anywhere
 	// in the sentence of an emoji ("los consejeros 🐀🐀").
-	for k := range s.toks {
-		u := &s.toks[k]
-		if u.sent != t.sent || u.word < 0 || lx.role[u.word]&rGroup == 0 {
-			continue
-		}
-		if t.kind == KindEmoji || k == prev {
+	if t.kind == KindEmoji && int(t.sent) < len(s.sents) && s.sents[t.sent]&2 != 0 {
+		return true
+	}
+	if prev >= 0 {
+		if p := &s.toks[prev]; p.word >= 0 && lx.role[p.word]&rGroup != 0 {
 			return true
 		}
 	}
