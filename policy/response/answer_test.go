@@ -298,9 +298,9 @@ func TestTracker_MatchesRecompute(t *testing.T) {
 	t.Parallel()
 	sla := defaultSLA(t)
 	r := rand.New(rand.NewPCG(7, 8))
-	n := 400
+	n := 200
 	if testing.Short() {
-		n = 80
+		n = 50
 	}
 	for i := range n {
 		scope := ScopeConversation

@@ -158,7 +158,7 @@ func TestCanned_AddMatchesFindCanned(t *testing.T) {
 		"Agradecemos tu comentario; lo hacemos llegar al área correspondiente. Saludos cordiales desde la Junta Local.",
 	}
 	r := rand.New(rand.NewPCG(9, 9))
-	for round := range 50 {
+	for round := range 15 {
 		c := NewCanned(cfg)
 		var all []Reply
 		at := tm("2013-04-08 10:00")

@@ -38,9 +38,8 @@ type Event struct {
 	// Business and Wall are the delay of Answer (EventAnswered only).
 	Business time.Duration
 	Wall     time.Duration
-	// State is the comment's SLA state after the event (answered_in_time or
-	// answered_late for EventAnswered; within, at_risk or breached for EventOpened
-	// and EventReopened, as of the answer's absence at the latest item seen).
+	// State is answered_in_time or answered_late for EventAnswered, and empty
+	// otherwise: Evaluate gives the state of open comments.
 	State State
 }
 
@@ -302,7 +301,7 @@ func (t *Tracker) track(n *node, evs []Event) []Event {
 	}
 	n.answer = Answer{}
 	t.addOpen(n)
-	return append(evs, Event{Kind: EventOpened, Comment: n.ID, Created: n.CreatedAt, State: t.sla.Open(0)})
+	return append(evs, Event{Kind: EventOpened, Comment: n.ID, Created: n.CreatedAt})
 }
 
 func (t *Tracker) untrack(n *node, evs []Event) []Event {
@@ -327,7 +326,7 @@ func (t *Tracker) setAnswer(k *node, a Answer, evs []Event) []Event {
 	k.answer = a
 	if a.ID == "" {
 		t.addOpen(k)
-		return append(evs, Event{Kind: EventReopened, Comment: k.ID, Created: k.CreatedAt, Previous: prev, State: StateWithin})
+		return append(evs, Event{Kind: EventReopened, Comment: k.ID, Created: k.CreatedAt, Previous: prev})
 	}
 	t.removeOpen(k)
 	return append(evs, t.answeredEvent(k, prev))
