@@ -14,14 +14,16 @@ import (
 )
 
 // Fields and expansions requested. Expansions are billed reads too (a user
-// is a User read, a media object a Media read), so only those the archive
-// needs are asked for: the author (handle and name) and the media metadata.
+// is a User read, a media object a Media read, an included post a Post
+// read), so only those the archive needs are asked for: the author (handle
+// and name), the media metadata, and the edit history, whose first version
+// gives an edited post's creation time (posts are rarely edited).
 // referenced_tweets.id is not expanded: threading needs only the ids in
 // referenced_tweets, conversation_id and in_reply_to_user_id, and expanding
 // it would re-read every parent post.
 const (
 	tweetFields = "attachments,author_id,conversation_id,created_at,edit_history_tweet_ids,entities,in_reply_to_user_id,lang,note_tweet,referenced_tweets"
-	expansions  = "attachments.media_keys,author_id"
+	expansions  = "attachments.media_keys,author_id,edit_history_tweet_ids"
 	userFields  = "name,username,verified"
 	mediaFields = "alt_text,media_key,preview_image_url,type,url"
 	// profileFields are the user fields a profile snapshot watches (API-FACTS §8).
@@ -69,6 +71,9 @@ func (p *poller) noteRateLimit(h http.Header) {
 	if !ok || rl.Remaining < 0 {
 		return
 	}
+	if t, ok := resetHeader(h); ok {
+		rl.Reset = t
+	}
 	b := &p.b.Budget
 	if b.Remaining < 0 || rl.Remaining < b.Remaining {
 		b.Remaining = rl.Remaining
@@ -97,6 +102,11 @@ func (p *poller) statusError(op string, resp *connectors.Response) error {
 		var rl *connectors.RateLimitError
 		if errors.As(base, &rl) {
 			reset := rl.Reset
+			if _, ra := connectors.RetryAfter(resp.Header, p.now); !ra {
+				if t, ok := resetHeader(resp.Header); ok && t.After(p.now) {
+					reset = t
+				}
+			}
 			if prob.is(probUsageCapped) {
 				// The monthly (or daily) cap of the plan: no use asking again
 				// before the period ends; a daily look is cheap, a 429 bills nothing.
@@ -174,4 +184,24 @@ func maxTime(a, b time.Time) time.Time {
 		return b
 	}
 	return a
+}
+
+// resetHeader reads x-rate-limit-reset: Unix seconds, which X sends whole;
+// a decimal fraction is accepted and kept to the nanosecond.
+func resetHeader(h http.Header) (time.Time, bool) {
+	v := strings.TrimSpace(h.Get("X-Rate-Limit-Reset"))
+	secs, frac, _ := strings.Cut(v, ".")
+	n, err := strconv.ParseInt(secs, 10, 64)
+	if err != nil || n < 1_000_000_000 || n > 99_999_999_999 || len(frac) > 9 {
+		return time.Time{}, false
+	}
+	var ns int64
+	if frac != "" {
+		f, err := strconv.ParseInt((frac + "000000000")[:9], 10, 64)
+		if err != nil || f < 0 {
+			return time.Time{}, false
+		}
+		ns = f
+	}
+	return time.Unix(n, ns).UTC(), true
 }

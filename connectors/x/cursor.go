@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
+	"strings"
 	"time"
 
 	"github.com/ife-mx/vigia/connectors"
@@ -27,19 +27,13 @@ type state struct {
 	Mentions stream `json:"mentions"`
 	// Replies is the recent search over the window's conversations.
 	Replies replies `json:"replies"`
-	// Window holds the recent own posts, newest first.
+	// Window holds the recent own posts, newest first, with the replies under
+	// them that are re-checked for deletions.
 	Window []windowPost `json:"window,omitempty"`
-	// Tracked holds the newest replies under the window's posts, re-checked
-	// for deletions with them.
-	Tracked []tracked `json:"tracked,omitempty"`
 	// Checked and Profiled are the Unix seconds of the last deletion re-check
 	// and profile fetch.
 	Checked  int64 `json:"checked,omitempty"`
 	Profiled int64 `json:"profiled,omitempty"`
-	// First is the step that failed after others had succeeded; the next poll
-	// runs it first, so a persistent failure is reported before anything else
-	// is read (and billed) again.
-	First string `json:"first,omitempty"`
 }
 
 // stream is the position in a timeline read with since_id and pagination_token.
@@ -88,13 +82,27 @@ type windowPost struct {
 	At int64 `json:"at"`
 	// Searched is set once a search round has covered the conversation.
 	Searched bool `json:"searched,omitempty"`
+	// Replies are the replies under the post that are re-checked for
+	// deletions, newest first, each "<id>" or "<id>:<current version id>".
+	Replies []string `json:"replies,omitempty"`
 }
 
-// tracked is a reply under a window post.
-type tracked struct {
-	ID   string `json:"id"`
-	Cur  string `json:"cur,omitempty"`
-	Root string `json:"root"`
+// reply splits an entry of windowPost.Replies into the original and the
+// current version's id.
+func reply(e string) (id, cur string) {
+	id, cur, ok := strings.Cut(e, ":")
+	if !ok {
+		cur = id
+	}
+	return id, cur
+}
+
+// replyEntry is the inverse of reply.
+func replyEntry(id, cur string) string {
+	if cur == "" || cur == id {
+		return id
+	}
+	return id + ":" + cur
 }
 
 // current returns the id of the newest known version.
@@ -103,13 +111,6 @@ func (w *windowPost) current() string {
 		return w.Cur
 	}
 	return w.ID
-}
-
-func (t *tracked) current() string {
-	if t.Cur != "" {
-		return t.Cur
-	}
-	return t.ID
 }
 
 // errCursor marks a cursor this connector did not write.
@@ -150,12 +151,13 @@ func (st *state) check() error {
 			return errors.New("window post without id")
 		}
 		ids = append(ids, w.ID, w.Cur)
-	}
-	for _, t := range st.Tracked {
-		if t.ID == "" {
-			return errors.New("tracked reply without id")
+		for _, e := range w.Replies {
+			id, cur := reply(e)
+			if id == "" || cur == "" {
+				return fmt.Errorf("reply entry %q", clip(e, 60))
+			}
+			ids = append(ids, id, cur)
 		}
-		ids = append(ids, t.ID, t.Cur, t.Root)
 	}
 	for _, id := range ids {
 		if id != "" && !validID(id) {
@@ -168,9 +170,6 @@ func (st *state) check() error {
 				return fmt.Errorf("start time %q", clip(f, 40))
 			}
 		}
-	}
-	if !slices.Contains([]string{"", stepProfile, stepPosts, stepMentions, stepReplies, stepRecheck}, st.First) {
-		return fmt.Errorf("unknown step %q", clip(st.First, 40))
 	}
 	return nil
 }

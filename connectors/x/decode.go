@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -232,8 +233,10 @@ type page struct {
 	Tweets []tweet
 	Users  map[string]user
 	Media  map[string]media
-	// Included counts the posts in includes: they are billed reads too.
-	Included int
+	// IncludedTweets are the posts of includes (the expanded edit history);
+	// Included counts them: they are billed reads too.
+	IncludedTweets []tweet
+	Included       int
 	Meta     meta
 	Errors   []problem
 }
@@ -330,6 +333,13 @@ func decodePage(what string, body []byte) (*page, error) {
 			}
 		}
 		pg.Included = len(inc.Tweets) + len(inc.Posts)
+		for i, raw := range append(slices.Clone(inc.Tweets), inc.Posts...) {
+			t, err := decodeTweet(raw)
+			if err != nil {
+				return nil, connectors.Malformed(Network, what, fmt.Errorf("includes.tweets[%d]: %w", i, err))
+			}
+			pg.IncludedTweets = append(pg.IncludedTweets, t)
+		}
 	}
 	return pg, nil
 }

@@ -1,28 +1,38 @@
 package x
 
 import (
+	"slices"
 	"time"
 
 	"github.com/ife-mx/vigia/connectors"
 )
 
-// addPage turns a page's posts into items, keeps the window and the tracked
-// replies up to date, and counts the posts read.
+// addPage turns a page's posts into items, keeps the window and its replies
+// up to date, and counts the posts read.
 func (p *poller) addPage(pg *page, src source) {
 	p.b.Budget.Items += len(pg.Tweets) + pg.Included
-	for i := range pg.Tweets {
-		t := &pg.Tweets[i]
-		o := t.original()
-		for _, h := range t.history() {
-			p.versions[h] = o
+	for _, ts := range [][]tweet{pg.Tweets, pg.IncludedTweets} {
+		for i := range ts {
+			t := &ts[i]
+			o := t.original()
+			for _, h := range t.history() {
+				p.versions[h] = o
+			}
+			p.versions[t.ID] = o
 		}
-		p.versions[t.ID] = o
 	}
 	for i := range pg.Tweets {
 		t := &pg.Tweets[i]
-		it := p.item(t, pg, src)
-		p.add(it, t.ID)
-		p.track(t, &it)
+		it := p.item(t, pg)
+		parent := t.ref(refRepliedTo)
+		root := t.ConversationID
+		if root == "" || parent == "" {
+			root = parent
+		}
+		p.add(it, threadRefs{version: t.ID, parent: parent, root: root, inReplyTo: t.InReplyToUserID, search: src == srcSearch})
+		if it.Own && parent == "" && t.ref(refRetweeted) == "" {
+			p.trackPost(it.ExternalID, t.ID, it.CreatedAt)
+		}
 	}
 }
 
@@ -34,8 +44,9 @@ func (p *poller) orig(id string) string {
 	return id
 }
 
-// item builds the network-neutral item of a post.
-func (p *poller) item(t *tweet, pg *page, src source) connectors.Item {
+// item builds the network-neutral item of a post, all but its place in the
+// thread (see thread).
+func (p *poller) item(t *tweet, pg *page) connectors.Item {
 	o := t.original()
 	it := connectors.Item{
 		ExternalID: o,
@@ -44,30 +55,6 @@ func (p *poller) item(t *tweet, pg *page, src source) connectors.Item {
 		Text:       t.body(),
 		Lang:       t.Lang,
 		Raw:        t.raw,
-	}
-	parent := t.ref(refRepliedTo)
-	switch {
-	case parent == "" && it.Own:
-		it.Kind = connectors.KindPost
-	case parent == "":
-		it.Kind = connectors.KindMention
-	default:
-		it.ParentID = p.orig(parent)
-		root := t.ConversationID
-		if root == "" {
-			root = parent
-		}
-		it.RootID = p.orig(root)
-		ours := it.Own || src == srcSearch || (p.uid != "" && t.InReplyToUserID == p.uid) || p.inWindow(it.RootID)
-		switch {
-		case !ours:
-			// A post that mentions the account in someone else's thread.
-			it.Kind = connectors.KindMention
-		case it.ParentID == it.RootID:
-			it.Kind = connectors.KindComment
-		default:
-			it.Kind = connectors.KindReply
-		}
 	}
 	if u, ok := pg.Users[t.AuthorID]; ok {
 		it.AuthorHandle, it.AuthorName = u.Username, u.Name
@@ -81,7 +68,7 @@ func (p *poller) item(t *tweet, pg *page, src source) connectors.Item {
 		}
 	} else {
 		it.EditedAt = t.created
-		it.CreatedAt = p.createdOf(o, t.created)
+		it.CreatedAt = p.createdOf(o, t.created, pg)
 	}
 	if it.AuthorHandle != "" {
 		it.URL = "https://x.com/" + it.AuthorHandle + "/status/" + o
@@ -105,13 +92,19 @@ func (p *poller) item(t *tweet, pg *page, src source) connectors.Item {
 }
 
 // maxEditDelay bounds how long after a post its edit can come (X allows an
-// hour at most); beyond it an id's Snowflake time is not trusted.
+// hour); beyond it an id's Snowflake time is not trusted.
 const maxEditDelay = 24 * time.Hour
 
 // createdOf returns when the original version o of an edited post was
-// created, seen only through a later version created at edited: from the
-// window, else from o's Snowflake time, else edited itself.
-func (p *poller) createdOf(o string, edited time.Time) time.Time {
+// created, seen through a later version created at edited: from the expanded
+// edit history in the page's includes, else from the window, else from o's
+// Snowflake time, else edited itself.
+func (p *poller) createdOf(o string, edited time.Time, pg *page) time.Time {
+	for i := range pg.IncludedTweets {
+		if t := &pg.IncludedTweets[i]; t.ID == o && !t.created.IsZero() {
+			return t.created
+		}
+	}
 	for _, w := range p.st.Window {
 		if w.ID == o && w.At > 0 {
 			return time.Unix(w.At, 0).UTC()
@@ -123,63 +116,91 @@ func (p *poller) createdOf(o string, edited time.Time) time.Time {
 	return edited
 }
 
-// add puts an item in the batch; a post read twice (from the mentions and
-// from the search) is kept once, in its newest version, and with the more
-// specific kind.
-func (p *poller) add(it connectors.Item, version string) {
+// add puts an item in the batch. A post read twice (in the mentions and in
+// the search) is kept once, in its newest version.
+func (p *poller) add(it connectors.Item, r threadRefs) {
 	i, ok := p.index[it.ExternalID]
 	if !ok {
 		p.index[it.ExternalID] = len(p.b.Items)
 		p.b.Items = append(p.b.Items, it)
-		p.seen = append(p.seen, version)
+		p.refs = append(p.refs, r)
 		return
 	}
-	old := &p.b.Items[i]
-	switch {
-	case idLess(p.seen[i], version):
-		if old.Kind != connectors.KindMention && it.Kind == connectors.KindMention {
-			it.Kind, it.ParentID, it.RootID = old.Kind, old.ParentID, old.RootID
+	search := p.refs[i].search || r.search
+	if idLess(p.refs[i].version, r.version) {
+		p.b.Items[i] = it
+		p.refs[i] = r
+	}
+	p.refs[i].search = search
+}
+
+// thread places every item of the batch in its thread, once all the version
+// ids read in the poll are known: parent and root are the original ids, and
+// the kind follows. A reply whose parent is its conversation's root is a
+// comment, one deeper down a reply; a post by others that is no reply, or a
+// reply found only among the mentions in a conversation that is not the
+// account's, is a mention.
+func (p *poller) thread() {
+	for i := range p.b.Items {
+		it, r := &p.b.Items[i], p.refs[i]
+		switch {
+		case r.parent == "" && it.Own:
+			it.Kind = connectors.KindPost
+			continue
+		case r.parent == "":
+			it.Kind = connectors.KindMention
+			continue
 		}
-		*old = it
-		p.seen[i] = version
-	case p.seen[i] == version && old.Kind == connectors.KindMention && it.Kind != connectors.KindMention:
-		old.Kind, old.ParentID, old.RootID = it.Kind, it.ParentID, it.RootID
+		it.ParentID, it.RootID = p.orig(r.parent), p.orig(r.root)
+		ours := it.Own || r.search || (p.uid != "" && r.inReplyTo == p.uid) || p.inWindow(it.RootID)
+		switch {
+		case !ours:
+			it.Kind = connectors.KindMention
+		case it.ParentID == it.RootID:
+			it.Kind = connectors.KindComment
+		default:
+			it.Kind = connectors.KindReply
+		}
+		p.trackReply(it.ExternalID, r.version, it.RootID)
 	}
 }
 
-// track adds own top-level posts to the window and replies under the
-// window's posts to the tracked replies, with their newest version ids.
-func (p *poller) track(t *tweet, it *connectors.Item) {
-	if it.Own && it.Kind == connectors.KindPost && t.ref(refRetweeted) == "" {
-		for i := range p.st.Window {
-			if w := &p.st.Window[i]; w.ID == it.ExternalID {
-				if idLess(w.current(), t.ID) {
-					w.Cur = t.ID
-				}
-				return
-			}
-		}
-		w := windowPost{ID: it.ExternalID, At: it.CreatedAt.Unix()}
-		if t.ID != it.ExternalID {
-			w.Cur = t.ID
-		}
-		p.st.Window = append(p.st.Window, w)
-		return
-	}
-	if it.RootID == "" || !p.inWindow(it.RootID) || p.c.cfg.RecheckReplies == 0 {
-		return
-	}
-	for i := range p.st.Tracked {
-		if r := &p.st.Tracked[i]; r.ID == it.ExternalID {
-			if idLess(r.current(), t.ID) {
-				r.Cur = t.ID
+// trackPost adds an own top-level post to the window, or moves its current
+// version.
+func (p *poller) trackPost(id, version string, created time.Time) {
+	for i := range p.st.Window {
+		if w := &p.st.Window[i]; w.ID == id {
+			if idLess(w.current(), version) {
+				w.Cur = version
 			}
 			return
 		}
 	}
-	r := tracked{ID: it.ExternalID, Root: it.RootID}
-	if t.ID != it.ExternalID {
-		r.Cur = t.ID
+	w := windowPost{ID: id, At: created.Unix()}
+	if version != id {
+		w.Cur = version
 	}
-	p.st.Tracked = append(p.st.Tracked, r)
+	p.st.Window = append(p.st.Window, w)
+}
+
+// trackReply adds a reply under a window post to that post's replies, or
+// moves its current version.
+func (p *poller) trackReply(id, version, root string) {
+	if p.c.cfg.RecheckReplies == 0 {
+		return
+	}
+	i := slices.IndexFunc(p.st.Window, func(w windowPost) bool { return w.ID == root })
+	if i < 0 {
+		return
+	}
+	w := &p.st.Window[i]
+	for j, e := range w.Replies {
+		if rid, cur := reply(e); rid == id {
+			if idLess(cur, version) {
+				w.Replies[j] = replyEntry(id, version)
+			}
+			return
+		}
+	}
+	w.Replies = append(w.Replies, replyEntry(id, version))
 }

@@ -1,25 +1,16 @@
 package x
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/ife-mx/vigia/connectors"
-)
-
-// The steps of a poll, in their usual order.
-const (
-	stepProfile  = "profile"
-	stepPosts    = "posts"
-	stepMentions = "mentions"
-	stepReplies  = "replies"
-	stepRecheck  = "recheck"
 )
 
 const (
@@ -51,76 +42,54 @@ type poller struct {
 	now    time.Time
 	st     *state
 	b      connectors.Batch
-	// index maps an external id to its item in b.Items, and seen to the
-	// version id that item was built from.
+	// index maps an external id to its entry in b.Items and refs.
 	index map[string]int
-	seen  []string
+	refs  []threadRefs
 	// versions maps every known version id to its original id.
 	versions map[string]string
-	// calls counts requests; ok counts those whose results are in the batch.
-	calls, ok int
+	// calls counts requests.
+	calls int
 }
 
-type step struct {
-	name string
-	run  func(*poller, context.Context) error
+// threadRefs is what a post says of its thread, kept until the end of the
+// poll, when every version id read in it can be mapped to its item's id.
+type threadRefs struct {
+	version   string // the version the item was built from
+	parent    string // the replied_to reference, a version id
+	root      string // conversation_id
+	inReplyTo string // in_reply_to_user_id
+	search    bool   // read by the conversation search
 }
 
-var steps = []step{
-	{stepProfile, (*poller).profile},
-	{stepPosts, (*poller).ownPosts},
-	{stepMentions, (*poller).mentions},
-	{stepReplies, (*poller).replies},
-	{stepRecheck, (*poller).recheck},
-}
-
-// run performs the steps and assembles the batch.
+// run performs the steps and assembles the batch. Any failure fails the
+// whole poll: nothing read in it is returned, and the cursor stays.
 func (p *poller) run(ctx context.Context) (connectors.Batch, error) {
+	in := p.st.encode()
 	for _, w := range p.st.Window {
 		p.versions[w.current()] = w.ID
-	}
-	for _, t := range p.st.Tracked {
-		p.versions[t.current()] = t.ID
-	}
-	order := slices.Clone(steps)
-	if i := slices.IndexFunc(order, func(s step) bool { return s.name == p.st.First }); i > 0 && p.uid != "" {
-		s := order[i]
-		order = append([]step{s}, slices.Delete(order, i, i+1)...)
-	}
-	for _, s := range order {
-		err := s.run(p, ctx)
-		if err == nil {
-			if p.st.First == s.name {
-				p.st.First = ""
-			}
-			continue
+		for _, e := range w.Replies {
+			id, cur := reply(e)
+			p.versions[cur] = id
 		}
-		if p.ok == 0 || p.uid == "" || errors.Is(err, context.Canceled) {
+	}
+	for _, step := range []func(*poller, context.Context) error{
+		(*poller).profile, (*poller).ownPosts, (*poller).mentions, (*poller).replies, (*poller).recheck,
+	} {
+		if err := step(p, ctx); err != nil {
 			return connectors.Batch{}, err
 		}
-		// What the earlier steps read is kept; the failing step goes first
-		// next time, so that a lasting failure is reported before anything
-		// is read, and billed, again.
-		p.st.First = s.name
-		p.b.More = true
-		p.c.log.LogAttrs(ctx, slog.LevelDebug, "poll step failed; keeping what earlier steps read",
-			slog.String("account", p.acct.ID), slog.String("step", s.name), slog.String("reason", connectors.Reason(err)))
-		break
 	}
+	p.thread()
 	p.prune()
 	slices.SortStableFunc(p.b.Items, func(a, b connectors.Item) int {
 		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
 			return c
 		}
-		switch {
-		case idLess(a.ExternalID, b.ExternalID):
-			return -1
-		case idLess(b.ExternalID, a.ExternalID):
-			return 1
-		}
-		return 0
+		return -cmpDesc(a.ExternalID, b.ExternalID)
 	})
-	p.b.Cursor = p.st.encode()
+	if out := p.st.encode(); !bytes.Equal(out, in) || len(p.b.Items) > 0 || len(p.b.Deletions) > 0 {
+		p.b.Cursor = out
+	}
 	p.b.Budget.Calls = p.calls
 	return p.b, nil
 }
@@ -174,7 +143,6 @@ func (p *poller) profile(ctx context.Context) error {
 	}
 	p.b.Profile = pr
 	p.st.Profiled = p.now.Unix()
-	p.ok++
 	return nil
 }
 
@@ -241,7 +209,6 @@ func (p *poller) stream(ctx context.Context, op, path string, s *stream, src sou
 		next.Next, next.Newest, next.From, next.Pages = "", "", "", 0
 	}
 	*s = next
-	p.ok++
 	return nil
 }
 
@@ -284,8 +251,7 @@ func (p *poller) replies(ctx context.Context) error {
 			}
 		}
 		p.addPage(pg, srcSearch)
-		p.ok++
-		if g.Pages == 0 {
+			if g.Pages == 0 {
 			r.Newest = maxID(r.Newest, pg.newest())
 		}
 		g.Pages++
@@ -417,9 +383,10 @@ func (p *poller) recheck(ctx context.Context) error {
 	var ts []target
 	for _, w := range p.st.Window {
 		ts = append(ts, target{w.ID, w.current()})
-	}
-	for _, t := range p.st.Tracked {
-		ts = append(ts, target{t.ID, t.current()})
+		for _, e := range w.Replies {
+			id, cur := reply(e)
+			ts = append(ts, target{id, cur})
+		}
 	}
 	for len(ts) > 0 {
 		chunk := ts[:min(lookupMax, len(ts))]
@@ -448,8 +415,7 @@ func (p *poller) recheck(ctx context.Context) error {
 				p.deleted(t.id)
 			}
 		}
-		p.ok++
-	}
+		}
 	p.st.Checked = p.now.Unix()
 	return nil
 }
@@ -458,11 +424,14 @@ func (p *poller) recheck(ctx context.Context) error {
 func (p *poller) deleted(id string) {
 	p.b.Deletions = append(p.b.Deletions, connectors.Deletion{ExternalID: id, ObservedAt: p.now})
 	p.st.Window = slices.DeleteFunc(p.st.Window, func(w windowPost) bool { return w.ID == id })
-	p.st.Tracked = slices.DeleteFunc(p.st.Tracked, func(t tracked) bool { return t.ID == id })
+	for i := range p.st.Window {
+		w := &p.st.Window[i]
+		w.Replies = slices.DeleteFunc(w.Replies, func(e string) bool { r, _ := reply(e); return r == id })
+	}
 }
 
 // prune keeps the window to its configured size and age, newest first, and
-// the tracked replies to those under the window's posts, newest first.
+// its replies to the newest RecheckReplies.
 func (p *poller) prune() {
 	cut := p.now.Add(-p.c.cfg.WindowAge).Unix()
 	w := slices.DeleteFunc(p.st.Window, func(w windowPost) bool { return w.At < cut })
@@ -470,13 +439,27 @@ func (p *poller) prune() {
 	if len(w) > p.c.cfg.WindowPosts {
 		w = w[:p.c.cfg.WindowPosts]
 	}
-	p.st.Window = w
-	t := slices.DeleteFunc(p.st.Tracked, func(t tracked) bool { return !p.inWindow(t.Root) })
-	slices.SortFunc(t, func(a, b tracked) int { return cmpDesc(a.ID, b.ID) })
-	if len(t) > p.c.cfg.RecheckReplies {
-		t = t[:p.c.cfg.RecheckReplies]
+	type entry struct {
+		post int
+		id   string
+		e    string
 	}
-	p.st.Tracked = t
+	var all []entry
+	for i := range w {
+		for _, e := range w[i].Replies {
+			id, _ := reply(e)
+			all = append(all, entry{i, id, e})
+		}
+		w[i].Replies = nil
+	}
+	slices.SortFunc(all, func(a, b entry) int { return cmpDesc(a.id, b.id) })
+	if len(all) > p.c.cfg.RecheckReplies {
+		all = all[:p.c.cfg.RecheckReplies]
+	}
+	for _, a := range all {
+		w[a.post].Replies = append(w[a.post].Replies, a.e)
+	}
+	p.st.Window = w
 }
 
 // cmpDesc orders ids newest first.
