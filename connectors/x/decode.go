@@ -237,8 +237,8 @@ type page struct {
 	// Included counts them: they are billed reads too.
 	IncludedTweets []tweet
 	Included       int
-	Meta     meta
-	Errors   []problem
+	Meta           meta
+	Errors         []problem
 }
 
 // newest returns the newest id of the page: meta.newest_id, else the largest

@@ -251,7 +251,7 @@ func (p *poller) replies(ctx context.Context) error {
 			}
 		}
 		p.addPage(pg, srcSearch)
-			if g.Pages == 0 {
+		if g.Pages == 0 {
 			r.Newest = maxID(r.Newest, pg.newest())
 		}
 		g.Pages++
@@ -415,7 +415,7 @@ func (p *poller) recheck(ctx context.Context) error {
 				p.deleted(t.id)
 			}
 		}
-		}
+	}
 	p.st.Checked = p.now.Unix()
 	return nil
 }
