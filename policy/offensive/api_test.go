@@ -238,3 +238,32 @@ func TestParseBand(t *testing.T) {
 		t.Error("ParseBand(block) succeeded")
 	}
 }
+
+func TestDefaultEntries_Extend(t *testing.T) {
+	t.Parallel()
+	entries, err := DefaultEntries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries = append(entries, Entry{Kind: "term", Text: "zángano", Category: CatInsult, Severity: 2, NeedsTarget: true})
+	lx, err := NewLexicon(entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Options{Lexicon: lx})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, rule := range map[string]string{"eres un zángano": "term:zángano", "eres un pendejo": "term:pendejo"} {
+		v := c.Classify(text)
+		if len(v.Evidence) != 1 || v.Evidence[0].Rule != rule {
+			t.Errorf("%q: %+v", text, v)
+		}
+	}
+	if !lx.Allowed("diputado") {
+		t.Error("extended lexicon lost the allow-list")
+	}
+	if got := OffensiveCategories(); len(got) != 9 || got[0] != CatInsult {
+		t.Errorf("OffensiveCategories() = %v", got)
+	}
+}

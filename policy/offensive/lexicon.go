@@ -150,6 +150,17 @@ func DefaultLexicon() *Lexicon {
 }
 
 func buildDefaultLexicon() (*Lexicon, error) {
+	entries, err := DefaultEntries()
+	if err != nil {
+		return nil, err
+	}
+	return NewLexicon(entries)
+}
+
+// DefaultEntries returns the embedded lexicon's entries followed by the embedded
+// allow-list as entries of kind "allow". An institute extends the default lexicon with
+// NewLexicon(append(DefaultEntries(), own...)).
+func DefaultEntries() ([]Entry, error) {
 	entries, err := ReadEntries(bytes.NewReader(embeddedLexicon))
 	if err != nil {
 		return nil, err
@@ -161,8 +172,12 @@ func buildDefaultLexicon() (*Lexicon, error) {
 	for _, w := range allow {
 		entries = append(entries, Entry{Kind: roleAllow, Text: w})
 	}
-	return NewLexicon(entries)
+	return entries, nil
 }
+
+// OffensiveCategories lists the categories a Verdict may report, in a fixed order (for
+// metrics that pre-create one series per category).
+func OffensiveCategories() []string { return append([]string(nil), offensiveCats...) }
 
 // LoadLexicon reads a lexicon in JSON Lines (one Entry per line; blank lines and lines
 // starting with # are skipped) and compiles it. Allow-list words may be given as entries of

@@ -31,6 +31,13 @@ const (
 	criterioBareLinks = "6.x"
 )
 
+// Rules lists every rule, in a fixed order (for metrics that pre-create one series per
+// rule).
+func Rules() []string {
+	return []string{RuleCURP, RuleRFC, RuleClaveElector, RulePhone, RuleEmail, RuleCard,
+		RuleAddress, RuleCapitals, RuleLinkOutside, RuleBareLink, RuleBurst, RuleDuplicate}
+}
+
 // Span is a byte range of the checked text.
 type Span struct {
 	Start int    `json:"start"`
