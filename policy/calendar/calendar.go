@@ -546,9 +546,10 @@ func (c *Calendar) Add(from time.Time, d time.Duration) time.Time {
 	return c.instant(x, xi, xs.spans[len(xs.spans)-1].b)
 }
 
-// Closure describes why the calendar is closed or reduced on the date of t: a
-// holiday's name, a vacation's name, "día inhábil", a reduced window's name; empty on
-// a regular day.
+// Closure describes why the date of t does not keep its weekly hours: a holiday's
+// name, a vacation's name, "día inhábil" for a closed day, a reduced window's name.
+// It is empty on a regular day, and on a holiday or vacation day the weekly hours
+// close anyway (a Sunday).
 func (c *Calendar) Closure(t time.Time) string {
 	n := c.dayOf(clamp(t))
 	if i := c.find(n); i < len(c.exc) && c.exc[i].day == n {

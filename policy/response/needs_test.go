@@ -30,6 +30,8 @@ func TestSpam(t *testing.T) {
 		{"¿Dónde puedo tramitar mi credencial en Zapopan?", ""},
 		{"La página https://www.ife.org.mx/casillas no carga desde ayer", ""},
 		{"Marqué al 01 800 433 2000 y nadie contesta", ""},
+		{"¿El trámite es gratis? Llamé gratis al 01 800 433 2000 y nadie contesta", ""},
+		{"Vendo lentes, pedidos al 55 1234 5678", "spam/llamado_a_la_accion"},
 		{"Gasté $300 en copias para el trámite y me regresaron", ""},
 		{"Me llegó un mensaje diciendo que gané un premio del IFE, ¿es real?", ""},
 		{"Hoy fui por mi credencial 📸 #YaTengoMiCredencial", ""},

@@ -19,8 +19,11 @@ type SpamVerdict struct {
 var (
 	// spamPhrases are promotions that are spam on their own.
 	spamPhrases = regexp.MustCompile(`\b(?:gana(?:r)? (?:dinero|hasta|\$|mas de)|ganaste|eres (?:el|la) ganador|reclama(?:lo|la)? (?:aqui|ya|en)|dinero (?:facil|rapido|extra)|trabajo desde casa|trabaja desde casa|pago semanal|creditos? (?:sin buro|rapidos?|inmediatos?)|prestamos? (?:sin buro|rapidos?|inmediatos?)|sin buro|sigueme y te sigo|follow ?back|#followback|compra seguidores|seguidores reales|mas seguidores|invierte (?:\$|desde|y)|recibe el doble|duplica tu dinero|amarres?(?: de amor)?|tarot|baja \d+ ?kg|bajar de peso|sin dieta|90% de descuento|80% de descuento|al \d+% de descuento|criptomonedas? gratis|bitcoin gratis|forex)\b`)
-	// spamCalls are calls to action that make a promotion of a weak cue.
+	// spamCalls are calls to action that, with a link, make a promotion.
 	spamCalls = regexp.MustCompile(`\b(?:whatsapp|wa\.me|escribeme|mandame (?:dm|mensaje|inbox)|info(?:rmes)? (?:aqui|al|por dm|inbox)|link en (?:mi )?bio|da clic|dale clic|haz clic|click aqui|entra (?:aqui|ya)|oferta|descuento|promocion|gratis)\b|👉|🔥|💰|💸`)
+	// phoneCalls are the calls to action that, with a phone number, make one; a
+	// citizen quoting IFETEL's number ("llamé gratis al 01 800…") is not spam.
+	phoneCalls = regexp.MustCompile(`\b(?:whatsapp|wa\.me|escribeme|mandame (?:dm|mensaje|inbox|whats)|info(?:rmes)? (?:al|por dm|inbox)|pedidos al|ventas al)\b`)
 	phoneRe   = regexp.MustCompile(`(?:\+?52 ?)?(?:\d[ -]?){10}`)
 )
 
@@ -54,8 +57,13 @@ func Spam(text string) SpamVerdict {
 			return SpamVerdict{Spam: true, Rule: "spam/muchos_enlaces", Match: strings.Join(links[:3], " ")}
 		}
 	}
-	if len(links) > 0 || phoneRe.MatchString(t) {
+	if len(links) > 0 {
 		if m := spamCalls.FindString(f); m != "" {
+			return SpamVerdict{Spam: true, Rule: "spam/llamado_a_la_accion", Match: m}
+		}
+	}
+	if phoneRe.MatchString(t) {
+		if m := phoneCalls.FindString(f); m != "" {
 			return SpamVerdict{Spam: true, Rule: "spam/llamado_a_la_accion", Match: m}
 		}
 	}
