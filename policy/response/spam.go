@@ -24,7 +24,7 @@ var (
 	// phoneCalls are the calls to action that, with a phone number, make one; a
 	// citizen quoting IFETEL's number ("llamé gratis al 01 800…") is not spam.
 	phoneCalls = regexp.MustCompile(`\b(?:whatsapp|wa\.me|escribeme|mandame (?:dm|mensaje|inbox|whats)|info(?:rmes)? (?:al|por dm|inbox)|pedidos al|ventas al)\b`)
-	phoneRe   = regexp.MustCompile(`(?:\+?52 ?)?(?:\d[ -]?){10}`)
+	phoneRe    = regexp.MustCompile(`(?:\+?52 ?)?(?:\d[ -]?){10}`)
 )
 
 // Spam applies the built-in spam heuristic to a user's text: a promotion phrase
