@@ -61,7 +61,9 @@ type Harness struct {
 	// right); 0 means 168h.
 	Backfill time.Duration
 	// SteadyCalls is the most HTTP requests one poll may make when nothing
-	// changed for Slack before it.
+	// was created or edited and the profile did not change since the previous
+	// successful poll, and nothing was deleted for Slack before it (noticing
+	// a deletion by absence may take a lookup).
 	SteadyCalls int
 	// Seed selects the scenario (Month); 0 means 1.
 	Seed int64
@@ -135,13 +137,17 @@ func (h *Harness) seed() int64 {
 //     version a version of the script in order, the final text within the
 //     re-check window, deletions within it, no false deletions, nothing
 //     missing within reach); every injected fault yields its error kind;
-//     polls with nothing new for Slack make at most SteadyCalls requests.
+//     polls with nothing new (nothing created, edited or changed in the
+//     profile since the previous successful poll, nothing deleted for Slack)
+//     make at most SteadyCalls requests.
 //   - resume_after_crash: a stale cursor (a crash between storing items and
 //     cursor cannot happen, but a restore from backup can) and a rollback of
 //     both archive and cursor lose nothing and add no spurious versions.
+//   - resume_after_crash/outage: five days without polls lose nothing that
+//     stayed visible.
 //   - fault_mid_paging: a fault striking after the first requests of a
-//     backfill fails the poll (nothing of it is stored), and later polls
-//     recover everything.
+//     backfill, or of the catch-up after an outage, fails the poll (nothing
+//     of it is stored, the cursor stays), and later polls recover everything.
 //   - errors: each fault kind maps to its error: auth to ErrAuth, not_found
 //     to ErrNotFound, rate_limited to a *RateLimitError whose Reset equals the
 //     fault's, server_error to a transient error, malformed and truncated to
@@ -467,12 +473,11 @@ func testMonth(t *testing.T, h *Harness) {
 		case res.err != nil:
 			t.Errorf("%s: unexpected error: %v", at, res.err)
 		}
-		since := res.at.Add(-h.slack())
-		if res.err == nil && prev.err == nil && !prev.at.IsZero() && !prev.at.After(since) && !sc.Changed(since, res.at) {
+		if res.err == nil && prev.err == nil && !prev.at.IsZero() && sc.quiet(prev.at, res.at, h.slack()) {
 			quiet++
 			if res.calls > h.SteadyCalls {
 				t.Errorf("%s: nothing new since %s, yet the poll made %d requests (SteadyCalls %d)",
-					at, since.Format(time.RFC3339), res.calls, h.SteadyCalls)
+					at, prev.at.Format(time.RFC3339), res.calls, h.SteadyCalls)
 			}
 		}
 		prev = res
@@ -499,6 +504,19 @@ func testResume(t *testing.T, h *Harness) {
 		}
 		r.arc.cursor = cur
 		r.hourly(sc.Start.Add(10*24*time.Hour), nil)
+		r.verify()
+	})
+	t.Run("outage", func(t *testing.T) {
+		t.Parallel()
+		sc := Month(h.seed()+6, Epoch)
+		r := newRunner(t, h, sc, sc.Start)
+		r.hourly(sc.Start.Add(3*24*time.Hour), nil)
+		r.clk.Set(sc.Start.Add(8 * 24 * time.Hour))
+		r.hourly(sc.Start.Add(12*24*time.Hour), func(res tickResult) {
+			if res.err != nil && sc.faultCovering(res.at) == nil {
+				t.Errorf("%s: %v", res.at.Format(time.RFC3339), res.err)
+			}
+		})
 		r.verify()
 	})
 	t.Run("rollback", func(t *testing.T) {
@@ -529,37 +547,56 @@ func testResume(t *testing.T, h *Harness) {
 }
 
 func testMidPaging(t *testing.T, h *Harness) {
-	for _, kind := range []string{FaultRateLimited, FaultServerError, FaultMalformed, FaultTruncated} {
-		for _, after := range []int{1, 2, 4} {
-			t.Run(fmt.Sprintf("%s_after_%d", kind, after), func(t *testing.T) {
-				t.Parallel()
-				sc := Month(h.seed()+3, Epoch)
-				first := sc.Start.Add(3 * 24 * time.Hour)
-				f := Fault{From: first.Add(-time.Minute), Until: first.Add(20 * time.Minute), Kind: kind, After: after}
-				if kind == FaultRateLimited {
-					f.Reset = first.Add(15 * time.Minute)
-				}
-				sc.Faults = []Fault{f}
-				r := newRunner(t, h, sc, first)
-				res := r.tick()
-				if res.calls > after {
-					if err := checkErrKind(&f, res.err); err != nil {
-						t.Errorf("backfill: %v", err)
+	for _, variant := range []string{"backfill", "catch_up"} {
+		for _, kind := range []string{FaultRateLimited, FaultServerError, FaultMalformed, FaultTruncated} {
+			for _, after := range []int{1, 2, 4} {
+				t.Run(fmt.Sprintf("%s/%s_after_%d", variant, kind, after), func(t *testing.T) {
+					t.Parallel()
+					sc := Month(h.seed()+3, Epoch)
+					// backfill: the first poll reads three days of history;
+					// catch_up: after a day of polls, a five-day outage.
+					begin, at := sc.Start.Add(3*24*time.Hour), sc.Start.Add(3*24*time.Hour)
+					if variant == "catch_up" {
+						begin, at = sc.Start.Add(24*time.Hour), sc.Start.Add(7*24*time.Hour)
 					}
-				} else {
-					t.Logf("the backfill made only %d requests; the fault after %d never struck", res.calls, after)
-				}
-				if res.err != nil && r.arc.cursor != nil {
-					t.Errorf("a failed first poll stored a cursor")
-				}
-				r.clk.Add(time.Hour)
-				r.hourly(sc.Start.Add(5*24*time.Hour), func(res tickResult) {
-					if res.err != nil {
-						t.Errorf("%s: %v", res.at.Format(time.RFC3339), res.err)
+					f := Fault{From: at.Add(-time.Minute), Until: at.Add(20 * time.Minute), Kind: kind, After: after}
+					if kind == FaultRateLimited {
+						f.Reset = at.Add(15 * time.Minute)
 					}
+					sc.Faults = []Fault{f}
+					r := newRunner(t, h, sc, begin)
+					if variant == "catch_up" {
+						r.hourly(begin.Add(23*time.Hour), func(res tickResult) {
+							if res.err != nil {
+								t.Errorf("%s: %v", res.at.Format(time.RFC3339), res.err)
+							}
+						})
+						r.clk.Set(at)
+					}
+					before := append(connectors.Cursor(nil), r.arc.cursor...)
+					if r.arc.cursor == nil {
+						before = nil
+					}
+					res := r.tick()
+					if res.calls > after {
+						if err := checkErrKind(&f, res.err); err != nil {
+							t.Errorf("%s: %v", variant, err)
+						}
+					} else {
+						t.Logf("the poll made only %d requests; the fault after %d never struck", res.calls, after)
+					}
+					if res.err != nil && !bytes.Equal(before, r.arc.cursor) {
+						t.Errorf("the cursor moved on a failed poll")
+					}
+					r.clk.Add(time.Hour)
+					r.hourly(at.Add(2*24*time.Hour), func(res tickResult) {
+						if res.err != nil {
+							t.Errorf("%s: %v", res.at.Format(time.RFC3339), res.err)
+						}
+					})
+					r.verify()
 				})
-				r.verify()
-			})
+			}
 		}
 	}
 }

@@ -264,6 +264,29 @@ func (s *Scenario) Changed(from, to time.Time) bool {
 	return false
 }
 
+// quiet reports whether nothing was created or edited and the profile did
+// not change in (prev, at], and nothing was deleted in (at-slack, at].
+func (s *Scenario) quiet(prev, at time.Time, slack time.Duration) bool {
+	in := func(t, from time.Time) bool { return t.After(from) && !t.After(at) }
+	for i := range s.Items {
+		it := &s.Items[i]
+		if in(it.DeletedAt, at.Add(-slack)) {
+			return false
+		}
+		for _, v := range it.Versions {
+			if in(v.At, prev) {
+				return false
+			}
+		}
+	}
+	for _, c := range s.ProfileChanges {
+		if in(c.At, prev) {
+			return false
+		}
+	}
+	return true
+}
+
 // Truncate cuts a response body short, as a dropped connection would: it keeps
 // the first half of the bytes (at least one byte is dropped).
 func Truncate(body []byte) []byte {

@@ -11,7 +11,7 @@ import (
 // testConfig is the configuration of the conformance run: a small page so
 // every list pages, the default window.
 func testConfig(baseURL string) Config {
-	return Config{BaseURL: baseURL, PageLimit: 10, WindowPosts: DefaultWindowPosts, WindowAge: DefaultWindowAge}
+	return Config{BaseURL: baseURL, PageLimit: 5, WindowPosts: DefaultWindowPosts, WindowAge: DefaultWindowAge}
 }
 
 func harness() connectortest.Harness {
@@ -31,7 +31,7 @@ func harness() connectortest.Harness {
 		// One post re-checked per hourly poll, a window of up to ~15 posts.
 		Slack: 18 * time.Hour,
 		// verify_credentials, statuses, notifications, one context and the
-		// status of a re-checked post older than the (10-status) newest page.
+		// status of a re-checked post older than the (5-status) newest page.
 		SteadyCalls: 5,
 		Handle: func(u connectortest.ScenarioUser) string {
 			if u.Domain == "" {
