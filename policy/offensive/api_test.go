@@ -186,17 +186,20 @@ func TestNew_Options(t *testing.T) {
 	}
 	// The institute's own handle is not a target; another user's is.
 	d := classifier(t)
-	if v := d.Classify("@IFEMexico verga"); v.Band != BandNone {
-		t.Errorf("@IFEMexico verga: %+v", v)
+	if v := d.Classify("@IFEMexico eres una verga"); len(v.Categories) != 1 {
+		t.Errorf("second person: %+v", v)
 	}
-	if v := d.Classify("@lalo_mx verga"); v.Band == BandNone {
-		t.Errorf("@lalo_mx verga: %+v", v)
+	if v := d.Classify("@IFEMexico la verga"); len(v.Categories) != 0 {
+		t.Errorf("@IFEMexico la verga: %+v", v)
+	}
+	if v := d.Classify("@lalo_mx la verga"); len(v.Categories) != 1 || v.Categories[0] != CatSexual {
+		t.Errorf("@lalo_mx la verga: %+v", v)
 	}
 	own, err := New(Options{InstituteHandles: []string{"lalo_mx"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v := own.Classify("@lalo_mx verga"); v.Band != BandNone {
+	if v := own.Classify("@lalo_mx la verga"); len(v.Categories) != 0 {
 		t.Errorf("own handle: %+v", v)
 	}
 }

@@ -209,7 +209,7 @@ func (c *Classifier) score(s *scratch, text string) (float64, lexResult) {
 	s.normalize(text)
 	res := c.lx.match(s, &c.mo)
 	s.features(c.lx, &res, c.m.Bits)
-	return c.m.prob(s.feats), res
+	return c.m.prob(s.feats, s.nText), res
 }
 
 // NoEvidenceReview is the model probability a text needs to reach review when the

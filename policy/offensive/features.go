@@ -1,5 +1,7 @@
 package offensive
 
+import "math"
+
 // Feature hashing: every feature is a 32-bit FNV-1a hash in its own namespace, masked to
 // the model's 2^Bits weights. Nothing allocates: hashes are computed straight from the
 // scratch buffers.
@@ -84,7 +86,9 @@ func (s *scratch) tokenForm(lx *Lexicon, t *token) (string, []byte) {
 }
 
 // features fills s.feats with the hashed features of the normalised text and the lexicon
-// result.
+// result; s.nText tells where the text features end. Text features are weighted by
+// textScale(nText), so that a long text's many n-grams do not drown the few lexicon
+// features, which carry the target analysis.
 func (s *scratch) features(lx *Lexicon, res *lexResult, bits uint8) {
 	mask := uint32(1)<<bits - 1
 	feats := s.feats[:0]
@@ -165,6 +169,7 @@ func (s *scratch) features(lx *Lexicon, res *lexResult, bits uint8) {
 			}
 		}
 	}
+	s.nText = len(feats)
 	// Lexicon-layer features.
 	anyHit := false
 	for i := range s.hits {
@@ -205,4 +210,13 @@ func (s *scratch) features(lx *Lexicon, res *lexResult, bits uint8) {
 		feats = append(feats, hMentionT&mask)
 	}
 	s.feats = feats
+}
+
+// textScale is the value of each text feature: the text features of one comment form a
+// vector of unit length (with repeats counted), whatever the comment's length.
+func textScale(n int) float64 {
+	if n <= 0 {
+		return 0
+	}
+	return 1 / math.Sqrt(float64(n))
 }

@@ -92,17 +92,20 @@ var embeddedAllow []byte
 // immutable after construction and safe for concurrent use.
 type Lexicon struct {
 	entries []Entry
-	words   []string         // word id → canonical form
-	forms   map[string]int32 // folded form → word id
-	squeeze map[string]int32 // squeezed form → word id (terms only)
-	phon    map[string]int32 // phonetic key → word id
-	masks   map[int][]maskForm
+	words   []string           // word id → canonical form
+	forms   map[string]int32   // folded form → word id
+	squeeze map[string]int32   // squeezed form → word id (terms only)
+	phon    map[string]int32   // phonetic key → word id
+	masks   map[int][]maskForm // maskable terms, by length in runes
+	masksW  map[int][]maskForm // other words of phrases and roles, tried after terms
 	stems   []stem
 	term    []int32  // word id → entry index, -1
 	role    []uint16 // word id → role bits
 	phrases map[int32][]phrase
 	allow   map[string]struct{}
 	maxPh   int
+
+	phraseWords map[int32]bool // built while compiling
 }
 
 type maskForm struct {
@@ -246,6 +249,7 @@ func NewLexicon(entries []Entry) (*Lexicon, error) {
 		squeeze: map[string]int32{},
 		phon:    map[string]int32{},
 		masks:   map[int][]maskForm{},
+		masksW:  map[int][]maskForm{},
 		phrases: map[int32][]phrase{},
 		allow:   map[string]struct{}{},
 	}
@@ -365,6 +369,11 @@ func NewLexicon(entries []Entry) (*Lexicon, error) {
 				lx.masks[n] = append(lx.masks[n], maskForm{form: f, id: id})
 			}
 		}
+		if !isTerm && lx.role[id] != 0 || !isTerm && lx.inPhrase(id) {
+			if n := utf8.RuneCountInString(f); n >= 4 {
+				lx.masksW[n] = append(lx.masksW[n], maskForm{form: f, id: id})
+			}
+		}
 		if k := phonKey(nil, f); len(k) >= 3 {
 			if _, taken := lx.phon[string(k)]; !taken || isTerm {
 				lx.phon[string(k)] = id
@@ -376,6 +385,24 @@ func NewLexicon(entries []Entry) (*Lexicon, error) {
 		sort.Slice(ms, func(a, b int) bool { return ms[a].form < ms[b].form })
 	}
 	return lx, nil
+}
+
+// inPhrase reports whether word id is part of an offensive phrase.
+func (lx *Lexicon) inPhrase(id int32) bool {
+	if lx.phraseWords == nil {
+		lx.phraseWords = map[int32]bool{}
+		for _, ps := range lx.phrases {
+			for _, p := range ps {
+				if c := catIndex(lx.entries[p.entry].Category); c < 0 || c >= len(offensiveCats) {
+					continue
+				}
+				for _, w := range p.words {
+					lx.phraseWords[w] = true
+				}
+			}
+		}
+	}
+	return lx.phraseWords[id]
 }
 
 // word returns the id of a folded form, creating it.

@@ -45,6 +45,7 @@ type scratch struct {
 	cue   []bool  // per token: a target cue (word or phrase)
 	hits  []hit
 	feats []uint32
+	nText int // feats[:nText] are text features (words, bigrams, n-grams); the rest lexicon
 	key   []byte
 	sents []uint8 // per sentence: bit 0 has a cue
 }
@@ -190,6 +191,11 @@ func (lx *Lexicon) maskMatch(f []byte) int32 {
 			return m.id
 		}
 	}
+	for _, m := range lx.masksW[n] {
+		if wildEq(f, m.form) {
+			return m.id
+		}
+	}
 	return -1
 }
 
@@ -213,7 +219,48 @@ func wildEq(f []byte, form string) bool {
 
 // inSeq reports whether a token takes part in phrase matching.
 func inSeq(k TokenKind) bool {
-	return k == KindWord || k == KindHashtagPart || k == KindNumber
+	return k == KindWord || k == KindHashtagPart || k == KindNumber || k == KindJoined || k == KindMasked
+}
+
+// buildSeq lists the words in reading order for phrases, targets and threats. A joined or
+// masked view that the lexicon recognised stands in for the pieces it was made of, so
+// "h i j o s de su puta madre" and "ch.nga tu madre" read as phrases.
+func (s *scratch) buildSeq() {
+	var views [8]int32
+	nv := 0
+	for i := range s.toks {
+		t := &s.toks[i]
+		if (t.kind == KindJoined || t.kind == KindMasked) && t.word != -1 && nv < len(views) {
+			// Keep them sorted by start (there are few).
+			k := nv
+			for k > 0 && s.toks[views[k-1]].start > t.start {
+				views[k] = views[k-1]
+				k--
+			}
+			views[k] = int32(i)
+			nv++
+		}
+	}
+	v := 0
+	for i := range s.toks {
+		t := &s.toks[i]
+		if t.kind == KindJoined || t.kind == KindMasked || !inSeq(t.kind) {
+			continue
+		}
+		for v < nv && s.toks[views[v]].end <= t.start {
+			v++
+		}
+		if v < nv {
+			w := &s.toks[views[v]]
+			if t.start >= w.start && t.start < w.end {
+				if t.start == w.start {
+					s.seq = append(s.seq, views[v])
+				}
+				continue
+			}
+		}
+		s.seq = append(s.seq, int32(i))
+	}
 }
 
 // match runs the lexicon layer: phrases, terms, target cues and the threat pattern.
@@ -224,10 +271,8 @@ func (lx *Lexicon) match(s *scratch, o *matchOpts) lexResult {
 	for i := 0; i < n; i++ {
 		s.cover = append(s.cover, false)
 		s.cue = append(s.cue, false)
-		if inSeq(s.toks[i].kind) {
-			s.seq = append(s.seq, int32(i))
-		}
 	}
+	s.buildSeq()
 	nsent := int32(0)
 	if n > 0 {
 		nsent = s.toks[n-1].sent + 1

@@ -42,16 +42,22 @@ type ModelInfo struct {
 	OOFBlockRecall    float64 `json:"oof_block_recall"`
 }
 
-// prob returns the model probability for a feature list.
-func (m *Model) prob(feats []uint32) float64 {
-	z := m.Bias
+// prob returns the model probability for a feature list whose first nText entries are
+// text features.
+func (m *Model) prob(feats []uint32, nText int) float64 {
 	w := m.Weights
-	for _, f := range feats {
-		if int(f) < len(w) {
-			z += float64(w[f])
+	var zt, zl float64
+	for k, f := range feats {
+		if int(f) >= len(w) {
+			continue
+		}
+		if k < nText {
+			zt += float64(w[f])
+		} else {
+			zl += float64(w[f])
 		}
 	}
-	return sigmoid(z)
+	return sigmoid(m.Bias + float64(zt*textScale(nText)) + zl)
 }
 
 func sigmoid(z float64) float64 {

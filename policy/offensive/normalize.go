@@ -451,7 +451,8 @@ func (s *scratch) tokenize(text string) {
 			comma = false
 			i = j
 		default:
-			if isSentenceEnd(r) {
+			if isSentenceEnd(r) && !(r == '.' && i+1 < n && isAlnum(rs[i+1].r)) {
+				// A full stop ends a sentence, but not inside "p.u.t.o" or "ife.org".
 				if nt := len(s.toks); nt > 0 && s.toks[nt-1].sent == sent {
 					s.toks[nt-1].endA = true
 				}
@@ -616,33 +617,81 @@ func boundary(a, b nrune) bool {
 }
 
 // extraViews adds joined views of spaced single letters ("p u t o", "c-h-i-n-g-a") and
-// masked views of words split by joiners ("pend.jo").
+// masked views of words split by a mask character ("pend.jo", "p.ndejos").
 func (s *scratch) extraViews(text string) {
 	base := len(s.toks)
+	word := func(k int) bool { return s.toks[k].kind == KindWord || s.toks[k].kind == KindNumber }
+	single := func(k int) bool { return utf8.RuneCount(s.buf[s.toks[k].f0:s.toks[k].f1]) == 1 }
+	gap := func(k int) (string, bool) { // the gap before toks[k]
+		a, b := s.toks[k-1].end, s.toks[k].start
+		if b <= a || b-a > 3 {
+			return "", false
+		}
+		return text[a:b], true
+	}
+	// Spaced letters: three or more single-letter words separated by joiners.
 	for i := 0; i < base; {
-		t := s.toks[i]
-		if t.kind != KindWord && t.kind != KindNumber {
+		if !word(i) || !single(i) {
 			i++
 			continue
 		}
-		// Extend a chain of word tokens separated by short joiner-only gaps.
 		j := i + 1
-		for j < base {
-			u := s.toks[j]
-			if u.kind != KindWord && u.kind != KindNumber {
-				break
-			}
-			a, b := s.toks[j-1].end, u.start
-			if b <= a || b-a > 3 || !joinerGap(text[a:b]) {
+		for j < base && word(j) && single(j) {
+			g, ok := gap(j)
+			if !ok || !joinerGap(g) {
 				break
 			}
 			j++
 		}
-		if j-i >= 2 {
-			s.chainView(text, i, j)
+		if j-i >= 3 {
+			s.joinedView(i, j)
+			// Spanish one-letter words may touch the spaced letters: "a m a t a r",
+			// "c o l g a r l o s a todos". Add the views without them too.
+			oneLetter := func(k int) bool {
+				switch s.buf[s.toks[k].f0] {
+				case 'a', 'y', 'o', 'e', 'u':
+					return true
+				}
+				return false
+			}
+			lo, hi := i, j
+			if oneLetter(i) && j-i >= 4 {
+				lo = i + 1
+				s.joinedView(lo, j)
+			}
+			if oneLetter(j-1) && j-i >= 4 {
+				hi = j - 1
+				s.joinedView(i, hi)
+			}
+			if lo > i && hi < j && hi-lo >= 3 {
+				s.joinedView(lo, hi)
+			}
 		}
 		i = j
 	}
+	// Masks: two words separated only by mask characters, not both single letters.
+	for k := 1; k < base; k++ {
+		if !word(k-1) || !word(k) || single(k-1) && single(k) {
+			continue
+		}
+		g, ok := gap(k)
+		if !ok || !maskGap(g) {
+			continue
+		}
+		s.maskedView(text, k-1, k)
+	}
+}
+
+// maskGap reports a gap made only of mask characters (no space).
+func maskGap(g string) bool {
+	for _, c := range g {
+		switch c {
+		case '.', '-', '_', '*', '#':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func joinerGap(g string) bool {
@@ -654,55 +703,37 @@ func joinerGap(g string) bool {
 	return true
 }
 
-// chainView adds the joined or masked view of the chain toks[i:j].
-func (s *scratch) chainView(text string, i, j int) {
-	single := true
-	spaces := false
+// joinedView adds the joined view of the spaced letters toks[i:j].
+func (s *scratch) joinedView(i, j int) {
+	f0 := int32(len(s.buf))
 	for k := i; k < j; k++ {
 		t := s.toks[k]
-		if utf8.RuneCount(s.buf[t.f0:t.f1]) != 1 {
-			single = false
-		}
-		if k > i {
-			for _, c := range text[s.toks[k-1].end:t.start] {
-				if c == ' ' {
-					spaces = true
-				}
-			}
+		for _, c := range string(s.buf[t.f0:t.f1]) {
+			s.buf = utf8.AppendRune(s.buf, leet(c))
 		}
 	}
-	switch {
-	case single && j-i >= 3:
-		f0 := int32(len(s.buf))
-		for k := i; k < j; k++ {
-			t := s.toks[k]
-			for _, c := range string(s.buf[t.f0:t.f1]) {
-				s.buf = utf8.AppendRune(s.buf, leet(c))
-			}
-		}
-		f1 := int32(len(s.buf))
-		s.toks = append(s.toks, token{
-			start: s.toks[i].start, end: s.toks[j-1].end, f0: f0, f1: f1, l0: f0, l1: f1,
-			kind: KindJoined, sent: s.toks[i].sent, word: -1, flags: fLeet,
-			commaB: s.toks[i].commaB, commaA: s.toks[j-1].commaA, endA: s.toks[j-1].endA,
-		})
-	case !single && !spaces && j-i == 2:
-		// "pend.jo": one wildcard per joiner character.
-		f0 := int32(len(s.buf))
-		for k := i; k < j; k++ {
-			t := s.toks[k]
-			if k > i {
-				for range text[s.toks[k-1].end:t.start] {
-					s.buf = append(s.buf, '?')
-				}
-			}
-			s.buf = append(s.buf, s.buf[t.f0:t.f1]...)
-		}
-		f1 := int32(len(s.buf))
-		s.toks = append(s.toks, token{
-			start: s.toks[i].start, end: s.toks[j-1].end, f0: f0, f1: f1, l0: f0, l1: f1,
-			kind: KindMasked, sent: s.toks[i].sent, word: -1, flags: fMask,
-			commaB: s.toks[i].commaB, commaA: s.toks[j-1].commaA, endA: s.toks[j-1].endA,
-		})
+	f1 := int32(len(s.buf))
+	s.toks = append(s.toks, token{
+		start: s.toks[i].start, end: s.toks[j-1].end, f0: f0, f1: f1, l0: f0, l1: f1,
+		kind: KindJoined, sent: s.toks[i].sent, word: -1, flags: fLeet,
+		commaB: s.toks[i].commaB, commaA: s.toks[j-1].commaA, endA: s.toks[j-1].endA,
+	})
+}
+
+// maskedView adds the view of toks[i] and toks[j] joined by one wildcard per mask
+// character ("pend.jo" → "pend?jo").
+func (s *scratch) maskedView(text string, i, j int) {
+	f0 := int32(len(s.buf))
+	a, b := s.toks[i], s.toks[j]
+	s.buf = append(s.buf, s.buf[a.f0:a.f1]...)
+	for range text[a.end:b.start] {
+		s.buf = append(s.buf, '?')
 	}
+	s.buf = append(s.buf, s.buf[b.f0:b.f1]...)
+	f1 := int32(len(s.buf))
+	s.toks = append(s.toks, token{
+		start: a.start, end: b.end, f0: f0, f1: f1, l0: f0, l1: f1,
+		kind: KindMasked, sent: a.sent, word: -1, flags: fMask,
+		commaB: a.commaB, commaA: b.commaA, endA: b.endA,
+	})
 }

@@ -120,7 +120,7 @@ func LoadExamples(r io.Reader) ([]Example, error) {
 type TrainOptions struct {
 	Bits   uint8   // log2 of the weight count; 18
 	Epochs int     // passes over the data; 10
-	Rate   float64 // AdaGrad learning rate; 0.2
+	Rate   float64 // AdaGrad learning rate; 0.5
 	L2     float64 // L2 penalty per update; 1e-5
 	Seed   uint64  // shuffling seed; 1
 	Folds  int     // folds for choosing thresholds; 5
@@ -141,7 +141,7 @@ func (o *TrainOptions) defaults() {
 		o.Epochs = 10
 	}
 	if o.Rate == 0 {
-		o.Rate = 0.2
+		o.Rate = 0.5
 	}
 	if o.L2 == 0 {
 		o.L2 = 1e-5
@@ -162,6 +162,7 @@ var ErrNoExamples = errors.New("training needs offensive and non-offensive examp
 
 type featEx struct {
 	feats  []uint32
+	nText  int
 	y      float64
 	maxSev int8
 	threat bool
@@ -193,7 +194,7 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 		s.normalize(e.Text)
 		res := c.lx.match(s, &c.mo)
 		s.features(c.lx, &res, opts.Bits)
-		fx[i] = featEx{feats: append([]uint32(nil), s.feats...), maxSev: res.maxSev, threat: res.threat, anyOff: res.directedN > 0}
+		fx[i] = featEx{feats: append([]uint32(nil), s.feats...), nText: s.nText, maxSev: res.maxSev, threat: res.threat, anyOff: res.directedN > 0}
 		if e.Offensive {
 			fx[i].y = 1
 		}
@@ -217,7 +218,7 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 		w, b := fit(fx, tr, opts)
 		for i := range fx {
 			if fx[i].fold == k {
-				oof[i] = sigmoid(dot(w, b, fx[i].feats))
+				oof[i] = sigmoid(dot(w, b, &fx[i]))
 			}
 		}
 	}
@@ -237,12 +238,16 @@ func Train(examples []Example, opts TrainOptions) (*Model, error) {
 	return m, nil
 }
 
-func dot(w []float64, b float64, feats []uint32) float64 {
-	z := b
-	for _, f := range feats {
-		z += w[f]
+func dot(w []float64, b float64, e *featEx) float64 {
+	var zt, zl float64
+	for k, f := range e.feats {
+		if k < e.nText {
+			zt += w[f]
+		} else {
+			zl += w[f]
+		}
 	}
-	return z
+	return b + float64(zt*textScale(e.nText)) + zl
 }
 
 // fit runs AdaGrad logistic regression over the examples idx.
@@ -257,10 +262,15 @@ func fit(fx []featEx, idx []int, o TrainOptions) ([]float64, float64) {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
 			e := &fx[i]
-			p := sigmoid(dot(w, b, e.feats))
+			p := sigmoid(dot(w, b, e))
 			g := p - e.y
-			for _, f := range e.feats {
-				gr := g + float64(o.L2*w[f])
+			ts := textScale(e.nText)
+			for k, f := range e.feats {
+				x := 1.0
+				if k < e.nText {
+					x = ts
+				}
+				gr := float64(g*x) + float64(o.L2*w[f])
 				g2[f] += float64(gr * gr)
 				w[f] -= float64(o.Rate*gr) / (math.Sqrt(g2[f]) + 1e-8)
 			}
