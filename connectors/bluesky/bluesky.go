@@ -128,11 +128,19 @@ func (c *Connector) Poll(ctx context.Context, acct connectors.Account, cur conne
 	if err != nil {
 		return connectors.Batch{}, err
 	}
+	// The poll counts its own requests (retries included) for Budget.Calls.
+	var calls connectors.CallCounter
+	ctx = connectors.WithCallCounter(ctx, &calls)
 	p, err := c.start(ctx, acct)
 	if err != nil {
 		return connectors.Batch{}, err
 	}
-	return p.run(ctx, st)
+	b, err := p.run(ctx, st)
+	if err != nil {
+		return connectors.Batch{}, err
+	}
+	b.Budget.Calls = calls.Load()
+	return b, nil
 }
 
 // start opens a poll: it checks the credentials and gets the session.
@@ -180,8 +188,8 @@ func (m *meter) observe(resp *connectors.Response) {
 	}
 }
 
-// budget reports the meter in the contract's terms; the agent fills in the
-// number of calls from its CallCounter.
+// budget reports the meter in the contract's terms; Poll fills in the number
+// of calls.
 func (m *meter) budget() connectors.Budget {
 	return connectors.Budget{Items: m.items, Remaining: m.remaining, Reset: m.reset}
 }

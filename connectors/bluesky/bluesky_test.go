@@ -93,20 +93,21 @@ func newEnv(t *testing.T, edit func(*Config)) *env {
 	return e
 }
 
-// poll polls like the agent: it counts the calls and keeps the cursor of a
-// successful batch.
+// poll polls like the agent, checks the batch's call count and keeps the
+// cursor of a successful batch.
 func (e *env) poll() (connectors.Batch, error) {
 	e.t.Helper()
-	var cc connectors.CallCounter
-	ctx := connectors.WithCallCounter(e.t.Context(), &cc)
-	b, err := e.conn.Poll(ctx, e.acct, e.cur)
-	b.Budget.Calls = cc.Load()
+	before := len(e.fk.requests())
+	b, err := e.conn.Poll(e.t.Context(), e.acct, e.cur)
 	if err != nil {
 		if len(b.Items) > 0 || len(b.Deletions) > 0 || b.Cursor != nil {
 			e.t.Errorf("a failed poll returned a batch: %+v", b)
 		}
 		noSecrets(e.t, "error", err.Error())
 		return b, err
+	}
+	if n := len(e.fk.requests()) - before; b.Budget.Calls != n {
+		e.t.Errorf("Budget.Calls = %d, the fake saw %d requests", b.Budget.Calls, n)
 	}
 	noSecrets(e.t, "cursor", string(b.Cursor))
 	noSecrets(e.t, "batch", fmt.Sprintf("%+v", b))

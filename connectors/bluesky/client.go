@@ -66,6 +66,9 @@ var (
 	errExpiredToken = errors.New("session expired")
 	// errInvalidToken marks an answer rejecting the session: log in again.
 	errInvalidToken = errors.New("session rejected")
+	// errRecordNotFound marks the XRPC error NotFound, which getPostThread
+	// gives for a deleted post (other "not found" answers concern actors).
+	errRecordNotFound = errors.New("record not found")
 )
 
 // xrpcStatusError maps a non-2xx XRPC answer to the contract's error kinds,
@@ -98,6 +101,8 @@ func xrpcStatusError(op string, resp *connectors.Response, now time.Time) error 
 		return fmt.Errorf("%s: %s: %s%s: %w: %w", Network, op, name, code, errInvalidToken, connectors.ErrAuth)
 	case authErrorNames[xe.Name]:
 		return fmt.Errorf("%s: %s: %s%s: %w", Network, op, name, code, connectors.ErrAuth)
+	case xe.Name == errNameNotFound:
+		return fmt.Errorf("%s: %s: %s%s: %w: %w", Network, op, name, code, errRecordNotFound, connectors.ErrNotFound)
 	case goneErrorNames[xe.Name] || (xe.Name == errNameInvalidRequest && notFoundMessage(xe.Message)):
 		return fmt.Errorf("%s: %s: %s%s: %w", Network, op, name, code, connectors.ErrNotFound)
 	case resp.Status == http.StatusUnauthorized:

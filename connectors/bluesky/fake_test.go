@@ -53,6 +53,25 @@ type fakeWorld struct {
 	Followers int64
 	// Posts are every existing post.
 	Posts []*fakePost
+
+	kids  map[*fakePost][]*fakePost // replies by parent, built on first use
+	byURI map[string]*fakePost
+}
+
+func (wd *fakeWorld) index() {
+	if wd.kids != nil {
+		return
+	}
+	wd.kids, wd.byURI = map[*fakePost][]*fakePost{}, map[string]*fakePost{}
+	for _, p := range wd.Posts {
+		wd.byURI[p.URI] = p
+		if p.Parent != nil {
+			wd.kids[p.Parent] = append(wd.kids[p.Parent], p)
+		}
+	}
+	for _, ks := range wd.kids {
+		sort.SliceStable(ks, func(i, j int) bool { return ks[i].Created.Before(ks[j].Created) })
+	}
 }
 
 // fake is the fake service.
@@ -258,7 +277,7 @@ func (f *fake) checkAccess(w http.ResponseWriter, r *http.Request, now time.Time
 	f.mu.Unlock()
 	switch {
 	case !known:
-		xrpcErr(w, http.StatusBadRequest, "InvalidToken", "Token could not be verified")
+		xrpcErr(w, http.StatusUnauthorized, "InvalidToken", "Token could not be verified")
 		return false
 	case !now.Before(exp):
 		xrpcErr(w, http.StatusBadRequest, "ExpiredToken", "Token has expired")
@@ -316,23 +335,13 @@ func recordOf(p *fakePost) map[string]any {
 }
 
 func (wd *fakeWorld) replies(p *fakePost) []*fakePost {
-	var out []*fakePost
-	for _, c := range wd.Posts {
-		if c.Parent == p {
-			out = append(out, c)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
-	return out
+	wd.index()
+	return wd.kids[p]
 }
 
 func (wd *fakeWorld) find(uri string) *fakePost {
-	for _, p := range wd.Posts {
-		if p.URI == uri {
-			return p
-		}
-	}
-	return nil
+	wd.index()
+	return wd.byURI[uri]
 }
 
 func (wd *fakeWorld) postView(p *fakePost) map[string]any {

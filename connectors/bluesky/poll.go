@@ -498,7 +498,7 @@ func (p *poller) readThread(ctx context.Context, uri string) error {
 	depth := p.c.cfg.ThreadDepth
 	q := url.Values{"uri": {uri}, "depth": {strconv.Itoa(depth)}, "parentHeight": {"0"}}
 	body, err := p.read(ctx, "get post thread", nsidGetPostThread, q)
-	if errors.Is(err, connectors.ErrNotFound) {
+	if errors.Is(err, errRecordNotFound) {
 		p.dropWindowPost(uri)
 		return nil
 	}
