@@ -329,7 +329,10 @@ func TestTracker_MatchesRecompute(t *testing.T) {
 			if !maps.EqualFunc(replay, want, sameAnswer) {
 				t.Fatalf("history %d, step %d: replaying the events gives\n%v\nwant\n%v", i, j, replay, want)
 			}
-			_, open := tr.Len()
+			tracked, open := tr.Len()
+			if tracked != len(want) {
+				t.Fatalf("history %d, step %d: Len reports %d tracked, want %d", i, j, tracked, len(want))
+			}
 			nOpen := 0
 			for _, a := range want {
 				if a.ID == "" {
@@ -363,6 +366,9 @@ func TestTracker_Prune(t *testing.T) {
 	}
 	if _, ok := tr.Status("c5"); !ok {
 		t.Error("an open comment was pruned")
+	}
+	if tracked, open := tr.Len(); tracked != 1 || open != 1 {
+		t.Errorf("Len after pruning = %d, %d", tracked, open)
 	}
 	if _, ok := tr.Status("c1"); ok {
 		t.Error("an answered conversation was kept")

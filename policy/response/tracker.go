@@ -100,6 +100,8 @@ type Tracker struct {
 	nodes map[string]*node
 	convs map[string]*conv
 	open  openSet
+	// tracked counts the tracked comments.
+	tracked int
 }
 
 // NewTracker returns an empty Tracker measuring with sla; scope is Config.Answers.
@@ -131,12 +133,7 @@ func (t *Tracker) SetSLA(sla SLA) {
 func (t *Tracker) Len() (tracked, open int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for _, n := range t.nodes {
-		if n.tracked {
-			tracked++
-		}
-	}
-	return tracked, t.open.len()
+	return t.tracked, t.open.len()
 }
 
 // Observe records an item, new or edited, and returns what changed. e.NeedsAnswer
@@ -293,6 +290,7 @@ func (t *Tracker) firstAnswer(k *node) Answer {
 
 func (t *Tracker) track(n *node, evs []Event) []Event {
 	n.tracked = true
+	t.tracked++
 	n.clock = t.sla.Calendar.Clock(n.CreatedAt)
 	n.conv.tracked = append(n.conv.tracked, n)
 	if a := t.firstAnswer(n); a.ID != "" {
@@ -306,6 +304,7 @@ func (t *Tracker) track(n *node, evs []Event) []Event {
 
 func (t *Tracker) untrack(n *node, evs []Event) []Event {
 	n.tracked = false
+	t.tracked--
 	n.conv.tracked = slices.DeleteFunc(n.conv.tracked, func(m *node) bool { return m == n })
 	t.removeOpen(n)
 	n.answer = Answer{}
@@ -481,6 +480,9 @@ func (t *Tracker) Prune(before time.Time) (forgotten int) {
 			continue
 		}
 		for _, n := range c.members {
+			if n.tracked {
+				t.tracked--
+			}
 			delete(t.nodes, n.ID)
 			forgotten++
 		}
