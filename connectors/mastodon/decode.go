@@ -141,7 +141,7 @@ func decodeStatuses(body []byte) ([]*status, error) {
 	for i, r := range raws {
 		s, err := decodeStatus(r)
 		if err != nil {
-			return nil, fmt.Errorf("status %d: %w", i, err)
+			return nil, fmt.Errorf("item %d: %w", i, err)
 		}
 		out = append(out, s)
 	}

@@ -8,7 +8,7 @@ import (
 // HTMLToText converts the sanitized HTML of a Mastodon status or bio to plain
 // text for the policy, keeping every character a reader could see or copy:
 //
-//   - <br> is a line break, and <p>, <blockquote>, <pre>, lists and headings
+//   - <br> is a line break (none right after a block), and <p>, <blockquote>, <pre>, lists and headings
 //     are paragraphs separated by a blank line; <li> starts a line;
 //   - every other tag (<a>, <span>, <b>, …) is dropped and its text kept,
 //     including <span class="invisible"> (Mastodon hides "https://www." and
@@ -70,8 +70,9 @@ func HTMLToText(s string) string {
 		s = s[n:]
 		switch name {
 		case "br":
-			write("\n")
-			needBreak = 0
+			if needBreak == 0 { // after a block, its break already separates
+				write("\n")
+			}
 		case "p", "div", "blockquote", "pre", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6":
 			if name == "pre" {
 				if closing {

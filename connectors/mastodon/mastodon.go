@@ -280,7 +280,7 @@ func (p *poller) ownStatuses() (bool, error) {
 	if p.cs.Statuses == "" { // first poll: read back to the window's age
 		newest := maxIDOf(page)
 		horizon := p.now.Add(-cfg.WindowAge)
-		for pages := 1; pages < cfg.MaxPages && len(page) > 0 && !oldestCreated(page).Before(horizon); pages++ {
+		for pages := 1; pages < cfg.MaxPages && len(page) == limit && !oldestCreated(page).Before(horizon); pages++ {
 			older := minIDOf(page)
 			if l := linkParam(resp.Header.Get("Link"), "next", "max_id"); l != "" && compareIDs(l, older) < 0 {
 				older = l // never skip past what the page showed
@@ -580,7 +580,12 @@ func (p *poller) recheck() error {
 	if p.s.haveRL && p.s.rl.Remaining >= 0 && p.s.rl.Remaining < minRemainingForRecheck {
 		return nil
 	}
-	due := append([]*windowPost(nil), p.cs.Window...)
+	var due []*windowPost
+	for _, w := range p.cs.Window {
+		if w.Checked < p.now.Unix() { // not a post this poll just added
+			due = append(due, w)
+		}
+	}
 	sort.SliceStable(due, func(i, j int) bool {
 		if due[i].Checked != due[j].Checked {
 			return due[i].Checked < due[j].Checked
