@@ -452,7 +452,9 @@ func (lx *Lexicon) targeted(s *scratch, i int, e *Entry) bool {
 		if p.word >= 0 && lx.role[p.word]&rDemonstr != 0 {
 			return true
 		}
-		person := e.Category == CatInsult || e.Category == CatHomophobic || e.Category == CatMisogynistic || e.Category == CatRacist
+		// Only for words that insult a person, and not the mild ones that also describe
+		// things ("qué feo está el día").
+		person := e.Severity >= 2 && (e.Category == CatInsult || e.Category == CatHomophobic || e.Category == CatMisogynistic || e.Category == CatRacist)
 		switch f := string(s.fold(p)); {
 		case !person:
 			// Animal and sexual words have literal senses: "el perro de mi vecino".
