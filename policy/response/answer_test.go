@@ -248,13 +248,27 @@ func randomHistory(r *rand.Rand) (ops []func(*Tracker) []Event, final func() []E
 		delete bool
 	}
 	var opsList []op
+	roots := map[string]bool{}
+	for _, e := range all {
+		roots[e.Root()] = true
+	}
+	var rootList []string
+	for r := range roots {
+		rootList = append(rootList, r)
+	}
+	slices.Sort(rootList)
 	for _, e := range all {
 		opsList = append(opsList, op{e: e})
 		if r.IntN(4) == 0 {
 			e2 := e
-			if e2.Own {
+			switch {
+			case r.IntN(10) == 0 && e2.RootID != "":
+				// The platform moved it (a thread split): another conversation.
+				e2.RootID = rootList[r.IntN(len(rootList))]
+				e2.ParentID = e2.RootID
+			case e2.Own:
 				e2.Text = "@" + users[r.IntN(len(users))] + " corrijo"
-			} else {
+			default:
 				e2.NeedsAnswer = !e2.NeedsAnswer
 			}
 			opsList = append(opsList, op{e: e2})

@@ -218,8 +218,9 @@ func (t *Tracker) detach(n *node, evs []Event) []Event {
 	c.members = slices.DeleteFunc(c.members, func(m *node) bool { return m == n })
 	c.own = slices.DeleteFunc(c.own, func(m *node) bool { return m == n })
 	n.conv = nil
+	parent := !n.Own && slices.ContainsFunc(c.own, func(o *node) bool { return o.ParentID == n.ID })
 	for _, k := range c.tracked {
-		if k.answer.ID == n.ID {
+		if parent || k.answer.ID == n.ID {
 			evs = t.reanswer(k, evs)
 		}
 	}
