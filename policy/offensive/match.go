@@ -359,6 +359,13 @@ func (lx *Lexicon) match(s *scratch, o *matchOpts) lexResult {
 			s.sents[sn] |= 2
 		}
 	}
+	// Phrases that need a target ("cara de verga") get it now that the cues are known.
+	for i := range s.hits {
+		h := &s.hits[i]
+		if e := &lx.entries[h.entry]; e.NeedsTarget {
+			h.directed = res.mention || lx.targeted(s, int(h.t0), e)
+		}
+	}
 	// Terms and stems.
 	for i := range s.toks {
 		t := &s.toks[i]
