@@ -16,17 +16,21 @@ import (
 // Categories of lexicon entries (OFFENSIVE.md §5). The first eight, with profanity, are
 // offensive when their target condition holds; political epithets and idioms never are.
 const (
-	CatInsult       = "insult"        // 1: intelligence or character
-	CatFamilyCurse  = "family_curse"  // 2: mother and family formulae, curses
-	CatSexual       = "sexual"        // 3: sexual vulgarity, harassment when aimed
-	CatHomophobic   = "homophobic"    // 4: homophobic and LGBT+ slurs
-	CatMisogynistic = "misogynistic"  // 5
-	CatRacist       = "racist"        // 6: racist, classist, xenophobic
-	CatDehumanising = "dehumanising"  // 7
-	CatThreat       = "threat"        // 8: threats and incitement to violence
-	CatProfanity    = "profanity"     // lousy/damn intensifiers ("pinche") aimed at someone
-	CatPolitical    = "political"     // 9: political epithets, never an offence alone
-	CatIdiom        = "idiom"         // 10: positive or idiomatic expletives, lower the score
+	CatInsult       = "insult"       // 1: intelligence or character
+	CatFamilyCurse  = "family_curse" // 2: mother and family formulae, curses
+	CatSexual       = "sexual"       // 3: sexual vulgarity, harassment when aimed
+	CatHomophobic   = "homophobic"   // 4: homophobic and LGBT+ slurs
+	CatMisogynistic = "misogynistic" // 5
+	CatRacist       = "racist"       // 6: racist, classist, xenophobic
+	CatDehumanising = "dehumanising" // 7
+	CatThreat       = "threat"       // 8: threats and incitement to violence
+	CatProfanity    = "profanity"    // lousy/damn intensifiers ("pinche") aimed at someone
+	CatPolitical    = "political"    // 9: political epithets, never an offence alone
+	CatIdiom        = "idiom"        // 10: positive or idiomatic expletives, lower the score
+)
+
+// Roles of lexicon words that are not offensive themselves.
+const (
 	roleCue         = "cue"           // second person, group and vocative markers
 	roleDemonstr    = "demonstrative" // ese, esa … before a term
 	roleIntent      = "intent"        // voy a, hay que, ojalá …
