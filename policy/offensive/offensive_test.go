@@ -93,6 +93,7 @@ var idioms = []string{
 	"Puta madre, perdí mi credencial", "Ptm ya cerraron", "Todo el puto día esperando",
 	"Bien perrón el debate", "Me cagué de risa con los memes", "Qué desmadre en la casilla jaja",
 	"Está de la verga la fila", "Me lleva la chingada, la fila no avanza", "wey dónde me toca votar",
+	"En la madre, se me olvidó la credencial", "Qué chingados pasó con el PREP", "El puto amo del PREP",
 }
 
 func TestClassify_IdiomsStayNone(t *testing.T) {
@@ -114,6 +115,7 @@ var threats = []string{
 	"@PepeTorres ya te cargó el payaso 💀", "Paredón para todos los consejeros",
 	"te voy a romper la cara", "Los vamos a desaparecer", "Ojalá les caiga un rayo",
 	"t3 v0y a m4t4r", "hay que c0lg4rl0s", "te boy a matar", "ojala se mueran",
+	"@lalo_mx te parto la madre", "Consejeros, los mato", "te doy un balazo", "Púdrete",
 }
 
 func TestClassify_ThreatsReachReview(t *testing.T) {
