@@ -8,7 +8,11 @@
 // the posts.
 package outbound
 
-import "sort"
+import (
+	"sort"
+
+	"github.com/ife-mx/vigia/policy/offensive"
+)
 
 // Rules name what a finding is about. They are stable and fit for metric labels.
 const (
@@ -24,6 +28,8 @@ const (
 	RuleBareLink      = "bare_link"
 	RuleBurst         = "burst"
 	RuleDuplicate     = "duplicate"
+	RuleOffensive     = "offensive"
+	criterioOwnTone   = "6.xix"
 	criterioPersonal  = "6.iii"
 	criterioCapitals  = "6.xxiii"
 	criterioSpam      = "6.xxiv"
@@ -35,7 +41,8 @@ const (
 // rule).
 func Rules() []string {
 	return []string{RuleCURP, RuleRFC, RuleClaveElector, RulePhone, RuleEmail, RuleCard,
-		RuleAddress, RuleCapitals, RuleLinkOutside, RuleBareLink, RuleBurst, RuleDuplicate}
+		RuleAddress, RuleCapitals, RuleLinkOutside, RuleBareLink, RuleBurst, RuleDuplicate,
+		RuleOffensive}
 }
 
 // Span is a byte range of the checked text.
@@ -64,11 +71,17 @@ type Finding struct {
 type Options struct {
 	Capitals CapitalsOptions
 	Links    LinkOptions
+	// Classifier, when set, also checks the text for insults and disrespect (6.xix).
+	Classifier *offensive.Classifier
 }
 
-// Check runs every single-text check (personal data, capitals, links) on one post.
+// Check runs every single-text check (personal data, capitals, links, and insults when
+// opts.Classifier is set) on one post.
 func Check(text string, opts Options) []Finding {
 	var out []Finding
+	if opts.Classifier != nil {
+		out = append(out, Insults(text, opts.Classifier.Classify(text))...)
+	}
 	out = append(out, PersonalData(text, opts.Links.Allowed)...)
 	out = append(out, Capitals(text, opts.Capitals)...)
 	out = append(out, Links(text, opts.Links)...)
@@ -86,3 +99,22 @@ func firstStart(f Finding) int {
 }
 
 func span(text string, a, b int) Span { return Span{Start: a, End: b, Text: text[a:b]} }
+
+// Insults turns the classifier's verdict on text, one of the account's own, into a finding
+// (Criterio 6.xix). Own texts use the review threshold, not recommend_block: the base rate
+// is tiny and a miss is costly. Evidence is the classifier's; a verdict at review with no
+// evidence (the model alone) gives one span over the whole text.
+func Insults(text string, v offensive.Verdict) []Finding {
+	if v.Band < offensive.BandReview {
+		return nil
+	}
+	f := Finding{Rule: RuleOffensive, Criterio: criterioOwnTone,
+		Detail: "posible insulto o falta de respeto en un texto propio"}
+	for _, e := range v.Evidence {
+		f.Evidence = append(f.Evidence, Span{Start: e.Start, End: e.End, Text: e.Text})
+	}
+	if len(f.Evidence) == 0 {
+		f.Evidence = []Span{span(text, 0, len(text))}
+	}
+	return []Finding{f}
+}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ife-mx/vigia/policy/offensive"
 )
 
 func rules(fs []Finding) []string {
@@ -257,4 +259,24 @@ func FuzzCheck(f *testing.F) {
 		}
 		Spam([]Post{{Text: s}, {Text: s}, {Text: strings.ToUpper(s)}}, SpamOptions{DuplicateMinRunes: 1})
 	})
+}
+
+func TestCheck_Insults(t *testing.T) {
+	t.Parallel()
+	c, err := offensive.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]bool{
+		"@lalo_mx eres un pendejo, no sabes leer":          true,
+		"Gracias por tu pregunta, la casilla abre a las 8": false,
+		"No mames, qué rápido se llenó la casilla":         false,
+	} {
+		fs := Check(text, Options{Classifier: c})
+		checkSpans(t, text, fs)
+		got := strings.Contains(strings.Join(rules(fs), ","), RuleOffensive)
+		if got != want {
+			t.Errorf("%q: offensive finding %v, want %v: %+v", text, got, want, fs)
+		}
+	}
 }
