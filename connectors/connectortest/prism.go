@@ -180,9 +180,10 @@ func freePort() (int, error) {
 type PrismTransport struct {
 	Base http.RoundTripper
 
-	mu       sync.Mutex
-	invalid  []string
-	requests int
+	mu        sync.Mutex
+	invalid   []string
+	requests  int
+	requested []string
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -195,6 +196,7 @@ func (p *PrismTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.requests++
+	p.requested = append(p.requested, req.Method+" "+req.URL.Path+"?"+req.URL.RawQuery)
 	if err == nil && resp.StatusCode == http.StatusUnprocessableEntity {
 		var body bytes.Buffer
 		_, _ = body.ReadFrom(resp.Body)
@@ -210,6 +212,13 @@ func (p *PrismTransport) Invalid() []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]string(nil), p.invalid...)
+}
+
+// Requested returns every request that went through, as "METHOD path?query".
+func (p *PrismTransport) Requested() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.requested...)
 }
 
 // Requests returns how many requests went through.
