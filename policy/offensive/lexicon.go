@@ -82,6 +82,10 @@ type Entry struct {
 	Maskable bool `json:"maskable,omitempty"`
 	// Intensifier marks words also used as mere intensifiers ("el puto día").
 	Intensifier bool `json:"intensifier,omitempty"`
+	// Ambiguous marks words with a common innocent sense (gata: cat; puñal: dagger;
+	// basura: rubbish); only a strong target cue (second person, vocative, @mention,
+	// demonstrative) makes them count.
+	Ambiguous bool `json:"ambiguous,omitempty"`
 	// Note documents the entry; it is not used.
 	Note string `json:"note,omitempty"`
 }

@@ -461,7 +461,7 @@ func (lx *Lexicon) targeted(s *scratch, i int, e *Entry) bool {
 		}
 		// Only for words that insult a person, and not the mild ones that also describe
 		// things ("qué feo está el día").
-		person := e.Severity >= 2 && (e.Category == CatInsult || e.Category == CatHomophobic || e.Category == CatMisogynistic || e.Category == CatRacist)
+		person := e.Severity >= 2 && !e.Ambiguous && (e.Category == CatInsult || e.Category == CatHomophobic || e.Category == CatMisogynistic || e.Category == CatRacist)
 		switch f := string(s.fold(p)); {
 		case !person:
 			// Animal and sexual words have literal senses: "el perro de mi vecino".
@@ -484,7 +484,7 @@ func (lx *Lexicon) targeted(s *scratch, i int, e *Entry) bool {
 	if t.kind == KindEmoji && int(t.sent) < len(s.sents) && s.sents[t.sent]&2 != 0 {
 		return true
 	}
-	if prev >= 0 {
+	if prev >= 0 && !e.Ambiguous {
 		if p := &s.toks[prev]; p.word >= 0 && lx.role[p.word]&rGroup != 0 {
 			return true
 		}
@@ -496,7 +496,7 @@ func (lx *Lexicon) targeted(s *scratch, i int, e *Entry) bool {
 	if first && t.commaA {
 		return true
 	}
-	if alone && t.kind == KindWord && !e.Intensifier && aloneDirected(e.Category) {
+	if alone && t.kind == KindWord && !e.Intensifier && !e.Ambiguous && aloneDirected(e.Category) {
 		return true
 	}
 	return false
@@ -582,7 +582,18 @@ func (lx *Lexicon) threats(s *scratch) {
 		end := vi
 		switch {
 		case role&rViolentSubj != 0:
-			if !quote {
+			// "ojalá te mueras", "que se mueran", "que mueran todos"; not "qué mate tan
+			// grande" or "que muera la corrupción".
+			if !quote || a == 0 {
+				continue
+			}
+			pf := string(s.fold(&s.toks[seq[a-1]]))
+			vf := s.fold(v)
+			switch {
+			case pf == "te" || pf == "se" || pf == "los" || pf == "las" || pf == "les" || pf == "lo" || pf == "la" || pf == "le":
+			case pf == "ojala":
+			case (pf == "que" || pf == "k" || pf == "q") && len(vf) > 0 && vf[len(vf)-1] == 'n':
+			default:
 				continue
 			}
 		case role&rViolentObj != 0:
