@@ -20,6 +20,7 @@ var families = []family{
 	fam("insult/emoji", "insult", true, 10, "{cons} son unos {insp!} 🖕", "🖕🖕 {ife} {insp!}", "{mention} 🖕 {ins1!}"),
 	fam("insult/intelligence", "insult", true, 10, "Tienes cerebro de mosquito {mention}", "{cons} no tienen cerebro, son bien {insp!}", "Qué {insp!} están en el {ife}, no pueden ni contar", "Hay que ser bien {ins1!} para creerle al {ife}"),
 	fam("insult/asco", "insult", true, 10, "{mention} me das asco", "{cons} dan asco", "Qué asco me dan, {cons}", "{mention} das asco, {ins1!}", "{mention} pinche gorda, das asco"),
+	fam("insult/third-party", "insult", true, 10, "El {ins1!} de mi vecino vendió su voto", "Mi cuñado es un {ins1!}, votó por el {party} por una despensa", "El {ins1!} del presidente de casilla no sabía nada", "La {ins1!} de la vecina no me dejó pasar a la casilla", "Mi jefe es un {ins1!}, no me dejó salir a votar"),
 	fam("insult/abbrev", "insult", true, 10, "{mention} eres un pndjo", "{cons} pndjs", "{mention} kbron no sabes nada", "{mention} cállate mmgv", "{cons} son unos kbrones"),
 
 	// ---- 2. mother and family formulae ----
@@ -120,6 +121,7 @@ var families = []family{
 	fam("idiom/risa", "idiom", false, 10, "Me cagué de risa con el spot del {ife} jaja", "Jajaja me cago de risa con los memes del debate", "Qué pedo con los memes del PREP jajaja", "Me dio una hueva ir, pero sí fui a votar"),
 	fam("idiom/dark", "idiom", false, 12, "Me quiero morir, la fila está enorme", "Me voy a morir de hambre esperando en el módulo", "Este calor me va a matar, pero ya voté", "La espera me está matando", "Hay que matar el tiempo en la fila, traigan libro"),
 	fam("idiom/perron", "idiom", false, 10, "Perrón el simulacro de casilla en mi escuela", "Se rifaron los funcionarios de casilla", "Bien perrón el debate", "Se la rifó la presidenta de casilla"),
+	fam("idiom/puto-intens", "idiom", false, 10, "El puto PREP no carga", "La pinche página del {ife} otra vez caída", "Toda la pinche mañana en la fila", "El puto sistema de citas no sirve", "Tres putas horas en el módulo de {place}"),
 	fam("idiom/madrazo", "idiom", false, 10, "Me di un madrazo con la puerta del módulo jaja", "Se dio un madrazo el de la fila, pero está bien", "Qué madrazo se dio el camión enfrente de la casilla", "Casi me doy un madrazo en la escalera de la escuela"),
 
 	// ---- ordinary questions ----
