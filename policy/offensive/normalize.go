@@ -669,6 +669,7 @@ func (s *scratch) extraViews(text string) {
 		}
 		i = j
 	}
+	short := func(k int) bool { return word(k) && utf8.RuneCount(s.buf[s.toks[k].f0:s.toks[k].f1]) <= 3 }
 	// Masks: two words separated only by mask characters, not both single letters.
 	for k := 1; k < base; k++ {
 		if !word(k-1) || !word(k) || single(k-1) && single(k) {
@@ -679,6 +680,34 @@ func (s *scratch) extraViews(text string) {
 			continue
 		}
 		s.maskedView(text, k-1, k)
+		if !short(k-1) || !short(k) {
+			s.joinedView(k-1, k+1) // "ca-brón"; short pairs are the syllable chains below
+		}
+	}
+	// Syllables: two to four short words joined by mask characters ("pen-de-jo").
+	for i := 0; i < base; {
+		if !short(i) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < base && j-i < 4 && short(j) {
+			g, ok := gap(j)
+			if !ok || !maskGap(g) {
+				break
+			}
+			j++
+		}
+		if j-i >= 2 {
+			allSingle := true
+			for k := i; k < j; k++ {
+				allSingle = allSingle && single(k)
+			}
+			if !allSingle {
+				s.joinedView(i, j)
+			}
+		}
+		i = j
 	}
 }
 

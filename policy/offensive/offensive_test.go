@@ -246,6 +246,9 @@ func TestClassify_Bands(t *testing.T) {
 		{"Gracias por la atención en el módulo", BandNone, BandNone},
 		{"Chinguen a su madre consejeros", BandBlock, BandBlock},
 		{"@lalo_mx eres un pendejo", BandBlock, BandBlock},
+		{"eres un pen-de-jo", BandReview, BandBlock},
+		{"son unos pen.de.jos", BandReview, BandBlock},
+		{"eres un ca-brón", BandReview, BandBlock},
 		{"ｅｒｅｓ ｕｎ ｐｅｎｄｅｊｏ", BandReview, BandBlock},
 		{"eres un p\u200bendejo", BandReview, BandBlock},
 		{"еrеs un pеndеjо", BandReview, BandBlock}, // Cyrillic е and о
