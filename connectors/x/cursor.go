@@ -30,6 +30,10 @@ type state struct {
 	// Window holds the recent own posts, newest first, with the replies under
 	// them that are re-checked for deletions.
 	Window []windowPost `json:"window,omitempty"`
+	// Edited lists the edit histories of recently edited items, newest
+	// first, each "<id>:<version id>:…", so that a reference to a version
+	// read in an earlier poll maps to its item.
+	Edited []string `json:"edited,omitempty"`
 	// Checked and Profiled are the Unix seconds of the last deletion re-check
 	// and profile fetch.
 	Checked  int64 `json:"checked,omitempty"`
@@ -157,6 +161,18 @@ func (st *state) check() error {
 				return fmt.Errorf("reply entry %q", clip(e, 60))
 			}
 			ids = append(ids, id, cur)
+		}
+	}
+	for _, e := range st.Edited {
+		vs := strings.Split(e, ":")
+		if len(vs) < 2 {
+			return fmt.Errorf("edit history %q", clip(e, 60))
+		}
+		ids = append(ids, vs...)
+		for _, v := range vs {
+			if v == "" {
+				return fmt.Errorf("edit history %q", clip(e, 60))
+			}
 		}
 	}
 	for _, id := range ids {

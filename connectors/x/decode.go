@@ -91,12 +91,26 @@ func (t *tweet) original() string {
 	return t.ID
 }
 
-// body returns the full text: the note_tweet's for long posts.
+// body returns the full text, the note_tweet's for long posts, with the
+// three HTML entities X escapes in texts (&amp; &lt; &gt;) unescaped.
 func (t *tweet) body() string {
+	s := t.Text
 	if t.NoteTweet != nil && t.NoteTweet.Text != "" {
-		return t.NoteTweet.Text
+		s = t.NoteTweet.Text
 	}
-	return t.Text
+	return unescapeText(s)
+}
+
+// textUnescaper undoes X's escaping of texts, one level only: "&amp;lt;" is
+// the text "&lt;".
+var textUnescaper = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
+
+// unescapeText returns s with &amp;, &lt; and &gt; unescaped.
+func unescapeText(s string) string {
+	if !strings.Contains(s, "&") {
+		return s
+	}
+	return textUnescaper.Replace(s)
 }
 
 // user is a User object.

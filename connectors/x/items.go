@@ -2,6 +2,7 @@ package x
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ife-mx/vigia/connectors"
@@ -23,6 +24,9 @@ func (p *poller) addPage(pg *page, src source) {
 	}
 	for i := range pg.Tweets {
 		t := &pg.Tweets[i]
+		if h := t.history(); len(h) > 1 {
+			p.noteEdit(h)
+		}
 		it := p.item(t, pg)
 		parent := t.ref(refRepliedTo)
 		root := t.ConversationID
@@ -203,4 +207,19 @@ func (p *poller) trackReply(id, version, root string) {
 		}
 	}
 	w.Replies = append(w.Replies, replyEntry(id, version))
+}
+
+// noteEdit keeps an item's edit history in the cursor.
+func (p *poller) noteEdit(history []string) {
+	e := strings.Join(history, ":")
+	prefix := history[0] + ":"
+	for i, old := range p.st.Edited {
+		if strings.HasPrefix(old, prefix) {
+			if len(old) < len(e) {
+				p.st.Edited[i] = e
+			}
+			return
+		}
+	}
+	p.st.Edited = append(p.st.Edited, e)
 }

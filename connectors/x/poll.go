@@ -65,6 +65,12 @@ type threadRefs struct {
 // whole poll: nothing read in it is returned, and the cursor stays.
 func (p *poller) run(ctx context.Context) (connectors.Batch, error) {
 	in := p.st.encode()
+	for _, e := range p.st.Edited {
+		vs := strings.Split(e, ":")
+		for _, v := range vs[1:] {
+			p.versions[v] = vs[0]
+		}
+	}
 	for _, w := range p.st.Window {
 		p.versions[w.current()] = w.ID
 		for _, e := range w.Replies {
@@ -72,11 +78,19 @@ func (p *poller) run(ctx context.Context) (connectors.Batch, error) {
 			p.versions[cur] = id
 		}
 	}
-	for _, step := range []func(*poller, context.Context) error{
-		(*poller).profile, (*poller).ownPosts, (*poller).mentions, (*poller).replies, (*poller).recheck,
-	} {
-		if err := step(p, ctx); err != nil {
-			return connectors.Batch{}, err
+	if err := p.profile(ctx); err != nil {
+		return connectors.Batch{}, err
+	}
+	if err := p.ownPosts(ctx); err != nil {
+		return connectors.Batch{}, err
+	}
+	// The own posts come first: while they page, the rest waits, so that the
+	// posts and their edit histories are known when the replies are read.
+	if p.st.Posts.Next == "" {
+		for _, step := range []func(*poller, context.Context) error{(*poller).mentions, (*poller).replies, (*poller).recheck} {
+			if err := step(p, ctx); err != nil {
+				return connectors.Batch{}, err
+			}
 		}
 	}
 	p.thread()
@@ -430,9 +444,19 @@ func (p *poller) deleted(id string) {
 	}
 }
 
-// prune keeps the window to its configured size and age, newest first, and
-// its replies to the newest RecheckReplies.
+// maxEdited bounds the edit histories the cursor keeps.
+const maxEdited = 200
+
+// prune keeps the window to its configured size and age, newest first, its
+// replies to the newest RecheckReplies, and the newest maxEdited edit
+// histories.
 func (p *poller) prune() {
+	slices.SortFunc(p.st.Edited, func(a, b string) int {
+		return cmpDesc(a[strings.LastIndexByte(a, ':')+1:], b[strings.LastIndexByte(b, ':')+1:])
+	})
+	if len(p.st.Edited) > maxEdited {
+		p.st.Edited = p.st.Edited[:maxEdited]
+	}
 	cut := p.now.Add(-p.c.cfg.WindowAge).Unix()
 	w := slices.DeleteFunc(p.st.Window, func(w windowPost) bool { return w.At < cut })
 	slices.SortFunc(w, func(a, b windowPost) int { return cmpDesc(a.ID, b.ID) })
