@@ -42,10 +42,9 @@ type windowPost struct {
 	Known map[string]*knownReply `json:"known,omitempty"`
 }
 
-// knownReply is what the cursor remembers of a reply under a window post.
+// knownReply is what the cursor remembers of a reply under a window post;
+// kept small, since a busy post may have thousands.
 type knownReply struct {
-	// Parent is its in_reply_to_id.
-	Parent string `json:"p"`
 	// Edited is its edited_at (Unix milliseconds); 0 if never.
 	Edited int64 `json:"e,omitempty"`
 	// Detached is set when the reply exists but no longer shows in the post's
@@ -68,6 +67,11 @@ func decodeCursor(b connectors.Cursor) (*cursor, error) {
 	for _, w := range c.Window {
 		if w == nil || w.ID == "" {
 			return nil, fmt.Errorf("mastodon: cursor: window entry without id")
+		}
+		for id, k := range w.Known {
+			if k == nil {
+				w.Known[id] = &knownReply{}
+			}
 		}
 	}
 	return c, nil

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/ife-mx/vigia/connectors"
@@ -149,6 +150,29 @@ func FuzzHTMLToText(f *testing.F) {
 			if got := HTMLToText("<p>" + html.EscapeString(s) + "</p>"); got != s {
 				t.Fatalf("round trip of %q gave %q", s, got)
 			}
+		}
+	})
+}
+
+func FuzzDecodeCursor(f *testing.F) {
+	f.Add([]byte(`{"v":1,"account":"1","statuses":"5","notifications":"7","window":[{"id":"5","created":100,"known":{"6":{"e":1},"7":null}}]}`))
+	f.Add([]byte(`{"v":1}`))
+	f.Add([]byte(`{"v":1,"window":[{"id":"2","known":{"3":{"d":true}}}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, err := decodeCursor(connectors.Cursor(b))
+		if err != nil {
+			return
+		}
+		for _, w := range c.Window {
+			for _, k := range w.Known {
+				if k == nil {
+					t.Fatal("nil known reply after decode")
+				}
+			}
+		}
+		c.trim(DefaultWindowPosts, DefaultWindowAge, time.Unix(1_800_000_000, 0))
+		if _, err := decodeCursor(c.encode()); err != nil {
+			t.Fatalf("re-encoded cursor does not decode: %v", err)
 		}
 	})
 }

@@ -466,10 +466,10 @@ func (p *poller) take(st *status, root string, old bool) error {
 				if k.Edited != edited {
 					k.Edited = edited
 					kind := connectors.KindReply
-					if k.Parent == r {
+					if st.parent() == r {
 						kind = connectors.KindComment
 					}
-					p.emit(st.item(p.ownID, kind, k.Parent, r))
+					p.emit(st.item(p.ownID, kind, st.parent(), r))
 				}
 				return nil
 			}
@@ -515,7 +515,7 @@ func (p *poller) take(st *status, root string, old bool) error {
 		if w.Known == nil {
 			w.Known = map[string]*knownReply{}
 		}
-		w.Known[st.ID] = &knownReply{Parent: parent, Edited: edited}
+		w.Known[st.ID] = &knownReply{Edited: edited}
 	}
 	p.emit(st.item(p.ownID, kind, parent, root))
 	return nil
