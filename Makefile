@@ -13,7 +13,7 @@ DEMO_ARGS ?=
 # Go files that gofmt must leave unchanged: everything but testdata and vendor.
 GO_FILES = $(shell find . -name '*.go' -not -path './.git/*' -not -path './vendor/*' -not -path '*/testdata/*')
 
-.PHONY: all help build test vet fmt-check fuzz bench demo lint clean
+.PHONY: all help build test vet fmt-check fuzz bench demo lint clean test-rules checkmetrics
 
 all: fmt-check vet test build
 
@@ -27,6 +27,8 @@ help:
 	@echo "  bench      benchmarks con -benchmem ($(BENCH_PKGS))"
 	@echo "  demo       go run ./cmd/vigia demo $(DEMO_ARGS)"
 	@echo "  lint       golangci-lint run, si está instalado"
+	@echo "  test-rules promtool check rules y promtool test rules (configs/prometheus)"
+	@echo "  checkmetrics promtool check metrics sobre /metrics de la demo"
 	@echo "  clean      borra ./$(BINARY)"
 
 build:
@@ -69,6 +71,16 @@ lint:
 	else \
 		echo "golangci-lint no está instalado; se omite lint (https://golangci-lint.run/welcome/install/)"; \
 	fi
+
+# Prometheus rules and their unit tests (promtool: apt-get install prometheus).
+PROMTOOL ?= promtool
+test-rules:
+	$(PROMTOOL) check rules configs/prometheus/rules/*.yml
+	$(PROMTOOL) test rules configs/prometheus/tests/*.yml
+
+# promtool check metrics on a scrape of the running demo.
+checkmetrics:
+	GO=$(GO) PROMTOOL=$(PROMTOOL) ./configs/prometheus/checkmetrics.sh
 
 clean:
 	rm -f $(BINARY)
