@@ -23,6 +23,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ife-mx/vigia/connectors"
+	"github.com/ife-mx/vigia/policy/calendar"
+	"github.com/ife-mx/vigia/policy/response"
 )
 
 // Defaults applied by ParseConfig when the configuration leaves a setting out.
@@ -185,6 +187,12 @@ type Organ struct {
 	// Head is the titular del órgano, to whom alerts escalate.
 	Head   Person `yaml:"head"`
 	Admins Admins `yaml:"admins"`
+	// Attention is the organ's published attention calendar (5.1), the default of its
+	// accounts; calendar.DefaultConfig when absent.
+	Attention calendar.Config `yaml:"attention"`
+	// Response is the organ's response policy (intents that need an answer, SLA
+	// thresholds in business time, canned-reply check), the default of its accounts.
+	Response response.Config `yaml:"response"`
 	// Accounts are the organ's institutional accounts, in file order.
 	Accounts []AccountConfig `yaml:"accounts"`
 	// Line is where the organ starts in the configuration file.
@@ -243,6 +251,10 @@ type AccountConfig struct {
 	PollTimeout  time.Duration `yaml:"poll_timeout"`
 	Jitter       float64       `yaml:"jitter"`
 	Status       AccountStatus `yaml:"status"`
+	// Attention and Response are the effective attention calendar and response
+	// policy: the account's own sections, else its organ's.
+	Attention calendar.Config `yaml:"attention"`
+	Response  response.Config `yaml:"response"`
 	// Credentials says where each secret comes from, by the name the network's
 	// connector gives it ("token", "app_password").
 	Credentials map[string]CredentialRef `yaml:"credentials,omitempty"`
@@ -1197,8 +1209,10 @@ func (d *decoder) organ(c *Config, e entry, accountIDs map[string]int, handles m
 		d.wrongType(e, "un mapa con el órgano (id, name, head, admins, accounts)")
 		return Organ{}, false
 	}
-	f, _ := d.mapping(e, "id", "name", "head", "admins", "accounts")
-	o := Organ{Line: e.line}
+	f, _ := d.mapping(e, "id", "name", "head", "admins", "attention", "response", "accounts")
+	o := Organ{Line: e.line, Attention: calendar.DefaultConfig(), Response: response.DefaultConfig()}
+	d.section(f["attention"], &o.Attention)
+	d.section(f["response"], &o.Response)
 	o.ID = d.id(f["id"], "el id del órgano")
 	o.Name = d.required(f["name"], "el nombre del órgano")
 	o.Head = d.person(f["head"], "el titular del órgano (head)")
@@ -1225,7 +1239,7 @@ func (d *decoder) organ(c *Config, e entry, accountIDs map[string]int, handles m
 				continue
 			}
 			ace := entry{val: item, path: fmt.Sprintf("%s[%d]", ae.path, j), line: item.Line}
-			a, ok := d.account(c, ace)
+			a, ok := d.account(c, ace, o)
 			if !ok {
 				continue
 			}
@@ -1273,13 +1287,16 @@ func (d *decoder) person(e entry, what string) Person {
 	return p
 }
 
-func (d *decoder) account(c *Config, e entry) (AccountConfig, bool) {
+func (d *decoder) account(c *Config, e entry, o Organ) (AccountConfig, bool) {
 	if e.val.Kind != yaml.MappingNode {
 		d.wrongType(e, "un mapa con la cuenta (id, network, handle, …)")
 		return AccountConfig{}, false
 	}
-	f, _ := d.mapping(e, "id", "network", "handle", "external_id", "url", "poll_interval", "poll_timeout", "jitter", "status", "credentials", "options")
-	a := AccountConfig{Line: e.line, networkLine: f["network"].line}
+	f, _ := d.mapping(e, "id", "network", "handle", "external_id", "url", "poll_interval", "poll_timeout", "jitter", "status",
+		"attention", "response", "credentials", "options")
+	a := AccountConfig{Line: e.line, networkLine: f["network"].line, Attention: o.Attention, Response: o.Response}
+	d.section(f["attention"], &a.Attention)
+	d.section(f["response"], &a.Response)
 	a.ID = d.id(f["id"], "el id de la cuenta")
 	a.Network = d.required(f["network"], "la red de la cuenta (x, facebook, youtube, …)")
 	if a.Network != "" && !idRe.MatchString(a.Network) {
@@ -1300,6 +1317,23 @@ func (d *decoder) account(c *Config, e entry) (AccountConfig, bool) {
 	a.Credentials, a.Secrets = d.credentials(f["credentials"], a.Status != StatusCancelled && !d.skipSecrets)
 	a.Options = d.options(f["options"])
 	return a, true
+}
+
+// section decodes a sub-document (an attention calendar, a response policy) into v,
+// strictly, with the type's own defaults and validation; an absent section leaves v
+// as it is (the inherited value).
+func (d *decoder) section(e entry, v any) {
+	if e.absent() {
+		return
+	}
+	err := decodeStrict(d.file, e.val, e.path, v)
+	var ces ConfigErrors
+	switch {
+	case errors.As(err, &ces):
+		d.errs = append(d.errs, ces...)
+	case err != nil:
+		d.errorf(e.line, e.path, "%v", err)
+	}
 }
 
 func (d *decoder) options(e entry) map[string]string {
