@@ -107,9 +107,9 @@ type Lexicon struct {
 	masks   map[int][]maskForm // maskable terms, by length in runes
 	masksW  map[int][]maskForm // other words of phrases and roles, tried after terms
 	stems   []stem
-	term    []int32  // word id → entry index, -1
-	role    []uint16 // word id → role bits
-	phrases map[int32][]phrase
+	term    []int32             // word id → entry index, -1
+	role    []uint16            // word id → role bits
+	phrases map[uint64][]phrase // by their first two word ids (the second is -1 for one-word phrases)
 	allow   map[string]struct{}
 	maxPh   int
 
@@ -258,7 +258,7 @@ func NewLexicon(entries []Entry) (*Lexicon, error) {
 		phon:    map[string]int32{},
 		masks:   map[int][]maskForm{},
 		masksW:  map[int][]maskForm{},
-		phrases: map[int32][]phrase{},
+		phrases: map[uint64][]phrase{},
 		allow:   map[string]struct{}{},
 	}
 	bad := func(i int, why string) error {
@@ -344,7 +344,11 @@ func NewLexicon(entries []Entry) (*Lexicon, error) {
 				for _, w := range ws {
 					p.words = append(p.words, lx.word(foldWord(w)))
 				}
-				lx.phrases[p.words[0]] = append(lx.phrases[p.words[0]], p)
+				k := pairKey(p.words[0], -1)
+				if len(p.words) > 1 {
+					k = pairKey(p.words[0], p.words[1])
+				}
+				lx.phrases[k] = append(lx.phrases[k], p)
 				if len(p.words) > lx.maxPh {
 					lx.maxPh = len(p.words)
 				}
@@ -412,6 +416,9 @@ func (lx *Lexicon) inPhrase(id int32) bool {
 	}
 	return lx.phraseWords[id]
 }
+
+// pairKey keys phrases by their first two words.
+func pairKey(a, b int32) uint64 { return uint64(uint32(a))<<32 | uint64(uint32(b)) }
 
 // word returns the id of a folded form, creating it.
 func (lx *Lexicon) word(f string) int32 {

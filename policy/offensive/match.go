@@ -301,43 +301,56 @@ func (lx *Lexicon) match(s *scratch, o *matchOpts) lexResult {
 		if t.word < 0 {
 			continue
 		}
-		ps := lx.phrases[t.word]
-		for _, p := range ps {
-			if a+len(p.words) > len(seq) {
-				continue
+		var lists [2][]phrase // longer phrases (by their first two words) first
+		if a+1 < len(seq) {
+			if w1 := s.toks[seq[a+1]].word; w1 >= 0 {
+				lists[0] = lx.phrases[pairKey(t.word, w1)]
 			}
-			ok := true
-			for k, w := range p.words {
-				u := &s.toks[seq[a+k]]
-				if u.word != w || u.sent != t.sent {
-					ok = false
-					break
+		}
+		lists[1] = lx.phrases[pairKey(t.word, -1)]
+		matched := false
+		for _, ps := range lists {
+			if matched {
+				break
+			}
+			for _, p := range ps {
+				if a+len(p.words) > len(seq) {
+					continue
 				}
-			}
-			if !ok {
-				continue
-			}
-			e := &lx.entries[p.entry]
-			last := &s.toks[seq[a+len(p.words)-1]]
-			if e.Kind != "phrase" {
-				// A multi-word role: only cues matter here.
-				if e.Kind == roleCue {
-					for k := range p.words {
-						s.cue[seq[a+k]] = true
+				ok := true
+				for k, w := range p.words {
+					u := &s.toks[seq[a+k]]
+					if u.word != w || u.sent != t.sent {
+						ok = false
+						break
 					}
 				}
-				continue
+				if !ok {
+					continue
+				}
+				e := &lx.entries[p.entry]
+				last := &s.toks[seq[a+len(p.words)-1]]
+				if e.Kind != "phrase" {
+					// A multi-word role: only cues matter here.
+					if e.Kind == roleCue {
+						for k := range p.words {
+							s.cue[seq[a+k]] = true
+						}
+					}
+					continue
+				}
+				s.hits = append(s.hits, hit{
+					entry: p.entry, t0: seq[a], t1: seq[a+len(p.words)-1] + 1,
+					start: t.start, end: last.end, cat: int8(catIndex(e.Category)),
+					sev: int8(e.Severity), directed: !e.NeedsTarget, how: howExact,
+				})
+				for k := range p.words {
+					s.cover[seq[a+k]] = true
+				}
+				a += len(p.words) - 1
+				matched = true
+				break
 			}
-			s.hits = append(s.hits, hit{
-				entry: p.entry, t0: seq[a], t1: seq[a+len(p.words)-1] + 1,
-				start: t.start, end: last.end, cat: int8(catIndex(e.Category)),
-				sev: int8(e.Severity), directed: !e.NeedsTarget, how: howExact,
-			})
-			for k := range p.words {
-				s.cover[seq[a+k]] = true
-			}
-			a += len(p.words) - 1
-			break
 		}
 	}
 	// Single-word cues.

@@ -110,6 +110,7 @@ type token struct {
 	word       int32 // lexicon word id, -1 if none
 	how        uint8 // how the word id was found
 	mark       uint8 // lexicon layer's verdict on a target-needing term: markUndirected …
+	nr         int32 // runes in the folded form (words only)
 }
 
 // token marks set by the lexicon layer on words whose offence depends on a target.
@@ -529,7 +530,7 @@ func (s *scratch) addWord(kind TokenKind, i, j, from int, sent int32, comma bool
 	var flags uint8
 	f0 := int32(len(s.buf))
 	var prev rune = -1
-	run := 0
+	run, nr := 0, 0
 	for k := i; k < j; k++ {
 		c := rs[k].r
 		if hasLetter && kind != KindNumber {
@@ -558,6 +559,7 @@ func (s *scratch) addWord(kind TokenKind, i, j, from int, sent int32, comma bool
 		}
 		prev = c
 		s.buf = utf8.AppendRune(s.buf, c)
+		nr++
 	}
 	f1 := int32(len(s.buf))
 	l0 := int32(len(s.buf))
@@ -573,7 +575,7 @@ func (s *scratch) addWord(kind TokenKind, i, j, from int, sent int32, comma bool
 		flags |= fAccent
 	}
 	s.toks = append(s.toks, token{
-		start: rs[from].start, end: rs[j-1].end,
+		start: rs[from].start, end: rs[j-1].end, nr: int32(nr),
 		f0: f0, f1: f1, l0: l0, l1: l1, kind: kind, flags: flags, sent: sent, commaB: comma, word: -1,
 	})
 }
@@ -621,7 +623,7 @@ func boundary(a, b nrune) bool {
 func (s *scratch) extraViews(text string) {
 	base := len(s.toks)
 	word := func(k int) bool { return s.toks[k].kind == KindWord || s.toks[k].kind == KindNumber }
-	single := func(k int) bool { return utf8.RuneCount(s.buf[s.toks[k].f0:s.toks[k].f1]) == 1 }
+	single := func(k int) bool { return s.toks[k].nr == 1 }
 	gap := func(k int) (string, bool) { // the gap before toks[k]
 		a, b := s.toks[k-1].end, s.toks[k].start
 		if b <= a || b-a > 3 {
@@ -669,7 +671,7 @@ func (s *scratch) extraViews(text string) {
 		}
 		i = j
 	}
-	short := func(k int) bool { return word(k) && utf8.RuneCount(s.buf[s.toks[k].f0:s.toks[k].f1]) <= 3 }
+	short := func(k int) bool { return word(k) && s.toks[k].nr <= 3 }
 	// Masks: two words separated only by mask characters, not both single letters.
 	for k := 1; k < base; k++ {
 		if !word(k-1) || !word(k) || single(k-1) && single(k) {
