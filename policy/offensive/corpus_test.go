@@ -110,3 +110,41 @@ func TestHeldout(t *testing.T) {
 		}
 	}
 }
+
+// TestCorpus_Shape checks the corpus the weights come from: its size by category, and that
+// no template family straddles the split.
+func TestCorpus_Shape(t *testing.T) {
+	t.Parallel()
+	train, held := loadSplit(t, "train"), loadSplit(t, "heldout")
+	count := map[string]int{}
+	offensive := 0
+	groups := map[string]string{}
+	for split, xs := range map[string][]Example{"train": train, "heldout": held} {
+		for _, e := range xs {
+			count[e.Category]++
+			if e.Offensive {
+				offensive++
+			}
+			if e.Group == "" {
+				t.Fatalf("%s: example without group: %q", split, e.Text)
+			}
+			if s, ok := groups[e.Group]; ok && s != split {
+				t.Errorf("family %s is in both splits", e.Group)
+			}
+			groups[e.Group] = split
+		}
+	}
+	total := len(train) + len(held)
+	t.Logf("corpus: %d examples (%d train, %d held-out), %d offensive; by category %v", total, len(train), len(held), offensive, count)
+	if total < 3000 || offensive < 600 || count["criticism"] < 600 || count["idiom"] < 300 {
+		t.Errorf("corpus too small: total %d, offensive %d, criticism %d, idiom %d", total, offensive, count["criticism"], count["idiom"])
+	}
+	for _, c := range []string{CatInsult, CatFamilyCurse, CatSexual, CatHomophobic, CatMisogynistic, CatRacist, CatDehumanising, CatThreat} {
+		if count[c] < 50 {
+			t.Errorf("category %s has %d examples", c, count[c])
+		}
+	}
+	if f := float64(len(held)) / float64(total); f < 0.15 || f > 0.25 {
+		t.Errorf("held-out share %.2f", f)
+	}
+}
