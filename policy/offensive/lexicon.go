@@ -104,6 +104,7 @@ type Lexicon struct {
 	forms   map[string]int32   // folded form → word id
 	squeeze map[string]int32   // squeezed form → word id (terms only)
 	phon    map[string]int32   // phonetic key → word id
+	skel    map[string]int32   // consonant skeleton of maskable terms → word id (unambiguous ones)
 	masks   map[int][]maskForm // maskable terms, by length in runes
 	masksW  map[int][]maskForm // other words of phrases and roles, tried after terms
 	stems   []stem
@@ -256,6 +257,7 @@ func NewLexicon(entries []Entry) (*Lexicon, error) {
 		forms:   map[string]int32{},
 		squeeze: map[string]int32{},
 		phon:    map[string]int32{},
+		skel:    map[string]int32{},
 		masks:   map[int][]maskForm{},
 		masksW:  map[int][]maskForm{},
 		phrases: map[uint64][]phrase{},
@@ -391,6 +393,27 @@ func NewLexicon(entries []Entry) (*Lexicon, error) {
 				lx.phon[string(k)] = id
 			}
 		}
+	}
+	// Consonant skeletons of maskable terms ("pendejos" → "pndjs"), kept only when one
+	// word has them and they have four letters or more.
+	clash := map[string]bool{}
+	for _, f := range keys {
+		id := lx.forms[f]
+		e := lx.entryOf(id)
+		if e == nil || !e.Maskable {
+			continue
+		}
+		k := string(skeleton(nil, f))
+		if len(k) < 4 {
+			continue
+		}
+		if old, ok := lx.skel[k]; ok && old != id {
+			clash[k] = true
+		}
+		lx.skel[k] = id
+	}
+	for k := range clash {
+		delete(lx.skel, k)
 	}
 	for n := range lx.masks {
 		ms := lx.masks[n]

@@ -17,9 +17,10 @@ const (
 	howStem
 	howSpaced
 	howAllowed
+	howAbbrev
 )
 
-var howNames = [...]string{"", "exact", "leet", "masked", "repeated", "phonetic", "stem", "spaced", "allowed"}
+var howNames = [...]string{"", "exact", "leet", "masked", "repeated", "phonetic", "stem", "spaced", "allowed", "abbreviated"}
 
 // hit is one lexicon or rule match.
 type hit struct {
@@ -148,6 +149,13 @@ func (lx *Lexicon) resolve(s *scratch) {
 					t.word, t.how = id, howPhonetic
 					continue
 				}
+			}
+		}
+		if len(f) >= 4 && noVowels(f) {
+			// "pndjs", "cbrn": a term written without its vowels.
+			if id, ok := lx.skel[string(f)]; ok {
+				t.word, t.how = id, howAbbrev
+				continue
 			}
 		}
 		for _, st := range lx.stems {
@@ -687,4 +695,36 @@ func self(s *scratch, i int) bool {
 		}
 	}
 	return false
+}
+
+// noVowels reports a word written without vowels (an abbreviation such as "pndjs").
+func noVowels(f []byte) bool {
+	for _, c := range f {
+		switch c {
+		case 'a', 'e', 'i', 'o', 'u', '?':
+			return false
+		}
+		if c >= utf8.RuneSelf || c >= '0' && c <= '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// skeleton appends w without vowels and with doubled letters once.
+func skeleton(dst []byte, w string) []byte {
+	var prev byte
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch c {
+		case 'a', 'e', 'i', 'o', 'u':
+			continue
+		}
+		if c == prev {
+			continue
+		}
+		dst = append(dst, c)
+		prev = c
+	}
+	return dst
 }

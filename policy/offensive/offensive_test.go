@@ -249,6 +249,8 @@ func TestClassify_Bands(t *testing.T) {
 		{"eres un pen-de-jo", BandReview, BandBlock},
 		{"son unos pen.de.jos", BandReview, BandBlock},
 		{"eres un ca-brón", BandReview, BandBlock},
+		{"son unos pndjs", BandReview, BandBlock},
+		{"@lalo_mx cbrn", BandReview, BandBlock},
 		{"ｅｒｅｓ ｕｎ ｐｅｎｄｅｊｏ", BandReview, BandBlock},
 		{"eres un p\u200bendejo", BandReview, BandBlock},
 		{"еrеs un pеndеjо", BandReview, BandBlock}, // Cyrillic е and о
@@ -256,6 +258,7 @@ func TestClassify_Bands(t *testing.T) {
 		{"p u t o s consejeros", BandReview, BandBlock},
 		{"el puto día en la fila", BandNone, BandNone},
 		{"pinche página no carga", BandNone, BandNone},
+		{"El PRD, el PT y la CDMX", BandNone, BandNone},
 	}
 	for _, tc := range cases {
 		v := c.Classify(tc.text)
