@@ -314,10 +314,7 @@ func decodePage(what string, body []byte) (*page, error) {
 	}
 	pg := &page{Errors: env.Errors}
 	if env.Meta != nil {
-		pg.Meta = *env.Meta
-		if pg.Meta.NewestID != "" && !validID(pg.Meta.NewestID) {
-			return nil, connectors.Malformed(Network, what, fmt.Errorf("meta.newest_id %q is not a post id", clip(pg.Meta.NewestID, 40)))
-		}
+		pg.Meta = *env.Meta // an invalid newest_id is ignored: see newest
 	}
 	if d := bytes.TrimSpace(env.Data); len(d) > 0 && !bytes.Equal(d, []byte("null")) {
 		var raws []json.RawMessage
@@ -383,14 +380,28 @@ func decodeTweet(raw json.RawMessage) (tweet, error) {
 		}
 	}
 	if t.CreatedAt != "" {
-		ts, err := time.Parse(time.RFC3339Nano, t.CreatedAt)
+		ts, err := parseCreated(t.CreatedAt)
 		if err != nil {
 			return tweet{}, fmt.Errorf("post %s: created_at: %w", t.ID, err)
 		}
-		t.created = ts.UTC()
+		t.created = ts
 	}
 	t.raw = append(json.RawMessage(nil), bytes.TrimSpace(raw)...)
 	return t, nil
+}
+
+// parseCreated reads a created_at: RFC 3339, as v2 sends it, or the v1.1
+// layout ("Wed Jan 06 18:40:40 +0000 2021") that the published spec's
+// examples still show.
+func parseCreated(s string) (time.Time, error) {
+	ts, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		var err2 error
+		if ts, err2 = time.Parse(time.RubyDate, s); err2 != nil {
+			return time.Time{}, err
+		}
+	}
+	return ts.UTC(), nil
 }
 
 // decodeUser decodes a user lookup body (/2/users/:id, /2/users/me,
