@@ -23,10 +23,11 @@
 //
 // Normalisation (Normalize) keeps byte offsets into the original text through NFKC,
 // removal of invisible characters, confusable Cyrillic and Greek letters, accent folding
-// that keeps ñ, leet digits and symbols inside words, masks (p*to), runs of repeated
-// letters, spaced letters (p u t o), emoji and camel-case hashtags. Spanish phonetic
-// spellings (kbron, berga, xinga, ijo, wey) are matched as lexicon variants, never
-// rewritten into the text.
+// that keeps ñ, leet digits and symbols inside words, masks (p*to, pend.jo), runs of
+// repeated letters, spaced letters (p u t o) and syllables (pen-de-jo), emoji and
+// camel-case hashtags. Spanish phonetic spellings (kbron, berga, xinga, ijo, wey) and
+// vowel-less ones (pndjs, cbrn) are matched as lexicon variants, never rewritten into the
+// text.
 //
 // Classification does no I/O and reads no clock; a Classifier is safe for concurrent use
 // and allocates nothing for texts with no evidence.
