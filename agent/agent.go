@@ -70,6 +70,7 @@ type Agent struct {
 	mu    sync.Mutex // guards cfg and sched's account table
 	cfg   *Config
 	sched *scheduler
+	resp  *responder
 
 	ready  atomic.Bool
 	stats  Stats
@@ -111,6 +112,7 @@ func New(ctx context.Context, opts Options) (*Agent, error) {
 		a.http = connectors.NewHTTPClient(connectors.HTTPOptions{Logger: a.log, Now: a.now})
 	}
 	a.sched = newScheduler(a)
+	a.resp = newResponder(a)
 	if err := a.apply(ctx, opts.Config); err != nil {
 		return nil, err
 	}
@@ -184,6 +186,9 @@ func (a *Agent) apply(ctx context.Context, cfg *Config) error {
 	if err != nil {
 		return err
 	}
+	if err := a.resp.configure(ctx, cfg); err != nil {
+		return err
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.cfg = cfg
@@ -221,6 +226,11 @@ func (a *Agent) Run(ctx context.Context) error {
 		defer close(schedDone)
 		a.sched.run(ctx)
 	}()
+	respDone := make(chan struct{})
+	go func() {
+		defer close(respDone)
+		a.resp.run(ctx)
+	}()
 	a.ready.Store(true)
 	if a.opts.Ready != nil {
 		a.opts.Ready()
@@ -236,6 +246,7 @@ func (a *Agent) Run(ctx context.Context) error {
 	}
 	a.ready.Store(false)
 	<-schedDone // the scheduler waits for in-flight polls
+	<-respDone
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	if serr := a.server.Shutdown(shutdownCtx); serr != nil && err == nil {

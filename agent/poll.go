@@ -45,6 +45,7 @@ func (a *Agent) pollOnce(ctx context.Context, cfg AccountConfig, conn connectors
 		if a.opts.Reviewer != nil && len(batch.Items) > 0 {
 			flags = a.opts.Reviewer.Review(acct, batch.Items)
 		}
+		flags = append(flags, a.resp.review(acct, batch.Items)...)
 		next := plan(nil)
 		if batch.More {
 			next = finished // a backfill goes on at once, also after a restart
@@ -57,6 +58,7 @@ func (a *Agent) pollOnce(ctx context.Context, cfg AccountConfig, conn connectors
 		})
 		a.metrics.ArchiveCommitSeconds.Observe(time.Since(t0).Seconds())
 		if err == nil {
+			a.resp.committed(ctx, cfg, batch, flags)
 			a.observeSuccess(cfg, batch, res, finished.Sub(started))
 			if res.New+res.Changed+res.Deleted > 0 {
 				log.Debug("poll committed", slog.Int("new", res.New), slog.Int("changed", res.Changed),

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ife-mx/vigia/connectors"
@@ -106,15 +107,25 @@ type StoredItem struct {
 	Text       string
 	Versions   int
 	DeletedAt  time.Time
+	// AuthorHandle is the author's handle in the current version.
+	AuthorHandle string
+	// Flags are the rules that flagged the current version (offensive, spam, …).
+	Flags []string
 }
 
 // Items calls fn for every item of account (all accounts when empty), in archive
 // order, with its current version.
 func (s *Store) Items(ctx context.Context, account string, fn func(StoredItem) error) error {
+	return s.ItemsSince(ctx, account, time.Time{}, fn)
+}
+
+// ItemsSince is Items restricted to items created at or after since.
+func (s *Store) ItemsSince(ctx context.Context, account string, since time.Time, fn func(StoredItem) error) error {
 	rows, err := s.r.QueryContext(ctx, `SELECT i.network, i.external_id, i.account_id, i.kind, i.parent_id, i.root_id, i.author_id,
-			i.own, i.created_at, v.text, i.current_version, COALESCE(i.deleted_at, 0)
+			i.own, i.created_at, v.text, i.current_version, COALESCE(i.deleted_at, 0), v.author_handle,
+			COALESCE((SELECT group_concat(f.rule) FROM flags f WHERE f.item_id = i.id AND f.version = i.current_version), '')
 		FROM items i JOIN item_versions v ON v.item_id = i.id AND v.version = i.current_version
-		WHERE ?1 = '' OR i.account_id = ?1 ORDER BY i.id`, account)
+		WHERE (?1 = '' OR i.account_id = ?1) AND i.created_at >= ?2 ORDER BY i.id`, account, nanos(since))
 	if err != nil {
 		return fmt.Errorf("archive: read items: %w", err)
 	}
@@ -123,9 +134,13 @@ func (s *Store) Items(ctx context.Context, account string, fn func(StoredItem) e
 		var it StoredItem
 		var kind string
 		var created, deleted int64
+		var flags string
 		if err := rows.Scan(&it.Network, &it.ExternalID, &it.Account, &kind, &it.ParentID, &it.RootID, &it.AuthorID,
-			&it.Own, &created, &it.Text, &it.Versions, &deleted); err != nil {
+			&it.Own, &created, &it.Text, &it.Versions, &deleted, &it.AuthorHandle, &flags); err != nil {
 			return fmt.Errorf("archive: read items: %w", err)
+		}
+		if flags != "" {
+			it.Flags = strings.Split(flags, ",")
 		}
 		it.Kind, it.CreatedAt, it.DeletedAt = connectors.Kind(kind), fromNanos(created), fromNanos(deleted)
 		if err := fn(it); err != nil {

@@ -147,13 +147,21 @@ CREATE TABLE flags (
     UNIQUE (item_id, version, rule, category)
 );
 
+-- Derived: the response clock's view of each comment by others (policy/response),
+-- rewritten by the agent as items arrive and rebuilt at start; reports read it.
 CREATE TABLE responses (
     comment_item_id  INTEGER PRIMARY KEY REFERENCES items(id),
-    reply_item_id    INTEGER REFERENCES items(id),
+    account_id       TEXT NOT NULL,
+    intent           TEXT NOT NULL,
+    needs_answer     INTEGER NOT NULL,
+    reply_item_id    INTEGER REFERENCES items(id),  -- the first own answer; NULL while open
+    how              TEXT NOT NULL DEFAULT '',       -- direct, mention, thread
     business_seconds INTEGER,
     wall_seconds     INTEGER,
+    state            TEXT NOT NULL DEFAULT '',       -- answered_in_time, answered_late; '' while open
     computed_at      INTEGER NOT NULL
 );
+CREATE INDEX responses_open ON responses(account_id, needs_answer, reply_item_id);
 
 CREATE TABLE alerts (
     id         INTEGER PRIMARY KEY,
