@@ -14,8 +14,11 @@ import (
 
 // Page sizes.
 const (
-	listLimit     = 100 // getAuthorFeed and listNotifications accept 1–100
-	getPostsLimit = 25  // getPosts takes up to 25 URIs
+	listLimit = 100 // getAuthorFeed and listNotifications accept 1–100
+	// headLimit is the first page of an incremental scan: usually all that is
+	// new, so a quiet poll reads 25 entries rather than 100.
+	headLimit     = 25
+	getPostsLimit = 25 // getPosts takes up to 25 URIs
 )
 
 // poller is one poll of one account.
@@ -113,13 +116,17 @@ type entry struct {
 // its posts, until it reaches sort times below the scan's floor minus the
 // overlap (before the first finished scan: the backfill horizon) or its end;
 // it reads at most PagesPerPoll pages and leaves the rest for the next poll.
-func (p *poller) scanListing(ctx context.Context, sc *scan, fetch func(ctx context.Context, page string) ([]entry, string, error)) error {
+func (p *poller) scanListing(ctx context.Context, sc *scan, fetch func(ctx context.Context, page string, limit int) ([]entry, string, error)) error {
 	stop := p.now.Add(-p.c.cfg.Backfill)
 	if !sc.Floor.IsZero() {
 		stop = sc.Floor.Add(-overlap)
 	}
 	for range p.c.cfg.PagesPerPoll {
-		entries, next, err := fetch(ctx, sc.Page)
+		limit := listLimit
+		if !sc.Floor.IsZero() && sc.Page == "" {
+			limit = headLimit
+		}
+		entries, next, err := fetch(ctx, sc.Page, limit)
 		if err != nil {
 			return err
 		}
@@ -162,8 +169,8 @@ func (p *poller) scanListing(ctx context.Context, sc *scan, fetch func(ctx conte
 // scanFeed reads the author feed: the account's own posts and replies.
 func (p *poller) scanFeed(ctx context.Context) error {
 	did := p.grant.did
-	return p.scanListing(ctx, &p.st.Feed, func(ctx context.Context, page string) ([]entry, string, error) {
-		q := url.Values{"actor": {did}, "filter": {"posts_with_replies"}, "limit": {strconv.Itoa(listLimit)}}
+	return p.scanListing(ctx, &p.st.Feed, func(ctx context.Context, page string, limit int) ([]entry, string, error) {
+		q := url.Values{"actor": {did}, "filter": {"posts_with_replies"}, "limit": {strconv.Itoa(limit)}}
 		if page != "" {
 			q.Set("cursor", page)
 		}
@@ -197,8 +204,8 @@ func (p *poller) scanFeed(ctx context.Context) error {
 // here.
 func (p *poller) scanNotifications(ctx context.Context) error {
 	did := p.grant.did
-	return p.scanListing(ctx, &p.st.Notif, func(ctx context.Context, page string) ([]entry, string, error) {
-		q := url.Values{"reasons": {"mention", "reply", "quote"}, "limit": {strconv.Itoa(listLimit)}}
+	return p.scanListing(ctx, &p.st.Notif, func(ctx context.Context, page string, limit int) ([]entry, string, error) {
+		q := url.Values{"reasons": {"mention", "reply", "quote"}, "limit": {strconv.Itoa(limit)}}
 		if page != "" {
 			q.Set("cursor", page)
 		}
