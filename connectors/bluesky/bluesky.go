@@ -30,13 +30,22 @@
 // Neither the feed nor the notifications take a "since" parameter: the
 // connector reads them newest first until it reaches what it has seen, keeping
 // in the cursor the newest sort time read and the posts delivered in the
-// overlap below it. The window of recent own posts (Config.WindowPosts,
-// Config.WindowAge) is re-checked on every poll with getPosts: a changed CID
-// is an edit (the post is delivered again, with its new text), an absent post
-// is a deletion. A window post's thread is read again when its reply count
-// changed, when it enters the window, and in turn (Config.ThreadRechecks per
-// poll), which finds edited replies and deleted ones (absent from a complete
-// level of the tree, or shown as notFoundPost).
+// overlap (15 minutes) below it, so posts indexed late are not skipped. A long
+// backfill is read PagesPerPoll pages at a time, with More set.
+//
+// Notifications (mentions, replies, quotes) carry the record but not the
+// post's view, so their posts are read with getPosts before delivery; late
+// replies to old posts arrive this way however old the post is.
+//
+// The window is the recent own posts (Config.WindowPosts, Config.WindowAge)
+// and the replies known under them. Every poll reads all of it again with
+// getPosts, 25 URIs per call: a changed CID is an edit (the post is delivered
+// again with its new text), an absent post is a deletion, and a changed reply
+// count has the thread read with getPostThread, as has a post entering the
+// window. Config.ThreadRechecks re-reads that many more threads per poll in
+// turn. Bluesky has no edit timestamp: when a record is updated the AppView
+// indexes it again, so a post whose indexedAt lies more than ten minutes after
+// its createdAt is reported with EditedAt = indexedAt.
 //
 // Items use AT URIs as external ids. The account's own items are those whose
 // author DID is the session's DID.
