@@ -25,7 +25,7 @@ func TestAgent_ResponsesMatchSimulation(t *testing.T) {
 	cfg := testConfig(t, dir, 50*time.Millisecond, map[string]string{"cncs-x": "x", "cncs-fb": "facebook"})
 	for i := range cfg.Organs[0].Accounts {
 		cfg.Organs[0].Accounts[i].Response.Answers = response.ScopeDirect // the simulation answers directly
-		cfg.Organs[0].Accounts[i].Response.Intents = response.Intents    // praise too: it answers some
+		cfg.Organs[0].Accounts[i].Response.Intents = response.Intents     // praise too: it answers some
 	}
 	h := start(t, cfg, simRegistry(world, "x", "facebook"), nil)
 	accts := cfg.Accounts()
