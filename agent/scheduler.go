@@ -93,6 +93,7 @@ func (s *scheduler) setAccounts(cfg *Config, conns map[string]connectors.Connect
 	for _, id := range s.order {
 		acc := s.accounts[id]
 		s.a.metrics.AccountsConfigured.WithLabelValues(acc.cfg.Network, string(acc.cfg.Status)).Inc()
+		s.a.metrics.SetAccountInfo(acc.cfg.Network, id, acc.cfg.Organ)
 		polling := 0.0
 		if acc.stopped == "" {
 			polling = 1
