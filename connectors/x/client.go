@@ -45,8 +45,13 @@ func (c *Connector) listQuery() url.Values {
 }
 
 // errBadToken means X refused a pagination token (they are opaque and may
-// expire); the paging restarts from the stream's since_id.
-var errBadToken = errors.New("pagination token refused")
+// expire); the paging restarts from the stream's since_id. errBadSince means
+// recent search refused a since_id beyond its reach; the group searches the
+// whole reach instead.
+var (
+	errBadToken = errors.New("pagination token refused")
+	errBadSince = errors.New("since_id refused")
+)
 
 // get performs one GET of the API and maps a failure to the contract's error
 // kinds. It notes the rate-limit headers of every response in the budget.
@@ -83,7 +88,8 @@ func (p *poller) noteRateLimit(h http.Header) {
 
 // statusError maps a non-2xx response. 401 and 403 are ErrAuth, 404 and 410
 // ErrNotFound, 429 a *RateLimitError (reset from x-rate-limit-reset; a usage
-// cap waits for its period), a refused pagination token errBadToken, and
+// cap waits for its period), a refused pagination token errBadToken, a
+// refused since_id errBadSince, and
 // anything else a transient error. The problem's title and detail complete
 // the message, with the token scrubbed should a server echo it.
 func (p *poller) statusError(op string, resp *connectors.Response) error {
@@ -96,6 +102,9 @@ func (p *poller) statusError(op string, resp *connectors.Response) error {
 		}
 		if _, ok := prob.Parameters["next_token"]; ok {
 			return fmt.Errorf("%s: %s: %w: %s", Network, op, errBadToken, detail)
+		}
+		if _, ok := prob.Parameters["since_id"]; ok {
+			return fmt.Errorf("%s: %s: %w: %s", Network, op, errBadSince, detail)
 		}
 	}
 	if resp.Status == http.StatusTooManyRequests {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"slices"
 	"strings"
@@ -195,6 +196,8 @@ func (p *poller) stream(ctx context.Context, op, path string, s *stream, src sou
 	resp, err := p.get(ctx, op, path, q)
 	if errors.Is(err, errBadToken) && s.Next != "" {
 		// The token expired: page again from since_id.
+		p.c.log.LogAttrs(ctx, slog.LevelDebug, "pagination token refused; paging again from since_id",
+			slog.String("account", p.acct.ID), slog.String("operation", op))
 		s.Next = ""
 		return p.stream(ctx, op, path, s, src)
 	}
@@ -248,8 +251,16 @@ func (p *poller) replies(ctx context.Context) error {
 			q.Set("next_token", g.Next)
 		}
 		resp, err := p.get(ctx, "search replies", "/2/tweets/search/recent", q)
-		if errors.Is(err, errBadToken) && g.Next != "" {
-			r.Round[i].Next, r.Round[i].Pages = "", 0 // expired: the group starts over
+		if errors.Is(err, errBadToken) && g.Next != "" || errors.Is(err, errBadSince) && g.Since != "" && g.Next == "" {
+			// An expired token: the group starts over. A since_id beyond
+			// the reach (a clock apart from X's): the group reads the
+			// whole reach, at the price of reading some replies again.
+			p.c.log.LogAttrs(ctx, slog.LevelDebug, "search parameter refused; the group starts over",
+				slog.String("account", p.acct.ID), slog.Any("error", err))
+			if errors.Is(err, errBadSince) {
+				r.Round[i].Since = ""
+			}
+			r.Round[i].Next, r.Round[i].Pages = "", 0
 			continue
 		}
 		if err != nil {

@@ -511,3 +511,38 @@ func TestPoll_BudgetRemaining(t *testing.T) {
 		t.Errorf("budget = %+v, want 17 remaining until 1772475300 after 3 calls", b.Budget)
 	}
 }
+
+// TestPoll_SinceBeyondReach checks that a search group whose since_id recent
+// search refuses (older than seven days by X's clock) reads the whole reach
+// instead of failing every poll.
+func TestPoll_SinceBeyondReach(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 3, 2, 6, 0, 0, 0, time.UTC)
+	sc := scenario(start, 3)
+	r := newFakeRun(t, sc, DefaultConfig())
+	r.poll(t)
+	old := strconv.FormatUint(uint64(start.Add(-10*24*time.Hour).UnixMilli())<<16, 10)
+	conv := sc.Items[0].ID
+	r.cur = connectors.Cursor(fmt.Sprintf(`{"v":1,"uid":%q,"replies":{"round":[{"convs":[%q],"since":%q}],"searching":[%q]},"profiled":%d,"checked":%d}`,
+		sc.Account.ID, conv, old, conv, r.now.Unix(), r.now.Unix()))
+	before := len(r.fake.Requests())
+	bs := r.poll(t)
+	var searches []string
+	for _, q := range r.fake.Requests()[before:] {
+		if strings.Contains(q, "/search/recent") {
+			searches = append(searches, q)
+		}
+	}
+	if len(searches) != 2 || !strings.Contains(searches[0], "since_id="+old) || strings.Contains(searches[1], "since_id=") {
+		t.Fatalf("searches:\n%s", strings.Join(searches, "\n"))
+	}
+	found := false
+	for _, b := range bs {
+		for _, it := range b.Items {
+			found = found || it.ParentID == conv
+		}
+	}
+	if !found {
+		t.Error("the comment under the conversation was not read")
+	}
+}
