@@ -23,9 +23,11 @@
 // conversations is a mention.
 //
 // The cursor is versioned JSON holding each stream's since_id, the paging in
-// progress, the window and the replies tracked for deletions. Paging streams
-// one page per stream per poll with Batch.More set, and a stream's since_id
-// moves to the first page's meta.newest_id only with its last page.
+// progress, the window and the replies tracked for deletions, and the edit
+// histories of recently edited items. Paging streams one page per stream per
+// poll with Batch.More set (the own posts first: the other streams wait until
+// their paging ends), and a stream's since_id moves to the first page's
+// meta.newest_id only with its last page. Any failure fails the whole poll.
 package x
 
 import (
@@ -112,8 +114,8 @@ func (c *Connector) Probe(ctx context.Context, acct connectors.Account) error {
 	if err != nil {
 		return err
 	}
-	p.st.Profiled = 0
-	return p.profile(ctx)
+	return p.profile(ctx) // a fresh cursor: the profile is due
+
 }
 
 // usernameRe is X's username syntax (spec: /2/users/by/username/{username}).
@@ -167,7 +169,7 @@ func (c *Connector) Poll(ctx context.Context, acct connectors.Account, cur conne
 	return p.run(ctx)
 }
 
-// baseURL returns the URL of an API path with its query.
+// url returns the URL of an API path with its query.
 func (c *Connector) url(path string, q url.Values) string {
 	u := c.base + path
 	if len(q) > 0 {
