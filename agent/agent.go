@@ -23,6 +23,7 @@ import (
 	"github.com/ife-mx/vigia/archive"
 	"github.com/ife-mx/vigia/connectors"
 	"github.com/ife-mx/vigia/metrics"
+	"github.com/ife-mx/vigia/policy/offensive"
 )
 
 // Reviewer inspects a poll's items before they are committed and returns the policy
@@ -50,8 +51,11 @@ type Options struct {
 	HTTP *connectors.HTTPClient
 	// Listener, when set, serves the HTTP endpoints instead of listening on Config.Listen.
 	Listener net.Listener
-	// Reviewer, when set, flags items before they are committed.
+	// Reviewer, when set, flags items before they are committed, besides the
+	// agent's own conduct review.
 	Reviewer Reviewer
+	// Classifier is the offensive-comment classifier; the embedded one when nil.
+	Classifier *offensive.Classifier
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 	// Ready is called once the agent is serving and scheduling (systemd READY=1).
@@ -71,6 +75,7 @@ type Agent struct {
 	cfg   *Config
 	sched *scheduler
 	resp  *responder
+	cond  *conduct
 
 	ready  atomic.Bool
 	stats  Stats
@@ -111,6 +116,14 @@ func New(ctx context.Context, opts Options) (*Agent, error) {
 	if a.http == nil {
 		a.http = connectors.NewHTTPClient(connectors.HTTPOptions{Logger: a.log, Now: a.now})
 	}
+	cls := opts.Classifier
+	if cls == nil {
+		var err error
+		if cls, err = offensive.Default(); err != nil {
+			return nil, fmt.Errorf("agent: offensive classifier: %w", err)
+		}
+	}
+	a.cond = newConduct(cls, opts.Config.Institute.Domain, a.metrics)
 	a.sched = newScheduler(a)
 	a.resp = newResponder(a)
 	if err := a.apply(ctx, opts.Config); err != nil {

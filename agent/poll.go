@@ -41,9 +41,9 @@ func (a *Agent) pollOnce(ctx context.Context, cfg AccountConfig, conn connectors
 	a.stats.Calls.Add(int64(ncalls))
 	if err == nil {
 		batch.Budget.Calls = ncalls
-		var flags []archive.Flag
+		flags, bands := a.cond.review(acct, batch.Items)
 		if a.opts.Reviewer != nil && len(batch.Items) > 0 {
-			flags = a.opts.Reviewer.Review(acct, batch.Items)
+			flags = append(flags, a.opts.Reviewer.Review(acct, batch.Items)...)
 		}
 		flags = append(flags, a.resp.review(acct, batch.Items)...)
 		next := plan(nil)
@@ -58,7 +58,8 @@ func (a *Agent) pollOnce(ctx context.Context, cfg AccountConfig, conn connectors
 		})
 		a.metrics.ArchiveCommitSeconds.Observe(time.Since(t0).Seconds())
 		if err == nil {
-			a.resp.committed(ctx, cfg, batch, flags)
+			a.cond.count(acct, res.Stored, flags, bands)
+			a.resp.committed(ctx, cfg, batch, flags, res.Stored)
 			a.observeSuccess(cfg, batch, res, finished.Sub(started))
 			if res.New+res.Changed+res.Deleted > 0 {
 				log.Debug("poll committed", slog.Int("new", res.New), slog.Int("changed", res.Changed),

@@ -212,7 +212,7 @@ func (r *responder) review(acct connectors.Account, items []connectors.Item) []a
 // committed runs after a batch is committed: it feeds the items and deletions to
 // the account's tracker, stores what changed in the responses table and updates
 // the response metrics.
-func (r *responder) committed(ctx context.Context, cfg AccountConfig, b connectors.Batch, flags []archive.Flag) {
+func (r *responder) committed(ctx context.Context, cfg AccountConfig, b connectors.Batch, flags []archive.Flag, stored map[string]bool) {
 	r.mu.Lock()
 	c := r.clocks[cfg.ID]
 	r.mu.Unlock()
@@ -247,7 +247,7 @@ func (r *responder) committed(ctx context.Context, cfg AccountConfig, b connecto
 				rows = append(rows, archive.ResponseRow{Comment: it.ExternalID, Intent: string(d.Intent.Intent)})
 			}
 		}
-		if flagged[it.ExternalID][RuleCannedReply] {
+		if flagged[it.ExternalID][RuleCannedReply] && stored[it.ExternalID] {
 			m.CannedReplies.WithLabelValues(cfg.Network, cfg.ID).Inc()
 		}
 		r.account(cfg, evs, changed)

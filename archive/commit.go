@@ -69,6 +69,10 @@ type Result struct {
 	NewByKind map[connectors.Kind]int
 	// ProfileChanged is true when a new profile snapshot was stored.
 	ProfileChanged bool
+	// Stored holds the external ids of the items that got a new version (new or
+	// edited); items re-delivered unchanged are not in it. Flags were stored for
+	// these only.
+	Stored map[string]bool
 }
 
 // ValidationError reports a batch the archive refuses as a whole; nothing of it is
@@ -224,7 +228,7 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 	var res Result
 	var newAuthors map[authorKey]authorName
 	err := s.write(ctx, func(tx *sql.Tx, a *appender) error {
-		res = Result{NewByKind: map[connectors.Kind]int{}}
+		res = Result{NewByKind: map[connectors.Kind]int{}, Stored: map[string]bool{}}
 		st := s.stmts
 		ext := make([]string, 0, len(p.Batch.Items)+len(p.Batch.Deletions))
 		for i := range p.Batch.Items {
@@ -315,6 +319,7 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 				edits = append(edits, plannedItem{it: it, state: prev})
 			}
 			flagged[it.ExternalID] = prev.version
+			res.Stored[it.ExternalID] = true
 			if it.AuthorID != "" {
 				authors[authorKey{p.Network, it.AuthorID}] = authorName{it.AuthorHandle, it.AuthorName}
 			}
@@ -339,7 +344,14 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 			res.Deleted++
 		}
 		flags := newBulk("flags", map[string]any{"created_at": observed})
+		type flagKey struct{ ext, rule, category string }
+		seenFlag := map[flagKey]bool{}
 		for i, f := range p.Flags {
+			if k := (flagKey{f.ExternalID, f.Rule, f.Category}); seenFlag[k] {
+				continue // one flag per item version, rule and category
+			} else {
+				seenFlag[k] = true
+			}
 			state, ok := known[f.ExternalID]
 			if !ok {
 				return &ValidationError{Index: i, Msg: fmt.Sprintf("flag refers to item %q, which is not in the batch", f.ExternalID)}

@@ -42,7 +42,14 @@ type Metrics struct {
 	OldestUnanswered      *prometheus.GaugeVec
 	CannedReplies         *prometheus.CounterVec
 	SLARefreshSeconds     prometheus.Histogram
+
+	// Conduct (Criterios 6.xv, 6.xix, 6.iii, 6.xxiii, 6.xxiv, 6.vi).
+	CommentsClassified *prometheus.CounterVec
+	Flags              *prometheus.CounterVec
 }
+
+// Bands are the offensive classifier's bands, the values of the band label.
+var Bands = []string{"none", "review", "recommend_block"}
 
 // SLA states of a comment awaiting an answer, the values of the sla_state label.
 var OpenSLAStates = []string{"within", "at_risk", "breached"}
@@ -169,6 +176,14 @@ func New(reg prometheus.Registerer) *Metrics {
 			Name: "vigia_canned_replies_total",
 			Help: "Own replies whose text repeats, word for word or nearly, across many users (not personalised, 6.xvi).",
 		}, []string{"network", "account"}),
+		CommentsClassified: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "vigia_comments_classified_total",
+			Help: "Comments by others run through the offensive classifier, by band (none, review, recommend_block).",
+		}, []string{"network", "account", "band"}),
+		Flags: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "vigia_flags_total",
+			Help: "Policy findings stored with items, by rule (offensive, personal data, capitals, links, spam, canned replies, …).",
+		}, []string{"network", "account", "rule"}),
 		SLARefreshSeconds: f.NewHistogram(prometheus.HistogramOpts{
 			Name:    "vigia_sla_refresh_duration_seconds",
 			Help:    "Duration of one SLA tick over every comment awaiting an answer.",
@@ -211,6 +226,9 @@ func (m *Metrics) InitAccounts(accts []Account) {
 		}
 		m.OldestUnanswered.WithLabelValues(a.Network, a.ID)
 		m.CannedReplies.WithLabelValues(a.Network, a.ID)
+		for _, b := range Bands {
+			m.CommentsClassified.WithLabelValues(a.Network, a.ID, b)
+		}
 		networks[a.Network] = true
 	}
 	for n := range networks {
@@ -257,6 +275,10 @@ func (m *Metrics) ForgetAccount(a Account) {
 	m.FirstResponseWall.DeleteLabelValues(a.Network, a.ID)
 	m.OldestUnanswered.DeleteLabelValues(a.Network, a.ID)
 	m.CannedReplies.DeleteLabelValues(a.Network, a.ID)
+	for _, b := range Bands {
+		m.CommentsClassified.DeleteLabelValues(a.Network, a.ID, b)
+	}
+	m.Flags.DeletePartialMatch(prometheus.Labels{"network": a.Network, "account": a.ID})
 }
 
 // NewBuildInfo returns the vigia_build_info gauge, always 1, labelled with the

@@ -1,0 +1,163 @@
+package agent
+
+import (
+	"encoding/json"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ife-mx/vigia/archive"
+	"github.com/ife-mx/vigia/connectors"
+	"github.com/ife-mx/vigia/metrics"
+	"github.com/ife-mx/vigia/policy/offensive"
+	"github.com/ife-mx/vigia/policy/outbound"
+)
+
+// Rules of the conduct flags the agent stores (besides the outbound package's own
+// rule names for the account's own texts).
+const (
+	// RuleOffensiveReview marks a comment by others the classifier puts in the review
+	// band: an administrator should look at it; it still awaits an answer.
+	RuleOffensiveReview = "offensive_review"
+	// RuleOwnOffensive marks an insult or disrespect in the account's own text (6.xix).
+	RuleOwnOffensive = "own_offensive"
+)
+
+// ownHistory is how long own posts are kept to find bursts and duplicates (6.xxiv).
+const ownHistory = 24 * time.Hour
+
+// conduct reviews every batch before it is committed (Criterios 6.xv, 6.xix, 6.iii,
+// 6.xxiii, 6.xxiv, 6.vi): comments by others go through the offensive classifier
+// (RuleOffensive at recommend_block, which takes them out of the awaiting-answer
+// queue; RuleOffensiveReview at review); the account's own posts and replies go
+// through the outbound checks (insults at the review threshold, personal data,
+// capitals, links outside the institute's domains, bursts and duplicates).
+type conduct struct {
+	cls     *offensive.Classifier
+	opts    outbound.Options
+	metrics *metrics.Metrics
+
+	mu     sync.Mutex
+	recent map[string][]outbound.Post // account → own posts of the last ownHistory
+}
+
+func newConduct(cls *offensive.Classifier, domain string, m *metrics.Metrics) *conduct {
+	opts := outbound.Options{Classifier: cls}
+	if domain != "" {
+		opts.Links.Allowed = append(append([]string(nil), outbound.DefaultAllowedDomains...), domain)
+	}
+	return &conduct{cls: cls, opts: opts, metrics: m, recent: map[string][]outbound.Post{}}
+}
+
+// review returns the conduct flags of a batch and the band of each comment by
+// others it classified.
+func (c *conduct) review(acct connectors.Account, items []connectors.Item) ([]archive.Flag, map[string]string) {
+	var flags []archive.Flag
+	bands := map[string]string{}
+	var own []connectors.Item
+	for _, it := range items {
+		if it.Own {
+			if it.Kind == connectors.KindPost {
+				own = append(own, it) // replies answer a queue: bursts are normal, copies are the canned check's
+			}
+			for _, f := range outbound.Check(it.Text, c.opts) {
+				rule := f.Rule
+				if rule == outbound.RuleOffensive {
+					rule = RuleOwnOffensive
+				}
+				flags = append(flags, findingFlag(it.ExternalID, rule, f))
+			}
+			continue
+		}
+		if it.Kind == connectors.KindPost {
+			continue
+		}
+		v := c.cls.Classify(it.Text)
+		bands[it.ExternalID] = v.Band.String()
+		if v.Band < offensive.BandReview {
+			continue
+		}
+		rule := RuleOffensiveReview
+		if v.Band >= offensive.BandBlock {
+			rule = RuleOffensive
+		}
+		ev, _ := json.Marshal(v.Evidence)
+		flags = append(flags, archive.Flag{ExternalID: it.ExternalID, Rule: rule, Category: strings.Join(v.Categories, ","),
+			Severity: v.Band.String(), Score: v.Score, Evidence: string(ev)})
+	}
+	flags = append(flags, c.spam(acct, own)...)
+	return flags, bands
+}
+
+// count updates the conduct metrics for what a commit stored (re-delivered,
+// unchanged items were counted when they were first stored).
+func (c *conduct) count(acct connectors.Account, stored map[string]bool, flags []archive.Flag, bands map[string]string) {
+	for id, band := range bands {
+		if stored[id] {
+			c.metrics.CommentsClassified.WithLabelValues(acct.Network, acct.ID, band).Inc()
+		}
+	}
+	for _, f := range flags {
+		if stored[f.ExternalID] {
+			c.metrics.Flags.WithLabelValues(acct.Network, acct.ID, f.Rule).Inc()
+		}
+	}
+}
+
+// spam checks the account's new own posts against its recent ones for bursts and
+// duplicated texts (6.xxiv), and flags the new posts involved. Own replies are left
+// to the canned-reply check (6.xvi): answering a queue of comments comes in bursts.
+func (c *conduct) spam(acct connectors.Account, own []connectors.Item) []archive.Flag {
+	if len(own) == 0 {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	posts := c.recent[acct.ID]
+	latest := own[0].CreatedAt
+	for _, it := range own {
+		if it.CreatedAt.After(latest) {
+			latest = it.CreatedAt
+		}
+	}
+	kept := posts[:0]
+	for _, p := range posts {
+		if latest.Sub(p.Time) <= ownHistory {
+			kept = append(kept, p)
+		}
+	}
+	base := len(kept)
+	for _, it := range own {
+		kept = append(kept, outbound.Post{Time: it.CreatedAt, Text: it.Text})
+	}
+	c.recent[acct.ID] = kept
+	var flags []archive.Flag
+	flagged := map[string]bool{}
+	for _, f := range outbound.Spam(kept, outbound.SpamOptions{}) {
+		for _, i := range f.Posts {
+			if i < base {
+				continue // flagged when it arrived
+			}
+			id := own[i-base].ExternalID
+			if flagged[id+f.Rule] {
+				continue
+			}
+			flagged[id+f.Rule] = true
+			flags = append(flags, findingFlag(id, f.Rule, f))
+		}
+	}
+	return flags
+}
+
+func findingFlag(id, rule string, f outbound.Finding) archive.Flag {
+	ev, _ := json.Marshal(struct {
+		Criterio string          `json:"criterio"`
+		Detail   string          `json:"detail,omitempty"`
+		Evidence []outbound.Span `json:"evidence"`
+	}{f.Criterio, f.Detail, f.Evidence})
+	severity := "warning"
+	if rule == RuleOwnOffensive || strings.HasPrefix(rule, "personal_data") {
+		severity = "urgent"
+	}
+	return archive.Flag{ExternalID: id, Rule: rule, Category: f.Criterio, Severity: severity, Score: 1, Evidence: string(ev)}
+}
