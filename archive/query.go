@@ -189,3 +189,26 @@ func (s *Store) Totals(ctx context.Context) (Totals, error) {
 	}
 	return t, nil
 }
+
+// FlagCounts counts the stored flags of an account's items by rule (every version's).
+func (s *Store) FlagCounts(ctx context.Context, account string) (map[string]int, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT f.rule, COUNT(*) FROM flags f JOIN items i ON i.id = f.item_id
+		WHERE i.account_id = ? GROUP BY f.rule`, account)
+	if err != nil {
+		return nil, fmt.Errorf("archive: flag counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var rule string
+		var n int
+		if err := rows.Scan(&rule, &n); err != nil {
+			return nil, fmt.Errorf("archive: flag counts: %w", err)
+		}
+		out[rule] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("archive: flag counts: %w", err)
+	}
+	return out, nil
+}
