@@ -348,7 +348,7 @@ func (r *runner) poll() (b connectors.Batch, err error) {
 			b, err = connectors.Batch{}, fmt.Errorf("connectortest: panic: %v", p)
 		}
 	}()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(r.t.Context(), time.Minute)
 	defer cancel()
 	return r.conn.Poll(ctx, r.acct, r.arc.cursor)
 }

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -96,10 +97,13 @@ func (b *lockedBuffer) String() string {
 }
 
 // StartPrism runs `prism mock -h 127.0.0.1 -p <free port> [--dynamic] specPath`
-// and returns its base URL once it answers. Prism is found through $PRISM,
-// PATH or <repo>/node_modules/.bin/prism; when it is absent the test is
-// skipped, or fails under CI=true. The process is killed at cleanup, and its
-// output is logged when the test failed.
+// and returns its base URL once Prism says it is listening. Prism is found
+// through $PRISM, PATH or <repo>/node_modules/.bin/prism; when it is absent the
+// test is skipped, or fails under CI=true. Readiness is read from Prism's own
+// output, never by probing the port, so a port taken meanwhile by another
+// process (another test's server) is never sent a request: Prism then fails
+// to bind and is started again on another port. The process is killed at
+// cleanup, and its output is logged when the test failed.
 func StartPrism(t testing.TB, specPath string, dynamic bool) (baseURL string) {
 	t.Helper()
 	bin, ok := findPrism(t)
@@ -109,16 +113,36 @@ func StartPrism(t testing.TB, specPath string, dynamic bool) (baseURL string) {
 	if _, err := os.Stat(specPath); err != nil {
 		RequireOrSkip(t, "spec %s not available: %v", specPath, err)
 	}
+	var last string
+	for attempt := 0; attempt < 5; attempt++ {
+		base, out, ok := startPrismOnce(t, bin, specPath, dynamic)
+		if ok {
+			return base
+		}
+		last = out
+		if !strings.Contains(out, "EADDRINUSE") {
+			break
+		}
+	}
+	t.Fatalf("connectortest: prism did not start:\n%s", last)
+	return ""
+}
+
+// startPrismOnce starts Prism on a free port and waits up to 90s for it to
+// say it listens; ok is false (and its output returned) when it exits first.
+func startPrismOnce(t testing.TB, bin, specPath string, dynamic bool) (baseURL, output string, ok bool) {
+	t.Helper()
 	port, err := freePort()
 	if err != nil {
 		t.Fatalf("connectortest: free port: %v", err)
 	}
+	baseURL = "http://127.0.0.1:" + strconv.Itoa(port)
 	args := []string{"mock", "-h", "127.0.0.1", "-p", strconv.Itoa(port)}
 	if dynamic {
 		args = append(args, "--dynamic")
 	}
 	args = append(args, specPath)
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	cmd := exec.CommandContext(ctx, bin, args...)
 	out := &lockedBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
@@ -139,24 +163,21 @@ func StartPrism(t testing.TB, specPath string, dynamic bool) (baseURL string) {
 			t.Logf("prism output:\n%s", out.String())
 		}
 	})
-	baseURL = "http://127.0.0.1:" + strconv.Itoa(port)
-	deadline := time.Now().Add(60 * time.Second)
-	client := &http.Client{Timeout: 2 * time.Second}
+	ready := "listening on " + baseURL
+	deadline := time.Now().Add(90 * time.Second)
 	for {
 		select {
 		case <-exited:
-			t.Fatalf("connectortest: prism exited early:\n%s", out.String())
+			return "", out.String(), false
 		default:
 		}
-		resp, err := client.Get(baseURL + "/")
-		if err == nil {
-			_ = resp.Body.Close()
-			return baseURL
+		if strings.Contains(out.String(), ready) {
+			return baseURL, "", true
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("connectortest: prism did not answer within 60s: %v\n%s", err, out.String())
+			t.Fatalf("connectortest: prism did not say %q within 90s:\n%s", ready, out.String())
 		}
-		time.Sleep(200 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 

@@ -2,7 +2,6 @@ package mastodon
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -116,7 +115,7 @@ func TestPoll_RecordedSamples(t *testing.T) {
 	srv, seen := newReplay(t, sampleRoutes())
 	var logs bytes.Buffer
 	c := newTestConnector(t, srv.URL, &logs)
-	b, err := c.Poll(context.Background(), testAccount(), nil)
+	b, err := c.Poll(t.Context(), testAccount(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +192,7 @@ func TestPoll_Errors(t *testing.T) {
 			if c.name == "another_account" {
 				acct.ExternalID = "42"
 			}
-			b, err := conn.Poll(context.Background(), acct, nil)
+			b, err := conn.Poll(t.Context(), acct, nil)
 			if err == nil || !c.check(err) {
 				t.Fatalf("Poll error = %v", err)
 			}
@@ -215,7 +214,7 @@ func TestPoll_NoToken(t *testing.T) {
 	c := newTestConnector(t, "https://social.example.gov", nil)
 	acct := testAccount()
 	acct.Credentials = nil
-	if _, err := c.Poll(context.Background(), acct, nil); !errors.Is(err, connectors.ErrAuth) {
+	if _, err := c.Poll(t.Context(), acct, nil); !errors.Is(err, connectors.ErrAuth) {
 		t.Fatalf("Poll without token: %v", err)
 	}
 }
@@ -226,14 +225,14 @@ func TestPoll_BaseURLOption(t *testing.T) {
 	c := newTestConnector(t, "https://unreachable.invalid", nil)
 	acct := testAccount()
 	acct.Options = map[string]string{OptionBaseURL: srv.URL + "/"}
-	if _, err := c.Poll(context.Background(), acct, nil); err != nil {
+	if _, err := c.Poll(t.Context(), acct, nil); err != nil {
 		t.Fatal(err)
 	}
 	if len(*seen) == 0 {
 		t.Fatal("the account's base_url was not used")
 	}
 	acct.Options[OptionBaseURL] = "ftp://x"
-	if _, err := c.Poll(context.Background(), acct, nil); err == nil || !strings.Contains(err.Error(), "options.base_url") {
+	if _, err := c.Poll(t.Context(), acct, nil); err == nil || !strings.Contains(err.Error(), "options.base_url") {
 		t.Fatalf("bad base_url option: %v", err)
 	}
 }
@@ -251,7 +250,7 @@ func TestPoll_ForeignLinkNotFollowed(t *testing.T) {
 	rt.header = map[string]string{"Link": "<" + foreign.URL + "/steal?max_id=113000000000000002>; rel=\"next\""}
 	routes["/api/v1/accounts/109000000000000001/statuses?exclude_reblogs=true&limit=40"] = rt
 	srv, _ := newReplay(t, routes)
-	if _, err := newTestConnector(t, srv.URL, nil).Poll(context.Background(), testAccount(), nil); err != nil {
+	if _, err := newTestConnector(t, srv.URL, nil).Poll(t.Context(), testAccount(), nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -260,7 +259,7 @@ func TestProbe(t *testing.T) {
 	t.Parallel()
 	srv, seen := newReplay(t, sampleRoutes())
 	c := newTestConnector(t, srv.URL, nil)
-	if err := c.Probe(context.Background(), testAccount()); err != nil {
+	if err := c.Probe(t.Context(), testAccount()); err != nil {
 		t.Fatal(err)
 	}
 	if len(*seen) != 1 {
