@@ -34,6 +34,8 @@ var commands = []command{
 	{"demo", "ejecuta el agente completo sobre la red simulada integrada", cmdDemo},
 	{"check", "valida un archivo de configuración y lista cada problema", cmdCheck},
 	{"verify", "verifica la cadena de hashes y la integridad del archivo", cmdVerify},
+	{"classify", "clasifica comentarios (uno por línea o JSON Lines) y escribe un veredicto JSON por línea", cmdClassify},
+	{"train", "entrena los pesos del clasificador de comentarios ofensivos con ejemplos etiquetados", cmdTrain},
 	{"version", "muestra la versión", cmdVersion},
 }
 
@@ -131,6 +133,12 @@ var flagErrorsES = []struct{ en, es string }{
 // parseFlags parses args; it returns (exit status, false) when the command should
 // stop (help asked, or a usage error).
 func parseFlags(fs *cliFlags, args []string) (int, bool) {
+	return parseFlagsArgs(fs, args, false)
+}
+
+// parseFlagsArgs is parseFlags for subcommands that take positional arguments
+// (file names) when allowArgs is true.
+func parseFlagsArgs(fs *cliFlags, args []string, allowArgs bool) (int, bool) {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.usage()
@@ -147,7 +155,7 @@ func parseFlags(fs *cliFlags, args []string) (int, bool) {
 		fs.usage()
 		return exitError, false
 	}
-	if fs.NArg() > 0 {
+	if fs.NArg() > 0 && !allowArgs {
 		fmt.Fprintf(fs.stderr, "vigia %s: argumento inesperado %q\n\n", fs.Name(), fs.Arg(0))
 		fs.usage()
 		return exitError, false

@@ -323,11 +323,13 @@ func TestUsage(t *testing.T) {
 func TestSubcommandHelp(t *testing.T) {
 	t.Parallel()
 	flags := map[string][]string{
-		"run":     {"-config"},
-		"demo":    {"-db", "-listen", "-duration", "-faults", "-summary-every", "-verbose"},
-		"check":   {"-config"},
-		"verify":  {"-db", "-config"},
-		"version": nil,
+		"run":      {"-config"},
+		"demo":     {"-db", "-listen", "-duration", "-faults", "-summary-every", "-verbose"},
+		"check":    {"-config"},
+		"verify":   {"-db", "-config"},
+		"version":  nil,
+		"classify": {"-model", "-lexicon"},
+		"train":    {"-in", "-out", "-heldout", "-lexicon"},
 	}
 	for _, c := range commands {
 		t.Run(c.name, func(t *testing.T) {
