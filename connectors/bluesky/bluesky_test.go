@@ -587,3 +587,35 @@ func TestPoll_Canceled(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestPoll_RecheckRotation(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(c *Config) { c.RecheckCalls = 1 })
+	post := e.hw.add(ifeAcc, "Aviso", t0.Add(-10*time.Hour), nil)
+	var replies []*fakePost
+	for i := range 80 {
+		replies = append(replies, e.hw.add(maria, fmt.Sprintf("Comentario %d", i), t0.Add(-9*time.Hour+time.Duration(i)*time.Minute), post))
+	}
+	e.mustPoll() // the 80 notified replies are read with 4 getPosts calls
+	base := e.fk.count(nsidGetPosts)
+	e.clk.Add(time.Hour)
+	e.hw.edit(replies[70], "Comentario 70 (editado)", e.clk.Now().Add(-time.Hour+time.Minute))
+	e.hw.remove(replies[5])
+	var edited, deleted bool
+	for i := range 4 { // 80 replies, 24 a poll beside the post: all within 4 polls
+		b := e.mustPoll()
+		if n := e.fk.count(nsidGetPosts) - base; n != i+1 {
+			t.Fatalf("poll %d: getPosts called %d times in all, want one a poll", i, n)
+		}
+		if it, ok := itemsByID(b)[replies[70].URI]; ok && it.Text == "Comentario 70 (editado)" {
+			edited = true
+		}
+		for _, d := range b.Deletions {
+			deleted = deleted || d.ExternalID == replies[5].URI
+		}
+		e.clk.Add(time.Hour)
+	}
+	if !edited || !deleted {
+		t.Errorf("after a full round: edit seen %v, deletion seen %v", edited, deleted)
+	}
+}

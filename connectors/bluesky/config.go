@@ -25,6 +25,9 @@ const (
 	DefaultThreadDepth = 100
 	// DefaultPagesPerPoll bounds the pages of each listing read by one poll.
 	DefaultPagesPerPoll = 5
+	// DefaultRecheckCalls is how many getPosts calls (25 posts each) a poll
+	// spends re-checking the window.
+	DefaultRecheckCalls = 2
 )
 
 // Bounds of Config values.
@@ -35,6 +38,8 @@ const (
 	MaxThreadDepth = 1000
 	// MaxPagesPerPoll bounds PagesPerPoll.
 	MaxPagesPerPoll = 100
+	// MaxRecheckCalls bounds RecheckCalls.
+	MaxRecheckCalls = 100
 )
 
 // Config is the `networks.bluesky` section of the configuration.
@@ -70,6 +75,11 @@ type Config struct {
 	// PagesPerPoll bounds the pages of the author feed and of the notifications
 	// read in one poll; a longer backfill continues in the next poll (default 5).
 	PagesPerPoll int `yaml:"pages_per_poll"`
+	// RecheckCalls is how many getPosts calls, of 25 posts each, a poll spends
+	// re-checking the window for edits and deletions (default 2). The window's
+	// own posts are re-checked on every poll; the replies under them take turns
+	// in the rest, so a larger window is re-checked over several polls.
+	RecheckCalls int `yaml:"recheck_calls"`
 }
 
 // DefaultConfig returns the configuration with every default filled in.
@@ -82,6 +92,7 @@ func DefaultConfig() Config {
 		Backfill:     DefaultBackfill,
 		ThreadDepth:  DefaultThreadDepth,
 		PagesPerPoll: DefaultPagesPerPoll,
+		RecheckCalls: DefaultRecheckCalls,
 	}
 }
 
@@ -108,6 +119,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.PagesPerPoll == 0 {
 		c.PagesPerPoll = d.PagesPerPoll
+	}
+	if c.RecheckCalls == 0 {
+		c.RecheckCalls = d.RecheckCalls
 	}
 	c.Service = strings.TrimRight(c.Service, "/")
 	c.AppView = strings.TrimRight(c.AppView, "/")
@@ -146,6 +160,9 @@ func (c *Config) Validate() error {
 	}
 	if c.PagesPerPoll < 0 || c.PagesPerPoll > MaxPagesPerPoll {
 		bad("pages_per_poll", "must be between 1 and %d (0 means %d), got %d", MaxPagesPerPoll, DefaultPagesPerPoll, c.PagesPerPoll)
+	}
+	if c.RecheckCalls < 0 || c.RecheckCalls > MaxRecheckCalls {
+		bad("recheck_calls", "must be between 1 and %d (0 means %d), got %d", MaxRecheckCalls, DefaultRecheckCalls, c.RecheckCalls)
 	}
 	return errors.Join(errs...)
 }

@@ -32,6 +32,7 @@ func TestConfig_Validate(t *testing.T) {
 		{"thread_depth", Config{ThreadDepth: MaxThreadDepth + 1}, "thread_depth"},
 		{"thread_rechecks", Config{ThreadRechecks: -1}, "thread_rechecks"},
 		{"pages_per_poll", Config{PagesPerPoll: MaxPagesPerPoll + 1}, "pages_per_poll"},
+		{"recheck_calls", Config{RecheckCalls: -2}, "recheck_calls"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

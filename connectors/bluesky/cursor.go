@@ -37,6 +37,9 @@ type state struct {
 	Window []watched `json:"window,omitempty"`
 	// Turn is where the next round-robin thread re-check starts.
 	Turn int `json:"turn,omitempty"`
+	// Next is where the next round of replies to re-check with getPosts
+	// starts, in the order of the window and its known replies.
+	Next int `json:"next,omitempty"`
 }
 
 // scan is the position in a newest-first listing that has no "since"
@@ -81,6 +84,8 @@ type watched struct {
 type known struct {
 	URI string `json:"u"`
 	CID string `json:"c"`
+	// Parent is the URI the reply answers, when it is not the window post.
+	Parent string `json:"p,omitempty"`
 	// Replies is the reply's own reply count; -1 when unknown.
 	Replies int64 `json:"n"`
 }
@@ -122,7 +127,7 @@ func (st *state) check() error {
 			return err
 		}
 	}
-	if st.Turn < 0 {
+	if st.Turn < 0 || st.Next < 0 {
 		return errors.New("negative turn")
 	}
 	return nil

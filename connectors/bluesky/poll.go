@@ -40,6 +40,13 @@ type poller struct {
 	notified    []string
 	notifiedSet map[string]bool
 	more        bool
+
+	// observed are the reply counts read in this poll; kids the children
+	// added (+) and removed (-) under each post in this poll; fresh the
+	// replies first tracked in this poll.
+	observed map[string]int64
+	kids     map[string]int64
+	fresh    map[string]bool
 }
 
 // notify queues a notified post for checkWindow.
@@ -60,6 +67,7 @@ func (p *poller) run(ctx context.Context, st *state) (connectors.Batch, error) {
 	p.delivered = map[string]int{}
 	p.deleted = map[string]bool{}
 	p.notifiedSet = map[string]bool{}
+	p.observed, p.kids, p.fresh = map[string]int64{}, map[string]int64{}, map[string]bool{}
 
 	if err := p.scanFeed(ctx); err != nil {
 		return connectors.Batch{}, err
@@ -71,6 +79,7 @@ func (p *poller) run(ctx context.Context, st *state) (connectors.Batch, error) {
 	if err := p.checkWindow(ctx); err != nil {
 		return connectors.Batch{}, err
 	}
+	p.settleCounts()
 	prof, err := p.profile(ctx)
 	if err != nil {
 		return connectors.Batch{}, err
@@ -346,6 +355,8 @@ func (p *poller) windowIndex(uri string) int {
 const maxKnownPerPost = 250
 
 // track remembers a reply under the window post that is its thread's root.
+// A reply new to the window counts as a new child of its parent, so the
+// parent's reply count, when next read, is expected to have grown by one.
 func (p *poller) track(ps *post) {
 	r := ps.Record.Reply
 	if r == nil {
@@ -355,17 +366,28 @@ func (p *poller) track(ps *post) {
 	if i < 0 {
 		return
 	}
+	p.observe(ps)
 	w := &p.st.Window[i]
-	k := known{URI: ps.URI, CID: cidKey(ps.CID), Replies: ps.ReplyCount}
 	if j := w.knownIndex(ps.URI); j >= 0 {
-		if k.Replies < 0 {
-			k.Replies = w.Known[j].Replies
-		}
-		w.Known[j] = k
+		w.Known[j].CID = cidKey(ps.CID)
 		return
 	}
-	if len(w.Known) < maxKnownPerPost {
-		w.Known = append(w.Known, k)
+	if len(w.Known) >= maxKnownPerPost {
+		return
+	}
+	k := known{URI: ps.URI, CID: cidKey(ps.CID), Replies: ps.ReplyCount}
+	if r.Parent.URI != r.Root.URI {
+		k.Parent = r.Parent.URI
+	}
+	w.Known = append(w.Known, k)
+	p.fresh[ps.URI] = true
+	p.kids[r.Parent.URI]++
+}
+
+// observe notes the reply count a view of the post shows.
+func (p *poller) observe(ps *post) {
+	if ps.ReplyCount >= 0 {
+		p.observed[ps.URI] = ps.ReplyCount
 	}
 }
 
@@ -383,11 +405,12 @@ func (p *poller) drop(uri string) {
 }
 
 // checkWindow reads with getPosts, 25 at a time, the posts of the
-// notifications just listed and everything tracked in the window that this
-// poll has not read yet. A new post is delivered; a tracked one is delivered
-// again when its CID changed (an edit) and reported deleted when absent; a
-// changed reply count anywhere in a window thread has the thread read again,
-// as have posts new to the window and ThreadRechecks more in turn.
+// notifications just listed, the window's own posts and, in turn, as many of
+// the replies known under them as RecheckCalls leaves room for. A new post is
+// delivered; a tracked one is delivered again when its CID changed (an edit)
+// and reported deleted when absent; a changed reply count anywhere in a window
+// thread has the thread read again, as have posts new to the window and
+// ThreadRechecks more in turn.
 func (p *poller) checkWindow(ctx context.Context) error {
 	var uris []string
 	want := map[string]bool{}
@@ -401,6 +424,7 @@ func (p *poller) checkWindow(ctx context.Context) error {
 		ask(n)
 	}
 	reread := map[string]bool{}
+	var replies []string
 	for _, w := range p.st.Window {
 		if w.Replies < 0 {
 			reread[w.URI] = true
@@ -408,9 +432,21 @@ func (p *poller) checkWindow(ctx context.Context) error {
 			ask(w.URI)
 		}
 		for _, k := range w.Known {
-			ask(k.URI)
+			if _, done := p.delivered[k.URI]; !done {
+				replies = append(replies, k.URI)
+			}
 		}
 	}
+	room := p.c.cfg.RecheckCalls*getPostsLimit - len(uris)
+	if n := len(replies); n > 0 && room > 0 {
+		start := p.st.Next % n
+		take := min(room, n)
+		for i := range take {
+			ask(replies[(start+i)%n])
+		}
+		p.st.Next = (start + take) % n
+	}
+	got := make(map[string]*post, len(uris))
 	for chunk := range slices.Chunk(uris, getPostsLimit) {
 		body, err := p.read(ctx, "get posts", nsidGetPosts, url.Values{"uris": chunk})
 		if err != nil {
@@ -421,12 +457,24 @@ func (p *poller) checkWindow(ctx context.Context) error {
 			return connectors.Malformed(Network, "posts", err)
 		}
 		p.meter.items += len(posts)
-		got := make(map[string]*post, len(posts))
 		for i := range posts {
 			got[posts[i].URI] = &posts[i]
+			p.observe(&posts[i])
 		}
-		for _, uri := range chunk {
-			p.recheck(uri, got[uri], reread)
+	}
+	for _, uri := range uris {
+		p.recheck(uri, got[uri])
+	}
+	// A reply count other than expected means replies came or went that
+	// nothing else showed: read the thread.
+	for _, w := range p.st.Window {
+		if p.countMoved(w.URI, w.Replies) {
+			reread[w.URI] = true
+		}
+		for _, k := range w.Known {
+			if !p.fresh[k.URI] && p.countMoved(k.URI, k.Replies) {
+				reread[w.URI] = true
+			}
 		}
 	}
 	// Round-robin re-reads, for replies that no count reveals.
@@ -452,20 +500,14 @@ func (p *poller) checkWindow(ctx context.Context) error {
 }
 
 // recheck handles one post asked of getPosts; ps is nil when it was absent.
-func (p *poller) recheck(uri string, ps *post, reread map[string]bool) {
+func (p *poller) recheck(uri string, ps *post) {
 	if i := p.windowIndex(uri); i >= 0 { // a window post
-		if ps == nil {
+		switch {
+		case ps == nil:
 			p.dropWindowPost(uri)
-			return
-		}
-		w := &p.st.Window[i]
-		if w.CID != cidKey(ps.CID) {
-			w.CID = cidKey(ps.CID)
+		case p.st.Window[i].CID != cidKey(ps.CID):
+			p.st.Window[i].CID = cidKey(ps.CID)
 			p.deliver(ps)
-			w = &p.st.Window[p.windowIndex(uri)]
-		}
-		if ps.ReplyCount >= 0 && ps.ReplyCount != w.Replies {
-			reread[uri] = true
 		}
 		return
 	}
@@ -475,24 +517,48 @@ func (p *poller) recheck(uri string, ps *post, reread map[string]bool) {
 		if j < 0 {
 			continue
 		}
-		if ps == nil {
+		k := w.Known[j]
+		switch {
+		case ps == nil:
 			p.drop(uri)
 			w.Known = slices.Delete(w.Known, j, j+1)
-			return
-		}
-		k := w.Known[j]
-		if k.CID != cidKey(ps.CID) {
+			parent := k.Parent
+			if parent == "" {
+				parent = w.URI
+			}
+			p.kids[parent]--
+		case k.CID != cidKey(ps.CID):
 			p.deliver(ps)
 		}
-		if ps.ReplyCount >= 0 && k.Replies >= 0 && ps.ReplyCount != k.Replies {
-			reread[w.URI] = true
-		}
-		w.Known[w.knownIndex(uri)].Replies = ps.ReplyCount
 		return
 	}
-	if ps != nil { // a notified post, or a tracked one whose window post left
-		if p.notifiedSet[uri] {
-			p.deliver(ps)
+	if ps != nil && p.notifiedSet[uri] { // a notified post
+		p.deliver(ps)
+	}
+}
+
+// countMoved reports whether the reply count read of uri in this poll differs
+// from the stored one plus the children added and removed in this poll.
+func (p *poller) countMoved(uri string, stored int64) bool {
+	obs, ok := p.observed[uri]
+	return ok && stored >= 0 && obs != stored+p.kids[uri]
+}
+
+// settleCounts stores the reply counts for the next poll: the count read in
+// this poll, or the stored one moved by the children added and removed.
+func (p *poller) settleCounts() {
+	settle := func(uri string, n *int64) {
+		if obs, ok := p.observed[uri]; ok {
+			*n = obs
+		} else if *n >= 0 && !p.fresh[uri] {
+			*n += p.kids[uri]
+		}
+	}
+	for i := range p.st.Window {
+		w := &p.st.Window[i]
+		settle(w.URI, &w.Replies)
+		for j := range w.Known {
+			settle(w.Known[j].URI, &w.Known[j].Replies)
 		}
 	}
 }
@@ -530,6 +596,7 @@ func (p *poller) readThread(ctx context.Context, uri string) error {
 		p.st.Window[i].CID = cidKey(root.Post.CID)
 		p.deliver(root.Post)
 	}
+	p.observe(root.Post)
 	var walk func(n *threadNode)
 	walk = func(n *threadNode) {
 		for _, c := range n.Replies {
@@ -542,6 +609,7 @@ func (p *poller) readThread(ctx context.Context, uri string) error {
 				}
 			case nodePost:
 				p.meter.items++
+				p.observe(c.Post)
 				if r := c.Post.Record.Reply; r != nil && r.Root.URI == uri {
 					j := w.knownIndex(c.URI)
 					if j < 0 || w.Known[j].CID != cidKey(c.Post.CID) {
@@ -555,10 +623,9 @@ func (p *poller) readThread(ctx context.Context, uri string) error {
 		}
 	}
 	walk(root)
-	i := p.windowIndex(uri)
-	p.st.Window[i].Replies = root.Post.ReplyCount
-	if root.Post.ReplyCount < 0 {
+	if i := p.windowIndex(uri); root.Post.ReplyCount < 0 {
 		p.st.Window[i].Replies = int64(len(root.Replies))
+		p.observed[uri] = p.st.Window[i].Replies
 	}
 	return nil
 }
