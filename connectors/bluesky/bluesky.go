@@ -38,12 +38,13 @@
 // replies to old posts arrive this way however old the post is.
 //
 // The window is the recent own posts (Config.WindowPosts, Config.WindowAge)
-// and the replies known under them. Every poll reads all of it again with
-// getPosts, 25 URIs per call: a changed CID is an edit (the post is delivered
-// again with its new text), an absent post is a deletion, and a changed reply
-// count has the thread read with getPostThread, as has a post entering the
-// window. Config.ThreadRechecks re-reads that many more threads per poll in
-// turn. Bluesky has no edit timestamp: when a record is updated the AppView
+// and the replies known under them. Every poll reads the window's posts again
+// with getPosts, and as many of the replies, in turn, as Config.RecheckCalls
+// calls of 25 leave room for: a changed CID is an edit (the post is delivered
+// again with its new text), an absent post is a deletion, and a reply count
+// other than expected has the thread read with getPostThread, as has a post
+// entering the window. Config.ThreadRechecks re-reads that many more threads
+// per poll in turn. Bluesky has no edit timestamp: when a record is updated the AppView
 // indexes it again, so a post whose indexedAt lies more than ten minutes after
 // its createdAt is reported with EditedAt = indexedAt.
 //
