@@ -260,6 +260,7 @@ func (a *Agent) Run(ctx context.Context) error {
 	a.ready.Store(false)
 	<-schedDone // the scheduler waits for in-flight polls
 	<-respDone
+	a.resp.wg.Wait() // rebuilds still running end with ctx
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	if serr := a.server.Shutdown(shutdownCtx); serr != nil && err == nil {

@@ -62,6 +62,8 @@ type responder struct {
 	a      *Agent
 	mu     sync.Mutex
 	clocks map[string]*accountClock
+	// wg tracks the rebuilds running in the background.
+	wg sync.WaitGroup
 }
 
 func newResponder(a *Agent) *responder {
@@ -99,9 +101,18 @@ func (r *responder) configure(ctx context.Context, cfg *Config) error {
 		}
 		c := &accountClock{cfg: b.ac, sla: b.sla, tracker: response.NewTracker(b.sla, b.ac.Response.Answers),
 			canned: response.NewCanned(b.ac.Response.Canned), own: map[string]time.Time{}, authors: map[string]author{}}
-		if err := r.rebuild(ctx, c); err != nil {
-			return err
-		}
+		// The rebuild runs in the background, holding the clock's lock: polls start
+		// at once, and this account's review and tracking wait until it is done.
+		c.mu.Lock()
+		r.wg.Add(1)
+		go func() {
+			defer r.wg.Done()
+			defer c.mu.Unlock()
+			if err := r.rebuild(ctx, c); err != nil {
+				r.a.log.Error("could not rebuild the response clock from the archive", slog.String("network", c.cfg.Network),
+					slog.String("account", c.cfg.ID), slog.Any("error", err))
+			}
+		}()
 		next[b.ac.ID] = c
 	}
 	r.clocks = next
@@ -109,7 +120,8 @@ func (r *responder) configure(ctx context.Context, cfg *Config) error {
 }
 
 // rebuild replays the account's recent archive into its clock, and rewrites the
-// responses table for what it recomputed, so a restart changes no figure.
+// responses table for what it recomputed, so a restart changes no figure. The
+// caller holds c.mu.
 func (r *responder) rebuild(ctx context.Context, c *accountClock) error {
 	since := r.a.now().Add(-rebuildWindow)
 	if oldest, err := r.a.store.OldestOpenComment(ctx, c.cfg.ID); err != nil {
@@ -120,8 +132,6 @@ func (r *responder) rebuild(ctx context.Context, c *accountClock) error {
 	var deleted []archive.StoredItem
 	intents := map[string]string{}
 	var rows []archive.ResponseRow
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	err := r.a.store.ItemsSince(ctx, c.cfg.ID, since, func(it archive.StoredItem) error {
 		item := connectors.Item{ExternalID: it.ExternalID, Kind: it.Kind, ParentID: it.ParentID, RootID: it.RootID,
 			AuthorID: it.AuthorID, AuthorHandle: it.AuthorHandle, Own: it.Own, CreatedAt: it.CreatedAt, Text: it.Text}
@@ -304,7 +314,9 @@ func (r *responder) tick(now time.Time) {
 	r.mu.Unlock()
 	m := r.a.metrics
 	for _, c := range clocks {
-		c.mu.Lock()
+		if !c.mu.TryLock() {
+			continue // rebuilding or tracking a batch: measured at the next tick
+		}
 		network, id := c.cfg.Network, c.cfg.ID
 		c.mu.Unlock()
 		t := c.tracker.Evaluate(now)

@@ -131,7 +131,18 @@ func TestCrashSafety(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(20+rng.IntN(250)) * time.Millisecond) // a random moment, not an assertion
+		// Kill at a random moment once this run is archiving: startup time varies
+		// with the machine's load, so wait for its first commit, then a random
+		// delay (not an assertion: any moment must be safe).
+		if before < int64(want) {
+			progress := time.Now().Add(20 * time.Second)
+			for archived(t, cfg.Database) == before && time.Now().Before(progress) {
+				time.Sleep(5 * time.Millisecond)
+			}
+			time.Sleep(time.Duration(rng.IntN(120)) * time.Millisecond)
+		} else {
+			time.Sleep(time.Duration(20+rng.IntN(250)) * time.Millisecond) // everything is in: kill anywhere
+		}
 		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
