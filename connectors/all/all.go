@@ -3,7 +3,9 @@ package all
 
 import (
 	"github.com/ife-mx/vigia/connectors"
+	"github.com/ife-mx/vigia/connectors/mastodon"
 	"github.com/ife-mx/vigia/connectors/simulated"
+	"github.com/ife-mx/vigia/connectors/x"
 )
 
 // Networks are the network names Vigía knows, in the order the README lists them.
@@ -14,6 +16,8 @@ var Networks = []string{"x", "facebook", "instagram", "youtube", "tiktok", "thre
 func Registry() *connectors.Registry {
 	r := connectors.NewRegistry()
 	must(r.Register(simulated.Network, simulated.NewFactory()))
+	must(r.Register(x.Network, x.NewFactory()))
+	must(r.Register(mastodon.Network, mastodon.NewFactory()))
 	return r
 }
 
