@@ -458,6 +458,7 @@ func TestPoll_Errors(t *testing.T) {
 			return nil
 		}},
 		{"rate_limited_retry_after", nsidListNotifications, func(w http.ResponseWriter) {
+			w.Header().Del("RateLimit-Reset")
 			w.Header().Set("Retry-After", "600")
 			xrpcErr(w, http.StatusTooManyRequests, "RateLimitExceeded", "Rate Limit Exceeded")
 		}, func(err error) error {

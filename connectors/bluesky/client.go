@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ife-mx/vigia/connectors"
@@ -89,12 +91,16 @@ func xrpcStatusError(op string, resp *connectors.Response, now time.Time) error 
 	}
 	switch {
 	case resp.Status == http.StatusTooManyRequests || xe.Name == errNameRateLimitExceeded:
-		rl := connectors.StatusError(Network, op, &connectors.Response{Status: http.StatusTooManyRequests, Header: resp.Header}, now)
-		var rle *connectors.RateLimitError
-		if errors.As(rl, &rle) {
-			return fmt.Errorf("%s: %s: %s%w", Network, op, name, &connectors.RateLimitError{Reset: rle.Reset, Err: errors.New(code)})
+		reset, ok := epochReset(resp.Header.Get("RateLimit-Reset"), now)
+		if !ok {
+			rl := connectors.StatusError(Network, op, &connectors.Response{Status: http.StatusTooManyRequests, Header: resp.Header}, now)
+			var rle *connectors.RateLimitError
+			if !errors.As(rl, &rle) {
+				return rl
+			}
+			reset = rle.Reset
 		}
-		return rl
+		return fmt.Errorf("%s: %s: %s%w", Network, op, name, &connectors.RateLimitError{Reset: reset, Err: errors.New(code)})
 	case xe.Name == errNameExpiredToken:
 		return fmt.Errorf("%s: %s: %s%s: %w: %w", Network, op, name, code, errExpiredToken, connectors.ErrAuth)
 	case xe.Name == errNameInvalidToken:
@@ -114,6 +120,31 @@ func xrpcStatusError(op string, resp *connectors.Response, now time.Time) error 
 	default:
 		return fmt.Errorf("%s: %s: %sunexpected %s", Network, op, name, code)
 	}
+}
+
+// epochReset reads RateLimit-Reset as xrpc-server sends it, Unix epoch
+// seconds, accepting a decimal fraction; ok only for a time after now. It is
+// preferred to Retry-After, which is relative to when the answer was sent.
+func epochReset(s string, now time.Time) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	whole, frac, _ := strings.Cut(s, ".")
+	sec, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil || sec < 1_000_000_000 || sec > 99_999_999_999 || len(frac) > 9 {
+		return time.Time{}, false
+	}
+	var ns int64
+	if frac != "" {
+		n, err := strconv.ParseUint(frac, 10, 32)
+		if err != nil {
+			return time.Time{}, false
+		}
+		ns = int64(n)
+		for range 9 - len(frac) {
+			ns *= 10
+		}
+	}
+	t := time.Unix(sec, ns)
+	return t, t.After(now)
 }
 
 // notFoundMessage recognises the AppView's "Profile not found" and similar

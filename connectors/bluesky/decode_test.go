@@ -311,6 +311,34 @@ func TestXRPCStatusError(t *testing.T) {
 	}
 }
 
+func TestEpochReset(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 3, 4, 7, 0, 0, 0, time.UTC)
+	cases := []struct {
+		in   string
+		want time.Time
+		ok   bool
+	}{
+		{"1772608320", time.Unix(1772608320, 0), true},
+		{" 1772608320.345 ", time.Unix(1772608320, 345_000_000), true},
+		{"1772608320.000000001", time.Unix(1772608320, 1), true},
+		{"1772604000", time.Unix(1772604000, 0), false}, // not after now
+		{"60", time.Time{}, false},                      // delta seconds: not this header's form
+		{"1772608320.", time.Unix(1772608320, 0), true},
+		{"1772608320.1234567891", time.Time{}, false},
+		{"1772608320.-1", time.Time{}, false},
+		{"", time.Time{}, false},
+		{"soon", time.Time{}, false},
+		{"999999999999", time.Time{}, false},
+	}
+	for _, tc := range cases {
+		got, ok := epochReset(tc.in, now)
+		if ok != tc.ok || (ok && !got.Equal(tc.want)) {
+			t.Errorf("epochReset(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
 func TestMedia(t *testing.T) {
 	t.Parallel()
 	body, _ := os.ReadFile(filepath.Join("testdata", "decode", "notifications.json"))

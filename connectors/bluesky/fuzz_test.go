@@ -198,3 +198,15 @@ func FuzzJWTExpiry(f *testing.F) {
 		_ = jwtExpiry(tok)
 	})
 }
+
+func FuzzEpochReset(f *testing.F) {
+	for _, s := range []string{"1772608320", "1772608320.345", "60", "", "1e9", "1772608320.9999999999"} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 3, 4, 7, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, s string) {
+		if r, ok := epochReset(s, now); ok && !r.After(now) {
+			t.Fatalf("epochReset(%q) = %v, not after now", s, r)
+		}
+	})
+}
