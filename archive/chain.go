@@ -36,6 +36,7 @@ var chainedTables = []chainedTable{
 	{"profile_snapshots", []string{"account_id", "observed_at", "external_id", "handle", "display_name", "bio", "avatar_url", "link", "verified", "followers", "raw", "fetch_id"}},
 	{"flags", []string{"item_id", "version", "rule", "category", "severity", "score", "evidence", "created_at"}},
 	{"alerts", []string{"rule", "subject", "state", "payload", "created_at"}},
+	{"decisions", []string{"item_id", "decision", "decided_by", "reason", "decided_at", "source", "created_at"}},
 }
 
 func tableByName(name string) *chainedTable {
@@ -174,26 +175,40 @@ func (a *appender) saveHead(ctx context.Context) error {
 }
 
 func (s *Store) loadHead(ctx context.Context) error {
+	h, err := readHead(ctx, s.w.QueryRowContext)
+	if err != nil {
+		return fmt.Errorf("archive: %w", err)
+	}
+	s.head = h
+	return nil
+}
+
+// readHead reads the chain head through queryRow; the zero head when the chain is
+// empty.
+func readHead(ctx context.Context, queryRow func(ctx context.Context, q string, args ...any) *sql.Row) (chainHead, error) {
 	var seq int64
 	var hash []byte
-	err := s.w.QueryRowContext(ctx, `SELECT seq, hash FROM chain_head WHERE id = 1`).Scan(&seq, &hash)
+	err := queryRow(ctx, `SELECT seq, hash FROM chain_head WHERE id = 1`).Scan(&seq, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
-		s.head = chainHead{}
-		return nil
+		return chainHead{}, nil
 	}
 	if err != nil {
-		return fmt.Errorf("archive: load chain head: %w", err)
+		return chainHead{}, fmt.Errorf("load chain head: %w", err)
 	}
 	if len(hash) != 32 {
-		return fmt.Errorf("archive: load chain head: hash is %d bytes, want 32", len(hash))
+		return chainHead{}, fmt.Errorf("load chain head: hash is %d bytes, want 32", len(hash))
 	}
-	s.head.id = seq
-	copy(s.head.hash[:], hash)
-	return nil
+	h := chainHead{id: seq}
+	copy(h.hash[:], hash)
+	return h, nil
 }
 
 // write runs fn in one immediate transaction with an appender on the chain; the
 // chain head advances only if the transaction commits.
+//
+// The head is read again inside the transaction, which holds SQLite's write lock:
+// another process (an administrator's «vigia label» while the daemon runs) may
+// have extended the chain since this Store last wrote.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx, a *appender) error) error {
 	if s.readOnly {
 		return errReadOnly
@@ -208,11 +223,16 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx, a *appender) erro
 		return fmt.Errorf("archive: begin: %w", err)
 	}
 	defer tx.Rollback()
-	a := &appender{tx: tx, head: s.head}
+	head, err := readHead(ctx, tx.QueryRowContext)
+	if err != nil {
+		return fmt.Errorf("archive: %w", err)
+	}
+	s.head = head
+	a := &appender{tx: tx, head: head}
 	if err := fn(tx, a); err != nil {
 		return err
 	}
-	if a.head != s.head {
+	if a.head != head {
 		if err := a.saveHead(ctx); err != nil {
 			return fmt.Errorf("archive: %w", err)
 		}
