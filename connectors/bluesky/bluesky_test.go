@@ -86,9 +86,7 @@ func newEnv(t *testing.T, edit func(*Config)) *env {
 		Credentials: map[string]connectors.Secret{CredentialAppPassword: connectors.NewSecret(testPassword)},
 	}
 	t.Cleanup(func() {
-		if strings.Contains(e.logs.String(), testPassword) {
-			t.Error("the app password appears in the logs")
-		}
+		noSecrets(t, "logs", e.logs.String())
 	})
 	return e
 }
@@ -277,6 +275,9 @@ func TestPoll_SteadyState(t *testing.T) {
 	}
 	if e.fk.logins != 1 {
 		t.Errorf("%d logins", e.fk.logins)
+	}
+	if n := strings.Count(e.logs.String(), "session created"); n != 1 {
+		t.Errorf("%d login lines in the logs, want 1", n)
 	}
 }
 

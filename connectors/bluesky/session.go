@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -82,6 +83,8 @@ type session struct {
 
 // creds are what logging in needs.
 type creds struct {
+	// account is the account's configuration id, for log lines.
+	account    string
 	service    string
 	identifier string
 	password   connectors.Secret
@@ -111,7 +114,7 @@ func (c *Connector) credsFor(acct connectors.Account) (creds, error) {
 	if !ok || pw.IsZero() {
 		return creds{}, fmt.Errorf("%s: login: account %q has no %s credential: %w", Network, acct.ID, CredentialAppPassword, connectors.ErrAuth)
 	}
-	return creds{service: c.cfg.Service, identifier: id, password: pw}, nil
+	return creds{account: acct.ID, service: c.cfg.Service, identifier: id, password: pw}, nil
 }
 
 // grant is what a caller holds of a session for one call.
@@ -195,7 +198,11 @@ func (s *session) renew(ctx context.Context, c *Connector, m *meter, cr creds) e
 		m.observe(resp)
 		err = xrpcStatusError("refresh session", resp, c.now())
 		if err == nil {
-			return s.adopt(resp.Body, "refresh session")
+			if err := s.adopt(resp.Body, "refresh session"); err != nil {
+				return err
+			}
+			c.log.LogAttrs(ctx, slog.LevelDebug, "session refreshed", slog.String("account", cr.account))
+			return nil
 		}
 		if !errors.Is(err, connectors.ErrAuth) {
 			return err // transient or rate limited: keep the refresh token
@@ -236,7 +243,12 @@ func (s *session) login(ctx context.Context, c *Connector, m *meter, cr creds) e
 		return err
 	}
 	s.failErr = nil
-	return s.adopt(resp.Body, "login")
+	if err := s.adopt(resp.Body, "login"); err != nil {
+		return err
+	}
+	// Logins are limited (30 per 5 minutes, 300 a day): each one is worth a line.
+	c.log.LogAttrs(ctx, slog.LevelInfo, "session created", slog.String("account", cr.account), slog.String("did", s.did))
+	return nil
 }
 
 // adopt takes the tokens of a createSession or refreshSession answer.
