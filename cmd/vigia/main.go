@@ -36,6 +36,7 @@ var commands = []command{
 	{"verify", "verifica la cadena de hashes y la integridad del archivo", cmdVerify},
 	{"classify", "clasifica comentarios (uno por línea o JSON Lines) y escribe un veredicto JSON por línea", cmdClassify},
 	{"train", "entrena los pesos del clasificador de comentarios ofensivos con ejemplos etiquetados", cmdTrain},
+	{"label", "registra la decisión de un administrador sobre un comentario (bloqueo, falso positivo, …)", cmdLabel},
 	{"version", "muestra la versión", cmdVersion},
 }
 

@@ -330,6 +330,7 @@ func TestSubcommandHelp(t *testing.T) {
 		"version":  nil,
 		"classify": {"-model", "-lexicon"},
 		"train":    {"-in", "-out", "-heldout", "-lexicon"},
+		"label":    {"-db", "-config", "-item", "-decision", "-by", "-reason", "-at", "-import"},
 	}
 	for _, c := range commands {
 		t.Run(c.name, func(t *testing.T) {
