@@ -199,7 +199,7 @@ func (c *HTTPClient) Get(ctx context.Context, rawURL string, header http.Header)
 // beforeAttempt runs before every attempt: it counts the call and logs it.
 func (c *HTTPClient) beforeAttempt(_ retryablehttp.Logger, req *http.Request, attempt int) {
 	if cc, ok := req.Context().Value(callCounterKey{}).(*CallCounter); ok && cc != nil {
-		cc.n.Add(1)
+		cc.add(1)
 	}
 	c.log.LogAttrs(req.Context(), slog.LevelDebug, "http request",
 		slog.String("method", req.Method),
@@ -280,6 +280,15 @@ func giveUp(resp *http.Response, err error, attempts int) (*http.Response, error
 // concurrent use, and a nil *CallCounter reads as zero.
 type CallCounter struct {
 	n atomic.Int64
+	// parent is the counter that was in the context when this one was added: the
+	// agent's per-poll counter, when a connector counts its own calls too.
+	parent *CallCounter
+}
+
+func (c *CallCounter) add(n int64) {
+	for ; c != nil; c = c.parent {
+		c.n.Add(n)
+	}
 }
 
 // Load returns the number of attempts counted so far.
@@ -293,8 +302,15 @@ func (c *CallCounter) Load() int {
 type callCounterKey struct{}
 
 // WithCallCounter returns a copy of ctx in which every attempt HTTPClient makes
-// increments c.
+// increments c, and every counter already in ctx: a connector may count its own
+// calls without hiding them from the agent's counter. c must be new (not yet in
+// another context).
 func WithCallCounter(ctx context.Context, c *CallCounter) context.Context {
+	if c != nil {
+		if outer, ok := ctx.Value(callCounterKey{}).(*CallCounter); ok && outer != c {
+			c.parent = outer
+		}
+	}
 	return context.WithValue(ctx, callCounterKey{}, c)
 }
 

@@ -534,3 +534,24 @@ func TestCallCounter_Load(t *testing.T) {
 		t.Errorf("new counter Load = %d, want 0", got)
 	}
 }
+
+func TestCallCounter_Nested(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("{}")) }))
+	defer srv.Close()
+	c := connectors.NewHTTPClient(connectors.HTTPOptions{RetryMax: -1})
+	var agent, connector connectors.CallCounter
+	ctx := connectors.WithCallCounter(context.Background(), &agent)
+	inner := connectors.WithCallCounter(ctx, &connector)
+	for range 3 {
+		if _, err := c.Get(inner, srv.URL, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.Get(ctx, srv.URL, nil); err != nil {
+		t.Fatal(err)
+	}
+	if agent.Load() != 4 || connector.Load() != 3 {
+		t.Fatalf("agent counted %d, connector %d; want 4 and 3", agent.Load(), connector.Load())
+	}
+}

@@ -3,6 +3,7 @@ package all
 
 import (
 	"github.com/ife-mx/vigia/connectors"
+	"github.com/ife-mx/vigia/connectors/bluesky"
 	"github.com/ife-mx/vigia/connectors/mastodon"
 	"github.com/ife-mx/vigia/connectors/simulated"
 	"github.com/ife-mx/vigia/connectors/x"
@@ -18,6 +19,7 @@ func Registry() *connectors.Registry {
 	must(r.Register(simulated.Network, simulated.NewFactory()))
 	must(r.Register(x.Network, x.NewFactory()))
 	must(r.Register(mastodon.Network, mastodon.NewFactory()))
+	must(r.Register(bluesky.Network, bluesky.NewFactory()))
 	return r
 }
 
