@@ -5,11 +5,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
+	"github.com/ife-mx/vigia/archive"
 	"github.com/ife-mx/vigia/policy/offensive"
 )
 
@@ -115,23 +117,56 @@ func commentText(line []byte) (string, error) {
 	return strings.TrimRight(string(line), "\r"), nil
 }
 
-func cmdTrain(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("train", "train --in EJEMPLOS.jsonl --out MODELO [--heldout EJEMPLOS.jsonl] [--lexicon ARCHIVO]", stderr)
+func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("train", "train (--in EJEMPLOS.jsonl | --from-archive --db ARCHIVO|--config ARCHIVO [--in EJEMPLOS.jsonl]) --out MODELO [--heldout EJEMPLOS.jsonl] [--lexicon ARCHIVO]", stderr)
 	in := fs.String("in", "", "ejemplos etiquetados en JSON Lines ({\"text\":…, \"label\":\"offensive\"|\"ok\", \"category\":…})")
 	out := fs.String("out", "", "dónde escribir los pesos del modelo")
 	heldout := fs.String("heldout", "", "ejemplos apartados para evaluar el modelo (nunca se entrena con ellos)")
 	lexicon := fs.String("lexicon", "", "léxico propio en JSON Lines; por omisión el integrado")
+	fromArchive := fs.Bool("from-archive", false, "aprende de las decisiones de los administradores registradas en el archivo "+
+		"(block_confirmed: ofensivo; false_positive: correcto; de cada comentario cuenta la última), junto con --in si se indica")
+	db := fs.String("db", "", "archivo SQLite del archivo (con --from-archive)")
+	config := fs.String("config", "", "archivo de configuración, para tomar de él la ruta del archivo (con --from-archive)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	if *in == "" || *out == "" {
-		fmt.Fprintln(stderr, "vigia train: indique --in y --out")
+	switch {
+	case !*fromArchive && (*db != "" || *config != ""):
+		fmt.Fprintln(stderr, "vigia train: --db y --config solo sirven con --from-archive")
+		return exitError
+	case !*fromArchive && (*in == "" || *out == ""):
+		fmt.Fprintln(stderr, "vigia train: indique --in y --out (o --from-archive y --out)")
+		return exitError
+	case *out == "":
+		fmt.Fprintln(stderr, "vigia train: indique --out")
 		return exitError
 	}
-	examples, err := readExamples(*in)
-	if err != nil {
-		fmt.Fprintf(stderr, "vigia train: %v\n", err)
-		return exitError
+	var examples []offensive.Example
+	if *fromArchive {
+		path, err := dbPath(*db, *config)
+		if err != nil {
+			fmt.Fprintf(stderr, "vigia train: %v\n", err)
+			return exitError
+		}
+		ex, st, err := archiveExamples(ctx, path)
+		if err != nil {
+			fmt.Fprintf(stderr, "vigia train: %v\n", err)
+			return exitError
+		}
+		fmt.Fprintf(stdout, "Del archivo %s: %d ejemplos ofensivos (block_confirmed) y %d correctos (false_positive), "+
+			"la última decisión de cada uno de %d comentarios\n", path, st.offensive, st.ok, st.offensive+st.ok)
+		examples = ex
+	}
+	if *in != "" {
+		ex, err := readExamples(*in)
+		if err != nil {
+			fmt.Fprintf(stderr, "vigia train: %v\n", err)
+			return exitError
+		}
+		if *fromArchive {
+			fmt.Fprintf(stdout, "De %s: %d ejemplos\n", *in, len(ex))
+		}
+		examples = append(examples, ex...)
 	}
 	var opts offensive.TrainOptions
 	if *lexicon != "" {
@@ -148,6 +183,10 @@ func cmdTrain(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	m, err := offensive.Train(examples, opts)
+	if errors.Is(err, offensive.ErrNoExamples) {
+		fmt.Fprintf(stderr, "vigia train: se necesitan ejemplos ofensivos y no ofensivos; hay %d ejemplos, todos de una sola clase o ninguno\n", len(examples))
+		return exitError
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "vigia train: %v\n", err)
 		return exitError
@@ -194,4 +233,54 @@ func readExamples(path string) ([]offensive.Example, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return ex, nil
+}
+
+// archiveCounts says how many examples of each class came from the archive.
+type archiveCounts struct{ offensive, ok int }
+
+// archiveExamples turns the administrators' verdicts recorded in the archive at
+// path into training examples: block_confirmed is offensive, false_positive is
+// not, and of several verdicts on one item the latest decided wins (blocks on the
+// network and unblocks say what was done to the author, not what the text is).
+// Each example is the item's current text.
+func archiveExamples(ctx context.Context, path string) ([]offensive.Example, archiveCounts, error) {
+	var st archiveCounts
+	store, err := archive.Open(ctx, path, archive.Options{ReadOnly: true})
+	if err != nil {
+		return nil, st, fmt.Errorf("no se pudo abrir %s: %w", path, err)
+	}
+	defer store.Close()
+	type verdict struct {
+		row   archive.DecisionRow
+		order int
+	}
+	latest := map[string]verdict{}
+	err = store.Decisions(ctx, "", func(r archive.DecisionRow) error {
+		if r.Decision != archive.DecisionBlockConfirmed && r.Decision != archive.DecisionFalsePositive {
+			return nil
+		}
+		k := r.Network + ":" + r.ExternalID
+		prev, seen := latest[k]
+		switch {
+		case !seen:
+			latest[k] = verdict{r, len(latest)}
+		case !r.At.Before(prev.row.At): // rows come in recorded order: a tie goes to the later
+			latest[k] = verdict{r, prev.order}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, st, fmt.Errorf("leer las decisiones de %s: %w", path, err)
+	}
+	out := make([]offensive.Example, len(latest))
+	for k, v := range latest {
+		off := v.row.Decision == archive.DecisionBlockConfirmed
+		if off {
+			st.offensive++
+		} else {
+			st.ok++
+		}
+		out[v.order] = offensive.Example{Text: v.row.Text, Offensive: off, Group: k}
+	}
+	return out, st, nil
 }

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/ife-mx/vigia/policy/offensive"
 )
 
 type verdictJSON struct {
@@ -102,4 +106,95 @@ func TestTrain(t *testing.T) {
 	if code, _, _ := runCLI(t, "train", "--in", filepath.Join(corpus, "train.jsonl")); code != exitError {
 		t.Fatalf("train without --out: exit %d", code)
 	}
+}
+
+func TestTrain_FromArchive(t *testing.T) {
+	t.Parallel()
+	db := labelArchive(t,
+		comment{"101", "u1", "eres un pendejo de mierda", "offensive"},
+		comment{"102", "u2", "renuncien todos, son unos ineptos", "offensive"},
+		comment{"103", "u3", "lárgate a la chingada, idiota", "offensive_review"},
+		comment{"104", "u4", "¿a qué hora abre el módulo de Tlalpan?", ""},
+		comment{"105", "u5", "ojalá te mueras, rata", "offensive"},
+	)
+	for _, args := range [][]string{
+		{"--item", "x:101", "--decision", "block_confirmed", "--by", "Ana"},
+		{"--item", "x:102", "--decision", "block_confirmed", "--by", "Ana", "--at", "2026-03-02T10:00:00Z"},
+		{"--item", "x:102", "--decision", "false_positive", "--by", "Beto", "--at", "2026-03-02T11:00:00Z"}, // the later verdict wins
+		{"--item", "x:103", "--decision", "block_confirmed", "--by", "Ana"},
+		{"--item", "x:104", "--decision", "false_positive", "--by", "Ana"},
+		{"--item", "x:105", "--decision", "blocked_on_network", "--by", "Ana"}, // not a verdict on the text
+	} {
+		if code, _, stderr := runCLI(t, append([]string{"label", "--db", db}, args...)...); code != exitOK {
+			t.Fatalf("label %v: exit %d: %s", args, code, stderr)
+		}
+	}
+	ctx := context.Background()
+	ex, st, err := archiveExamples(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []offensive.Example{
+		{Text: "eres un pendejo de mierda", Offensive: true, Group: "x:101"},
+		{Text: "renuncien todos, son unos ineptos", Offensive: false, Group: "x:102"},
+		{Text: "lárgate a la chingada, idiota", Offensive: true, Group: "x:103"},
+		{Text: "¿a qué hora abre el módulo de Tlalpan?", Offensive: false, Group: "x:104"},
+	}
+	if !reflect.DeepEqual(ex, want) || st.offensive != 2 || st.ok != 2 {
+		t.Fatalf("examples = %+v (%+v), want %+v", ex, st, want)
+	}
+
+	t.Run("merged with a labelled file", func(t *testing.T) {
+		t.Parallel()
+		corpus := filepath.Join("..", "..", "policy", "offensive", "testdata", "corpus")
+		out := filepath.Join(t.TempDir(), "modelo.bin")
+		code, stdout, stderr := runCLI(t, "train", "--from-archive", "--db", db, "--in", filepath.Join(corpus, "train.jsonl"), "--out", out)
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		for _, w := range []string{"2 ejemplos ofensivos (block_confirmed) y 2 correctos (false_positive)", "train.jsonl: ", "Modelo entrenado con"} {
+			if !strings.Contains(stdout, w) {
+				t.Errorf("stdout lacks %q:\n%s", w, stdout)
+			}
+		}
+		if fi, err := os.Stat(out); err != nil || fi.Size() == 0 {
+			t.Fatalf("model file: %v", err)
+		}
+	})
+	t.Run("from the archive alone", func(t *testing.T) {
+		t.Parallel()
+		out := filepath.Join(t.TempDir(), "modelo.bin")
+		code, stdout, stderr := runCLI(t, "train", "--from-archive", "--db", db, "--out", out)
+		if code != exitOK || !strings.Contains(stdout, "Modelo entrenado con 4 ejemplos") {
+			t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+		}
+	})
+	t.Run("one class only is refused in Spanish", func(t *testing.T) {
+		t.Parallel()
+		db := labelArchive(t, comment{"101", "u1", "eres un pendejo", "offensive"})
+		if code, _, stderr := runCLI(t, "label", "--db", db, "--item", "x:101", "--decision", "block_confirmed", "--by", "Ana"); code != exitOK {
+			t.Fatal(stderr)
+		}
+		code, _, stderr := runCLI(t, "train", "--from-archive", "--db", db, "--out", filepath.Join(t.TempDir(), "m.bin"))
+		if code != exitError || !strings.Contains(stderr, "se necesitan ejemplos ofensivos y no ofensivos") {
+			t.Fatalf("exit %d, stderr %q", code, stderr)
+		}
+	})
+	t.Run("usage", func(t *testing.T) {
+		t.Parallel()
+		cases := []struct {
+			args []string
+			want string
+		}{
+			{[]string{"train", "--db", db, "--in", "x.jsonl", "--out", "m"}, "solo sirven con --from-archive"},
+			{[]string{"train", "--from-archive", "--db", db}, "indique --out"},
+			{[]string{"train", "--from-archive", "--out", "m"}, "indique el archivo con --db"},
+			{[]string{"train", "--from-archive", "--db", filepath.Join(t.TempDir(), "no.db"), "--out", "m"}, "no se pudo abrir"},
+		}
+		for _, c := range cases {
+			if code, _, stderr := runCLI(t, c.args...); code != exitError || !strings.Contains(stderr, c.want) {
+				t.Errorf("%v: exit %d, stderr %q, want %q", c.args, code, stderr, c.want)
+			}
+		}
+	})
 }

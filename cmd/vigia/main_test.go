@@ -329,7 +329,7 @@ func TestSubcommandHelp(t *testing.T) {
 		"verify":   {"-db", "-config"},
 		"version":  nil,
 		"classify": {"-model", "-lexicon"},
-		"train":    {"-in", "-out", "-heldout", "-lexicon"},
+		"train":    {"-in", "-out", "-heldout", "-lexicon", "-from-archive", "-db", "-config"},
 		"label":    {"-db", "-config", "-item", "-decision", "-by", "-reason", "-at", "-import"},
 	}
 	for _, c := range commands {
