@@ -160,6 +160,12 @@ type Totals struct {
 	Deleted   int64
 	Polls     int64
 	PollFails int64
+	// Unanswered counts comments that need an answer and have none; Answered those
+	// answered (the responses table).
+	Unanswered int64
+	Answered   int64
+	// Offensive counts comments flagged for blocking.
+	Offensive int64
 }
 
 // Totals counts what the archive holds.
@@ -183,7 +189,12 @@ func (s *Store) Totals(ctx context.Context) (Totals, error) {
 		return t, fmt.Errorf("archive: totals: %w", err)
 	}
 	err = s.r.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM item_versions), (SELECT COUNT(*) FROM fetch_log),
-		(SELECT COUNT(*) FROM fetch_log WHERE result <> 'ok')`).Scan(&t.Versions, &t.Polls, &t.PollFails)
+		(SELECT COUNT(*) FROM fetch_log WHERE result <> 'ok'),
+		(SELECT COUNT(*) FROM responses r JOIN items i ON i.id = r.comment_item_id
+			WHERE r.needs_answer = 1 AND r.reply_item_id IS NULL AND i.deleted_at IS NULL),
+		(SELECT COUNT(*) FROM responses WHERE needs_answer = 1 AND reply_item_id IS NOT NULL),
+		(SELECT COUNT(DISTINCT item_id) FROM flags WHERE rule = 'offensive')`).Scan(&t.Versions, &t.Polls, &t.PollFails,
+		&t.Unanswered, &t.Answered, &t.Offensive)
 	if err != nil {
 		return t, fmt.Errorf("archive: totals: %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -316,6 +317,8 @@ func printSummary(ctx context.Context, w io.Writer, a *agent.Agent, store *archi
 		prefix, polls, tot.Items[connectors.KindPost], tot.Items[connectors.KindComment], tot.Items[connectors.KindReply],
 		tot.Items[connectors.KindMention], tot.Versions-sum(tot.Items), tot.Deleted,
 		world.SimNow(time.Now()).In(time.FixedZone("CST", -6*3600)).Format("2006-01-02 15:04"))
+	fmt.Fprintf(w, "%s atención: %d comentarios respondidos, %d esperan respuesta · %d comentarios ofensivos (se recomienda bloquear)\n",
+		strings.Repeat(" ", len(prefix)), tot.Answered, tot.Unanswered, tot.Offensive)
 }
 
 func sum(m map[connectors.Kind]int64) int64 {
