@@ -197,6 +197,12 @@ type DecisionRow struct {
 // account's when empty), in the order they were recorded, with the item's current
 // text.
 func (s *Store) Decisions(ctx context.Context, account string, fn func(DecisionRow) error) error {
+	if ok, err := s.hasTable(ctx, "decisions"); err != nil || !ok {
+		if err != nil {
+			return fmt.Errorf("archive: read decisions: %w", err)
+		}
+		return nil // an archive from before decisions, opened read-only
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT d.id, i.network, i.external_id, i.account_id, i.author_id, v.author_handle, v.text,
 			d.decision, d.decided_by, d.reason, d.decided_at, d.source, d.created_at
 		FROM decisions d JOIN items i ON i.id = d.item_id

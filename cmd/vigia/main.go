@@ -1,7 +1,8 @@
 // Command vigia watches an institute's official social-network accounts against
 // the Criterios para el uso institucional de redes sociales: it polls every account,
 // archives everything in a tamper-evident SQLite archive and exposes Prometheus
-// metrics. Subcommands: run, demo, check, verify, version.
+// metrics. Subcommands: run, demo, check, verify, classify, train, label,
+// offenders, version.
 package main
 
 import (
@@ -37,6 +38,7 @@ var commands = []command{
 	{"classify", "clasifica comentarios (uno por línea o JSON Lines) y escribe un veredicto JSON por línea", cmdClassify},
 	{"train", "entrena los pesos del clasificador de comentarios ofensivos con ejemplos etiquetados", cmdTrain},
 	{"label", "registra la decisión de un administrador sobre un comentario (bloqueo, falso positivo, …)", cmdLabel},
+	{"offenders", "muestra el registro de reincidentes por cuenta y autor, con la recomendación", cmdOffenders},
 	{"version", "muestra la versión", cmdVersion},
 }
 
@@ -70,7 +72,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Subcomandos:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Use «vigia <subcomando> --help» para ver sus opciones.")

@@ -323,14 +323,15 @@ func TestUsage(t *testing.T) {
 func TestSubcommandHelp(t *testing.T) {
 	t.Parallel()
 	flags := map[string][]string{
-		"run":      {"-config"},
-		"demo":     {"-db", "-listen", "-duration", "-faults", "-summary-every", "-verbose"},
-		"check":    {"-config"},
-		"verify":   {"-db", "-config"},
-		"version":  nil,
-		"classify": {"-model", "-lexicon"},
-		"train":    {"-in", "-out", "-heldout", "-lexicon", "-from-archive", "-db", "-config"},
-		"label":    {"-db", "-config", "-item", "-decision", "-by", "-reason", "-at", "-import"},
+		"run":       {"-config"},
+		"demo":      {"-db", "-listen", "-duration", "-faults", "-summary-every", "-verbose"},
+		"check":     {"-config"},
+		"verify":    {"-db", "-config"},
+		"version":   nil,
+		"classify":  {"-model", "-lexicon"},
+		"train":     {"-in", "-out", "-heldout", "-lexicon", "-from-archive", "-db", "-config"},
+		"label":     {"-db", "-config", "-item", "-decision", "-by", "-reason", "-at", "-import"},
+		"offenders": {"-db", "-config", "-account", "-format"},
 	}
 	for _, c := range commands {
 		t.Run(c.name, func(t *testing.T) {
