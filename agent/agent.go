@@ -123,7 +123,11 @@ func New(ctx context.Context, opts Options) (*Agent, error) {
 			return nil, fmt.Errorf("agent: offensive classifier: %w", err)
 		}
 	}
-	a.cond = newConduct(cls, opts.Config.Institute.Domain, a.metrics)
+	cond, err := newConduct(cls, opts.Config.Institute.Domain, a.metrics, opts.Config.Watch)
+	if err != nil {
+		return nil, err
+	}
+	a.cond = cond
 	a.sched = newScheduler(a)
 	a.resp = newResponder(a)
 	if err := a.apply(ctx, opts.Config); err != nil {
@@ -174,6 +178,10 @@ func (a *Agent) apply(ctx context.Context, cfg *Config) error {
 	if err := cfg.Validate(a.opts.Registry); err != nil {
 		return err
 	}
+	wm, err := watchMatcher(cfg.Watch)
+	if err != nil {
+		return err
+	}
 	conns := map[string]connectors.Connector{}
 	for _, ac := range cfg.AccountConfigs() {
 		if _, ok := conns[ac.Network]; ok {
@@ -202,6 +210,7 @@ func (a *Agent) apply(ctx context.Context, cfg *Config) error {
 	if err := a.resp.configure(ctx, cfg); err != nil {
 		return err
 	}
+	a.cond.setWatch(wm)
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.cfg = cfg

@@ -25,6 +25,7 @@ import (
 	"github.com/ife-mx/vigia/connectors"
 	"github.com/ife-mx/vigia/policy/calendar"
 	"github.com/ife-mx/vigia/policy/response"
+	"github.com/ife-mx/vigia/policy/watch"
 )
 
 // Defaults applied by ParseConfig when the configuration leaves a setting out.
@@ -128,10 +129,35 @@ type Config struct {
 	Networks map[string]yaml.Node `yaml:"networks,omitempty"`
 	// Organs are the órganos responsables and, inside them, the accounts.
 	Organs []Organ `yaml:"organs"`
+	// Watch are the watch lists (3.ix): phrases, such as false claims about voting,
+	// that flag every comment or mention by others that contains one.
+	Watch []WatchList `yaml:"watch,omitempty"`
 
 	rootLine     int
 	networkLines map[string]int // line of each networks.<name> key
 }
+
+// WatchList is a named list of phrases to watch for in comments and mentions by
+// others (Criterio 3.ix: clarify misinformation about the institute). A phrase
+// matches whole words, ignoring case and accents (see policy/watch); a comment
+// that contains one gets a flag with rule "watch" and the list's name as category.
+type WatchList struct {
+	// Name identifies the list: lowercase letters, digits, "_" and "-"; unique.
+	Name string `yaml:"name"`
+	// Phrases are the list's phrases; at least one, none empty.
+	Phrases []string `yaml:"phrases"`
+	// Severity is info, warning (the default) or urgent.
+	Severity string `yaml:"severity"`
+	// Line is where the list starts in the configuration file.
+	Line int `yaml:"-"`
+}
+
+// The severities of a watch list.
+const (
+	WatchInfo    = "info"
+	WatchWarning = "warning"
+	WatchUrgent  = "urgent"
+)
 
 // LogConfig selects the logger cmd/vigia builds.
 type LogConfig struct {
@@ -1060,7 +1086,7 @@ func (d *decoder) id(e entry, what string) string {
 
 func (d *decoder) config(root *yaml.Node) *Config {
 	top := entry{val: root, line: root.Line}
-	f, ok := d.mapping(top, "database", "listen", "log", "institute", "defaults", "scheduler", "networks", "organs")
+	f, ok := d.mapping(top, "database", "listen", "log", "institute", "defaults", "scheduler", "networks", "organs", "watch")
 	if !ok {
 		return nil
 	}
@@ -1099,7 +1125,97 @@ func (d *decoder) config(root *yaml.Node) *Config {
 
 	d.networks(c, f["networks"])
 	d.organs(c, f["organs"])
+	d.watch(c, f["watch"])
 	return c
+}
+
+var watchSeverities = []string{WatchInfo, WatchWarning, WatchUrgent}
+
+// watch reads the watch lists: each a mapping with a unique name, a non-empty list
+// of phrases that each have a word to match, and a severity.
+func (d *decoder) watch(c *Config, e entry) {
+	if e.absent() {
+		return
+	}
+	if e.val.Kind != yaml.SequenceNode {
+		d.wrongType(e, "una lista de listas de vigilancia ({name, phrases, severity})")
+		return
+	}
+	names := map[string]int{}
+	for i, item := range e.val.Content {
+		item = resolve(item)
+		if item == nil {
+			continue
+		}
+		le := entry{val: item, path: fmt.Sprintf("%s[%d]", e.path, i), line: item.Line}
+		if item.Kind != yaml.MappingNode {
+			d.wrongType(le, "un mapa con la lista de vigilancia (name, phrases, severity)")
+			continue
+		}
+		f, _ := d.mapping(le, "name", "phrases", "severity")
+		w := WatchList{Line: le.line}
+		w.Name = d.id(f["name"], "el nombre de la lista de vigilancia")
+		if w.Name != "" {
+			if first, dup := names[w.Name]; dup {
+				d.errorf(f["name"].line, f["name"].path, "nombre de lista de vigilancia repetido %q (ya usado en la línea %d)", w.Name, first)
+			} else {
+				names[w.Name] = f["name"].line
+			}
+		}
+		w.Phrases = d.phrases(f["phrases"])
+		w.Severity = d.oneOf(f["severity"], WatchWarning, watchSeverities, "nivel de severidad")
+		c.Watch = append(c.Watch, w)
+	}
+}
+
+func (d *decoder) phrases(e entry) []string {
+	if e.absent() {
+		d.errorf(e.line, e.path, "faltan las frases de la lista de vigilancia (phrases: [\"frase\", …])")
+		return nil
+	}
+	if e.val.Kind != yaml.SequenceNode {
+		d.wrongType(e, "una lista de frases")
+		return nil
+	}
+	if len(e.val.Content) == 0 {
+		d.errorf(e.line, e.path, "la lista de frases está vacía: escriba al menos una")
+		return nil
+	}
+	var out []string
+	seen := map[string]int{} // folded words → line
+	for j, item := range e.val.Content {
+		item = resolve(item)
+		pe := entry{val: item, path: fmt.Sprintf("%s[%d]", e.path, j), line: e.line}
+		if item != nil {
+			pe.line = item.Line
+		}
+		if pe.absent() {
+			d.errorf(pe.line, pe.path, "frase vacía")
+			continue
+		}
+		if item.Kind != yaml.ScalarNode || item.ShortTag() == "!!bool" {
+			d.wrongType(pe, "una frase (un texto)")
+			continue
+		}
+		p := strings.TrimSpace(item.Value)
+		words := watch.Words(p)
+		switch {
+		case p == "":
+			d.errorf(pe.line, pe.path, "frase vacía")
+			continue
+		case len(words) == 0:
+			d.errorf(pe.line, pe.path, "la frase %q no tiene palabras que buscar", p)
+			continue
+		}
+		k := strings.Join(words, " ")
+		if first, dup := seen[k]; dup {
+			d.errorf(pe.line, pe.path, "frase repetida %q (equivale a la de la línea %d: no se distinguen mayúsculas ni acentos)", p, first)
+			continue
+		}
+		seen[k] = pe.line
+		out = append(out, p)
+	}
+	return out
 }
 
 func (d *decoder) listen(e entry) string {

@@ -147,6 +147,15 @@ func TestLoadConfig_Bad(t *testing.T) {
 		{"not-a-mapping", 1, "", "se esperaba un mapa de claves y hay una lista", false},
 		{"syntax-error", 12, "", "sintaxis YAML inválida", false},
 		{"two-documents", 13, "", "más de un documento YAML", false},
+		{"watch-not-a-list", 13, "watch", "se esperaba una lista de listas de vigilancia", false},
+		{"watch-unknown-key", 16, "watch[0].severidad", `clave desconocida "severidad"`, false},
+		{"watch-missing-phrases", 14, "watch[0].phrases", "faltan las frases de la lista de vigilancia", false},
+		{"watch-empty-phrases", 15, "watch[0].phrases", "la lista de frases está vacía", false},
+		{"watch-empty-phrase", 17, "watch[0].phrases[1]", "frase vacía", false},
+		{"watch-no-words", 15, "watch[0].phrases[0]", `la frase "¡¿…?!" no tiene palabras que buscar`, false},
+		{"watch-duplicate-phrase", 15, "watch[0].phrases[1]", `frase repetida "casillas CERRADAS"`, false},
+		{"watch-duplicate-name", 16, "watch[1].name", `nombre de lista de vigilancia repetido "casillas" (ya usado en la línea 14)`, false},
+		{"watch-bad-severity", 16, "watch[0].severity", `nivel de severidad inválido "high" (valores admitidos: info, warning, urgent)`, false},
 	}
 	covered := map[string]bool{}
 	for _, tt := range tests {

@@ -2,6 +2,7 @@ package agent
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/ife-mx/vigia/metrics"
 	"github.com/ife-mx/vigia/policy/offensive"
 	"github.com/ife-mx/vigia/policy/outbound"
+	"github.com/ife-mx/vigia/policy/watch"
 )
 
 // Rules of the conduct flags the agent stores (besides the outbound package's own
@@ -21,6 +23,9 @@ const (
 	RuleOffensiveReview = "offensive_review"
 	// RuleOwnOffensive marks an insult or disrespect in the account's own text (6.xix).
 	RuleOwnOffensive = "own_offensive"
+	// RuleWatch marks a comment or mention by others that contains a phrase of a
+	// watch list (3.ix); the flag's category is the list's name.
+	RuleWatch = "watch"
 )
 
 // ownHistory is how long own posts are kept to find bursts and duplicates (6.xxiv).
@@ -31,7 +36,8 @@ const ownHistory = 24 * time.Hour
 // (RuleOffensive at recommend_block, which takes them out of the awaiting-answer
 // queue; RuleOffensiveReview at review); the account's own posts and replies go
 // through the outbound checks (insults at the review threshold, personal data,
-// capitals, links outside the institute's domains, bursts and duplicates).
+// capitals, links outside the institute's domains, bursts and duplicates). Every
+// item by others is also matched against the watch lists (3.ix, RuleWatch).
 type conduct struct {
 	cls     *offensive.Classifier
 	opts    outbound.Options
@@ -39,14 +45,50 @@ type conduct struct {
 
 	mu     sync.Mutex
 	recent map[string][]outbound.Post // account → own posts of the last ownHistory
+
+	wmu   sync.Mutex     // guards watch (replaced on reload)
+	watch *watch.Matcher // immutable once built
 }
 
-func newConduct(cls *offensive.Classifier, domain string, m *metrics.Metrics) *conduct {
+func newConduct(cls *offensive.Classifier, domain string, m *metrics.Metrics, lists []WatchList) (*conduct, error) {
 	opts := outbound.Options{Classifier: cls}
 	if domain != "" {
 		opts.Links.Allowed = append(append([]string(nil), outbound.DefaultAllowedDomains...), domain)
 	}
-	return &conduct{cls: cls, opts: opts, metrics: m, recent: map[string][]outbound.Post{}}
+	wm, err := watchMatcher(lists)
+	if err != nil {
+		return nil, err
+	}
+	c := &conduct{cls: cls, opts: opts, metrics: m, recent: map[string][]outbound.Post{}}
+	c.setWatch(wm)
+	return c, nil
+}
+
+// watchMatcher compiles the configuration's watch lists.
+func watchMatcher(lists []WatchList) (*watch.Matcher, error) {
+	wl := make([]watch.List, len(lists))
+	for i, l := range lists {
+		wl[i] = watch.List{Name: l.Name, Phrases: l.Phrases, Severity: l.Severity}
+	}
+	m, err := watch.New(wl)
+	if err != nil {
+		return nil, fmt.Errorf("agent: watch lists: %w", err)
+	}
+	return m, nil
+}
+
+// setWatch replaces the watch lists (on a reload); batches reviewed from then on
+// use the new ones.
+func (c *conduct) setWatch(m *watch.Matcher) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.watch = m
+}
+
+func (c *conduct) watchLists() *watch.Matcher {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	return c.watch
 }
 
 // review returns the conduct flags of a batch and the band of each comment by
@@ -55,7 +97,11 @@ func (c *conduct) review(acct connectors.Account, items []connectors.Item) ([]ar
 	var flags []archive.Flag
 	bands := map[string]string{}
 	var own []connectors.Item
+	wm := c.watchLists()
 	for _, it := range items {
+		if !it.Own && !wm.Empty() {
+			flags = append(flags, watchFlags(wm, it)...)
+		}
 		if it.Own {
 			if it.Kind == connectors.KindPost {
 				own = append(own, it) // replies answer a queue: bursts are normal, copies are the canned check's
@@ -160,4 +206,24 @@ func findingFlag(id, rule string, f outbound.Finding) archive.Flag {
 		severity = "urgent"
 	}
 	return archive.Flag{ExternalID: id, Rule: rule, Category: f.Criterio, Severity: severity, Score: 1, Evidence: string(ev)}
+}
+
+// watchFlags returns one RuleWatch flag per watch list that matches the item's text,
+// with the matched spans (byte offsets into the text) as evidence.
+func watchFlags(wm *watch.Matcher, it connectors.Item) []archive.Flag {
+	hits := wm.Match(it.Text)
+	if len(hits) == 0 {
+		return nil
+	}
+	flags := make([]archive.Flag, 0, len(hits))
+	for _, h := range hits {
+		ev, _ := json.Marshal(struct {
+			Criterio string        `json:"criterio"`
+			List     string        `json:"list"`
+			Evidence []watch.Match `json:"evidence"`
+		}{"3.ix", h.List, h.Matches})
+		flags = append(flags, archive.Flag{ExternalID: it.ExternalID, Rule: RuleWatch, Category: h.List,
+			Severity: h.Severity, Score: 1, Evidence: string(ev)})
+	}
+	return flags
 }
