@@ -106,8 +106,8 @@ func TestVerify(t *testing.T) {
 			wantCode: exitFindings, want: []string{"fue modificado"}},
 		{name: "deleted version", args: func(db string) []string { return []string{"--db", db} },
 			tamper: &tamper{
-				pick:  `SELECT id FROM item_versions ORDER BY id LIMIT 1 OFFSET 10;`,
-				apply: `DELETE FROM item_versions WHERE id = (SELECT id FROM item_versions ORDER BY id LIMIT 1 OFFSET 10);`,
+				pick:  `SELECT id FROM item_versions ORDER BY id LIMIT 1 OFFSET (SELECT COUNT(*) / 2 FROM item_versions);`,
+				apply: `DELETE FROM item_versions WHERE id = (SELECT id FROM item_versions ORDER BY id LIMIT 1 OFFSET (SELECT COUNT(*) / 2 FROM item_versions));`,
 				want:  "ALTERADO: el registro %d ",
 			},
 			wantCode: exitFindings, want: []string{"fue borrado"}},
