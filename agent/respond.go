@@ -135,7 +135,10 @@ func (r *responder) rebuild(ctx context.Context, c *accountClock) error {
 	err := r.a.store.ItemsSince(ctx, c.cfg.ID, since, func(it archive.StoredItem) error {
 		item := connectors.Item{ExternalID: it.ExternalID, Kind: it.Kind, ParentID: it.ParentID, RootID: it.RootID,
 			AuthorID: it.AuthorID, AuthorHandle: it.AuthorHandle, Own: it.Own, CreatedAt: it.CreatedAt, Text: it.Text}
-		_, d := c.observe(item, slices.Contains(it.Flags, RuleOffensive), slices.Contains(it.Flags, RuleSpam))
+		// A comment the administrators marked as a false positive is not offensive:
+		// it awaits an answer again (from the next start on).
+		offensive := slices.Contains(it.Flags, RuleOffensive) && it.Decision != "false_positive"
+		_, d := c.observe(item, offensive, slices.Contains(it.Flags, RuleSpam))
 		if !it.Own && it.Kind != connectors.KindPost {
 			intents[it.ExternalID] = string(d.Intent.Intent)
 			if !d.Needs {
@@ -247,6 +250,9 @@ func (r *responder) committed(ctx context.Context, cfg AccountConfig, b connecto
 		_, ownSeen := c.own[it.ExternalID]
 		_, otherSeen := c.authors[it.ExternalID]
 		seen := known || ownSeen || otherSeen
+		if seen && !stored[it.ExternalID] {
+			continue // re-delivered unchanged: nothing new (and an administrator's verdict stands)
+		}
 		evs, d := c.observe(it, flagged[it.ExternalID][RuleOffensive], flagged[it.ExternalID][RuleSpam])
 		if !it.Own && it.Kind != connectors.KindPost {
 			intents[it.ExternalID] = string(d.Intent.Intent)

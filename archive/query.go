@@ -111,6 +111,9 @@ type StoredItem struct {
 	AuthorHandle string
 	// Flags are the rules that flagged the current version (offensive, spam, …).
 	Flags []string
+	// Decision is the administrators' latest decision on the item (block_confirmed,
+	// false_positive, …); empty when none.
+	Decision string
 }
 
 // Items calls fn for every item of account (all accounts when empty), in archive
@@ -123,7 +126,8 @@ func (s *Store) Items(ctx context.Context, account string, fn func(StoredItem) e
 func (s *Store) ItemsSince(ctx context.Context, account string, since time.Time, fn func(StoredItem) error) error {
 	rows, err := s.r.QueryContext(ctx, `SELECT i.network, i.external_id, i.account_id, i.kind, i.parent_id, i.root_id, i.author_id,
 			i.own, i.created_at, v.text, i.current_version, COALESCE(i.deleted_at, 0), v.author_handle,
-			COALESCE((SELECT group_concat(f.rule) FROM flags f WHERE f.item_id = i.id AND f.version = i.current_version), '')
+			COALESCE((SELECT group_concat(f.rule) FROM flags f WHERE f.item_id = i.id AND f.version = i.current_version), ''),
+			COALESCE((SELECT d.decision FROM decisions d WHERE d.item_id = i.id ORDER BY d.decided_at DESC, d.id DESC LIMIT 1), '')
 		FROM items i JOIN item_versions v ON v.item_id = i.id AND v.version = i.current_version
 		WHERE (?1 = '' OR i.account_id = ?1) AND i.created_at >= ?2 ORDER BY i.id`, account, nanos(since))
 	if err != nil {
@@ -136,7 +140,7 @@ func (s *Store) ItemsSince(ctx context.Context, account string, since time.Time,
 		var created, deleted int64
 		var flags string
 		if err := rows.Scan(&it.Network, &it.ExternalID, &it.Account, &kind, &it.ParentID, &it.RootID, &it.AuthorID,
-			&it.Own, &created, &it.Text, &it.Versions, &deleted, &it.AuthorHandle, &flags); err != nil {
+			&it.Own, &created, &it.Text, &it.Versions, &deleted, &it.AuthorHandle, &flags, &it.Decision); err != nil {
 			return fmt.Errorf("archive: read items: %w", err)
 		}
 		if flags != "" {
