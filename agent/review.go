@@ -44,10 +44,16 @@ type conduct struct {
 	metrics *metrics.Metrics
 
 	mu     sync.Mutex
-	recent map[string][]outbound.Post // account → own posts of the last ownHistory
+	recent map[string][]ownPost // account → own posts of the last ownHistory
 
 	wmu   sync.Mutex     // guards watch (replaced on reload)
 	watch *watch.Matcher // immutable once built
+}
+
+// ownPost is an own post remembered for the burst and duplicate checks.
+type ownPost struct {
+	id string
+	outbound.Post
 }
 
 func newConduct(cls *offensive.Classifier, domain string, m *metrics.Metrics, lists []WatchList) (*conduct, error) {
@@ -59,7 +65,7 @@ func newConduct(cls *offensive.Classifier, domain string, m *metrics.Metrics, li
 	if err != nil {
 		return nil, err
 	}
-	c := &conduct{cls: cls, opts: opts, metrics: m, recent: map[string][]outbound.Post{}}
+	c := &conduct{cls: cls, opts: opts, metrics: m, recent: map[string][]ownPost{}}
 	c.setWatch(wm)
 	return c, nil
 }
@@ -166,20 +172,30 @@ func (c *conduct) spam(acct connectors.Account, own []connectors.Item) []archive
 			latest = it.CreatedAt
 		}
 	}
+	// Keep the recent posts, without earlier copies of the ones arriving again (a
+	// re-delivery or an edit replaces its post instead of duplicating it).
+	arriving := make(map[string]bool, len(own))
+	for _, it := range own {
+		arriving[it.ExternalID] = true
+	}
 	kept := posts[:0]
 	for _, p := range posts {
-		if latest.Sub(p.Time) <= ownHistory {
+		if latest.Sub(p.Time) <= ownHistory && !arriving[p.id] {
 			kept = append(kept, p)
 		}
 	}
 	base := len(kept)
 	for _, it := range own {
-		kept = append(kept, outbound.Post{Time: it.CreatedAt, Text: it.Text})
+		kept = append(kept, ownPost{it.ExternalID, outbound.Post{Time: it.CreatedAt, Text: it.Text}})
 	}
 	c.recent[acct.ID] = kept
+	all := make([]outbound.Post, len(kept))
+	for i, p := range kept {
+		all[i] = p.Post
+	}
 	var flags []archive.Flag
 	flagged := map[string]bool{}
-	for _, f := range outbound.Spam(kept, outbound.SpamOptions{}) {
+	for _, f := range outbound.Spam(all, outbound.SpamOptions{}) {
 		for _, i := range f.Posts {
 			if i < base {
 				continue // flagged when it arrived
