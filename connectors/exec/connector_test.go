@@ -40,7 +40,7 @@ func newTest(t *testing.T, timeout time.Duration, args ...string) (*Connector, *
 	}
 	logs := &syncBuf{}
 	log := slog.New(slog.NewJSONHandler(logs, nil)).With("network", Network)
-	c, err := New(Config{Command: exe, Args: args, Timeout: timeout, Env: []string{helperEnv}},
+	c, err := New(Config{Command: exe, Args: append([]string{helperArg}, args...), Timeout: timeout, Env: []string{helperEnv}},
 		connectors.Deps{Logger: log, Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatal(err)

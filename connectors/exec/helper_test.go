@@ -11,13 +11,23 @@ import (
 	"time"
 )
 
-// helperEnv marks the test binary re-executed as a plugin; the behaviour is
-// its first argument.
-const helperEnv = "VIGIA_EXEC_TEST_HELPER"
+// The test binary re-executed with helperArg as its first argument acts as a
+// plugin; the behaviour is the next argument. (An argument rather than an
+// inherited variable, so that fuzzing workers, also re-executions of the test
+// binary, stay test binaries.)
+const helperArg = "-vigia-exec-test-plugin"
+
+// helperEnv is set in the tests' environment and passed through by the `env`
+// setting; the plugin checks it arrives.
+const helperEnv = "VIGIA_EXEC_TEST_PASS"
 
 func TestMain(m *testing.M) {
-	if os.Getenv(helperEnv) == "1" {
-		os.Exit(plugin(os.Args[1:]))
+	if len(os.Args) > 2 && os.Args[1] == helperArg {
+		if os.Getenv(helperEnv) != "1" {
+			fmt.Fprintln(os.Stderr, helperEnv, "not passed through")
+			os.Exit(2)
+		}
+		os.Exit(plugin(os.Args[2:]))
 	}
 	os.Setenv(helperEnv, "1")
 	os.Exit(m.Run())
