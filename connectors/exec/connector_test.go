@@ -30,6 +30,11 @@ type syncBuf struct {
 func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
 func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
+// newLogger logs JSON to w, scoped as the agent scopes a connector's logger.
+func newLogger(w *syncBuf) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, nil)).With("network", Network)
+}
+
 var testNow = time.Date(2026, 11, 1, 13, 0, 0, 0, time.UTC)
 
 func newTest(t *testing.T, timeout time.Duration, args ...string) (*Connector, *syncBuf) {
@@ -39,9 +44,8 @@ func newTest(t *testing.T, timeout time.Duration, args ...string) (*Connector, *
 		t.Fatal(err)
 	}
 	logs := &syncBuf{}
-	log := slog.New(slog.NewJSONHandler(logs, nil)).With("network", Network)
 	c, err := New(Config{Command: exe, Args: append([]string{helperArg}, args...), Timeout: timeout, Env: []string{helperEnv}},
-		connectors.Deps{Logger: log, Now: func() time.Time { return testNow }})
+		connectors.Deps{Logger: newLogger(logs), Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,15 +178,32 @@ func TestPollFailures(t *testing.T) {
 					t.Fatal(err)
 				}
 				pid, _ := strconv.Atoi(string(raw))
-				if pid > 0 && syscall.Kill(pid, 0) == nil {
-					// It may be a zombie awaiting its reaper; check its state.
-					st, _ := os.ReadFile("/proc/" + string(raw) + "/stat")
-					if f := strings.Fields(string(st)); len(f) > 2 && f[2] != "Z" {
-						t.Errorf("the plugin's child %d survived the timeout (state %s)", pid, f[2])
-					}
+				if pid > 0 && !childGone(pid) {
+					t.Errorf("the plugin's child %d survived the timeout", pid)
 				}
 			}
 		})
+	}
+}
+
+// childGone reports whether the sleep the hang plugin spawned is dead (gone, a
+// zombie, or its pid reused by another program). A SIGKILLed process takes a
+// moment to exit, so it waits up to 5s for that.
+func childGone(pid int) bool {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		st, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+		if err != nil {
+			return syscall.Kill(pid, 0) != nil
+		}
+		f := strings.Fields(string(st))
+		if len(f) < 3 || f[1] != "(sleep)" || f[2] == "Z" || f[2] == "X" {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
