@@ -207,6 +207,18 @@ func childGone(pid int) bool {
 	}
 }
 
+func TestStartFailure(t *testing.T) {
+	t.Parallel()
+	c, err := New(Config{Command: filepath.Join(t.TempDir(), "missing")}, connectors.Deps{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Poll(t.Context(), account(), nil)
+	if connectors.Reason(err) != connectors.ReasonTransient || !strings.Contains(err.Error(), "start plugin") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
 func TestCanceled(t *testing.T) {
 	t.Parallel()
 	c, _ := newTest(t, time.Minute, "hang")
