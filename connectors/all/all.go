@@ -4,6 +4,7 @@ package all
 import (
 	"github.com/ife-mx/vigia/connectors"
 	"github.com/ife-mx/vigia/connectors/bluesky"
+	execplugin "github.com/ife-mx/vigia/connectors/exec"
 	"github.com/ife-mx/vigia/connectors/mastodon"
 	"github.com/ife-mx/vigia/connectors/simulated"
 	"github.com/ife-mx/vigia/connectors/x"
@@ -11,7 +12,7 @@ import (
 
 // Networks are the network names Vigía knows, in the order the README lists them.
 // The demo serves each of them from the simulated world.
-var Networks = []string{"x", "facebook", "instagram", "youtube", "tiktok", "threads", "mastodon", "bluesky"}
+var Networks = []string{"x", "facebook", "instagram", "youtube", "tiktok", "threads", "mastodon", "bluesky", "exec"}
 
 // Registry returns a registry with every connector built into this binary.
 func Registry() *connectors.Registry {
@@ -20,6 +21,7 @@ func Registry() *connectors.Registry {
 	must(r.Register(x.Network, x.NewFactory()))
 	must(r.Register(mastodon.Network, mastodon.NewFactory()))
 	must(r.Register(bluesky.Network, bluesky.NewFactory()))
+	must(r.Register(execplugin.Network, execplugin.NewFactory()))
 	return r
 }
 
