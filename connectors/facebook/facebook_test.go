@@ -34,8 +34,9 @@ func harness() connectortest.Harness {
 		Reach:    testWindow,
 		Recheck:  testWindow,
 		Backfill: testWindow,
-		// Page, published_posts, tagged and one comments call per window post.
-		SteadyCalls: 40,
+		// Page, published_posts, tagged and one comments call per window post:
+		// the scenario keeps at most 10 posts in a 72h window.
+		SteadyCalls: 13,
 		// Graph exposes no username of people, only of Pages.
 		Handle: func(connectortest.ScenarioUser) string { return "" },
 	}

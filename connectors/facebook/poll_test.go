@@ -140,3 +140,59 @@ func TestPollConversation(t *testing.T) {
 		t.Errorf("after the window: %d items, %d deletions, %d calls, want 0, 0, 3", len(b.Items), len(b.Deletions), b.Budget.Calls)
 	}
 }
+
+func TestCursorRestart(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 3, 2, 6, 0, 0, 0, time.UTC)
+	sc := &connectortest.Scenario{
+		Start:   t0,
+		End:     t0.Add(time.Hour),
+		Account: connectortest.ScenarioAccount{ID: "100", Handle: "ife_mx", DisplayName: "IFE"},
+		Items: []connectortest.ScenarioItem{
+			{ID: "1", Kind: connectors.KindPost, AuthorID: "100", Own: true, Versions: []connectortest.Version{{Text: "Aviso", At: t0}}},
+		},
+	}
+	for name, cur := range map[string]connectors.Cursor{
+		"unreadable":   connectors.Cursor("{not json"),
+		"version":      connectors.Cursor(`{"v":99}`),
+		"another page": connectors.Cursor(`{"v":1,"page":"555","posts":{"t":9999999999,"ids":["x"]}}`),
+		"bad window":   connectors.Cursor(`{"v":1,"page":"100","window":[{"created":1}]}`),
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := newPollEnv(t, sc)
+			e.cur = cur
+			if b := e.poll(t0.Add(time.Hour)); len(b.Items) != 1 {
+				t.Errorf("got %d items, want the post again", len(b.Items))
+			}
+		})
+	}
+}
+
+func TestMarkSeen(t *testing.T) {
+	t.Parallel()
+	at := time.Unix(1000, 0)
+	var m mark
+	if m.seen(at, "a") {
+		t.Error("the zero mark has seen something")
+	}
+	m.advance(at, "a")
+	m.advance(at, "b")
+	m.advance(at.Add(-time.Second), "z")
+	for _, tc := range []struct {
+		t    time.Time
+		id   string
+		want bool
+	}{
+		{at, "a", true}, {at, "b", true}, {at, "c", false},
+		{at.Add(-time.Second), "q", true}, {at.Add(time.Second), "a", false},
+	} {
+		if got := m.seen(tc.t, tc.id); got != tc.want {
+			t.Errorf("seen(%v, %s) = %v, want %v", tc.t.Unix(), tc.id, got, tc.want)
+		}
+	}
+	m.advance(at.Add(time.Second), "n")
+	if m.Time != 1001 || len(m.IDs) != 1 {
+		t.Errorf("mark = %+v", m)
+	}
+}
