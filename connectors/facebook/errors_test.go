@@ -194,3 +194,35 @@ func TestPollOtherPage(t *testing.T) {
 		t.Errorf("without token: error %v does not wrap ErrAuth", err)
 	}
 }
+
+func TestProbeAndFactory(t *testing.T) {
+	t.Parallel()
+	c, calls := newTestConnector(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/"+testVersion+"/me" {
+			t.Errorf("probe path %s, want /%s/me", r.URL.Path, testVersion)
+		}
+		_, _ = w.Write(readTestdata(t, "page.json"))
+	}, nil)
+	if err := c.Probe(context.Background(), testAccount()); err != nil {
+		t.Fatal(err)
+	}
+	if calls.Load() != 1 {
+		t.Errorf("probe made %d calls, want 1", calls.Load())
+	}
+
+	f := NewFactory()
+	deps := connectors.Deps{HTTP: connectors.NewHTTPClient(connectors.HTTPOptions{})}
+	conn, err := f(func(v any) error {
+		v.(*Config).WindowPosts = 5
+		return nil
+	}, deps)
+	if err != nil || conn.Network() != Network || conn.(*Connector).cfg.APIVersion != DefaultAPIVersion || conn.(*Connector).cfg.WindowPosts != 5 {
+		t.Errorf("factory: %v, %+v", err, conn)
+	}
+	if _, err := f(func(v any) error { v.(*Config).UsageBackoff = 2; return nil }, deps); err == nil || !strings.Contains(err.Error(), "usage_backoff") {
+		t.Errorf("factory accepted usage_backoff 2: %v", err)
+	}
+	if _, err := New(Config{}, connectors.Deps{}); err == nil {
+		t.Error("New without an HTTP client")
+	}
+}
