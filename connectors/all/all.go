@@ -5,6 +5,7 @@ import (
 	"github.com/ife-mx/vigia/connectors"
 	"github.com/ife-mx/vigia/connectors/bluesky"
 	execplugin "github.com/ife-mx/vigia/connectors/exec"
+	"github.com/ife-mx/vigia/connectors/facebook"
 	"github.com/ife-mx/vigia/connectors/mastodon"
 	"github.com/ife-mx/vigia/connectors/simulated"
 	"github.com/ife-mx/vigia/connectors/x"
@@ -22,6 +23,7 @@ func Registry() *connectors.Registry {
 	must(r.Register(mastodon.Network, mastodon.NewFactory()))
 	must(r.Register(bluesky.Network, bluesky.NewFactory()))
 	must(r.Register(execplugin.Network, execplugin.NewFactory()))
+	must(r.Register(facebook.Network, facebook.NewFactory()))
 	return r
 }
 
