@@ -56,6 +56,11 @@ type Harness struct {
 	// Slack is how late, under hourly polls, the connector may notice an edit
 	// or a deletion (its re-check cycle) or a profile change; 0 means 2h.
 	Slack time.Duration
+	// EditTimeUnknown says the network gives no edit time for comments and
+	// replies (Facebook's Graph API): a comment or reply first seen already
+	// edited may then carry a zero EditedAt ("unknown", as the contract allows);
+	// edits noticed later must still carry a time.
+	EditTimeUnknown bool
 	// Backfill is how far back before its first poll the connector reads;
 	// items created earlier are not required (when returned they must be
 	// right); 0 means 168h.

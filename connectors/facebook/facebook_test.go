@@ -1,7 +1,6 @@
 package facebook
 
 import (
-	"os"
 	"testing"
 	"time"
 
@@ -39,20 +38,15 @@ func harness() connectortest.Harness {
 		SteadyCalls: 13,
 		// Graph exposes no username of people, only of Pages.
 		Handle: func(connectortest.ScenarioUser) string { return "" },
+		// Graph gives comments no edit time: one first seen already edited has none.
+		EditTimeUnknown: true,
 	}
 }
 
-// TestConformance runs connectortest.Run. It is opt-in (VIGIA_FACEBOOK_CONFORMANCE=1)
-// for one reason only: the suite wants a non-zero EditedAt on a comment whose
-// first sighting is already an edited version (after a backfill or an
-// outage), and Graph gives comments no edit time, so the connector reports
-// it as unknown (zero) rather than invent one. Every other check of the suite
-// passes (month, resume_after_crash and errors entirely; steady_state and
-// fault_mid_paging/catch_up fail only on that check).
+// TestConformance runs connectortest.Run. Graph gives comments no edit time, so
+// the harness says EditTimeUnknown: a comment first seen already edited (after a
+// backfill or an outage) carries a zero EditedAt, "unknown" in the contract.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	if os.Getenv("VIGIA_FACEBOOK_CONFORMANCE") == "" {
-		t.Skip("set VIGIA_FACEBOOK_CONFORMANCE=1: connectortest requires an EditedAt for comments first seen after an edit, which Graph does not expose")
-	}
 	connectortest.Run(t, harness())
 }
