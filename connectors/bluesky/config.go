@@ -3,9 +3,10 @@ package bluesky
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
+
+	"github.com/ife-mx/vigia/connectors"
 )
 
 // Default values of Config.
@@ -139,7 +140,7 @@ func (c *Config) Validate() error {
 		if u.v == "" {
 			continue
 		}
-		if err := checkBaseURL(u.v); err != nil {
+		if err := connectors.CheckBaseURL(u.v); err != nil {
 			bad(u.key, "%v", err)
 		}
 	}
@@ -165,23 +166,4 @@ func (c *Config) Validate() error {
 		bad("recheck_calls", "must be between 1 and %d (0 means %d), got %d", MaxRecheckCalls, DefaultRecheckCalls, c.RecheckCalls)
 	}
 	return errors.Join(errs...)
-}
-
-// checkBaseURL accepts an absolute http(s) URL without query, fragment or
-// credentials.
-func checkBaseURL(s string) error {
-	u, err := url.Parse(s)
-	switch {
-	case err != nil:
-		return errors.New("not a valid URL")
-	case u.User != nil:
-		return errors.New("must not carry credentials")
-	case u.Scheme != "https" && u.Scheme != "http":
-		return fmt.Errorf("must be an http or https URL, got %q", s)
-	case u.Host == "":
-		return fmt.Errorf("must name a host, got %q", s)
-	case u.RawQuery != "" || u.Fragment != "":
-		return fmt.Errorf("must not have a query or fragment, got %q", s)
-	}
-	return nil
 }

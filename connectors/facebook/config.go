@@ -3,10 +3,11 @@ package facebook
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/ife-mx/vigia/connectors"
 )
 
 // Config configures the Facebook connector: the networks.facebook section of
@@ -106,7 +107,7 @@ func (c *Config) Validate() error {
 	}
 	if c.BaseURL == "" {
 		bad("base_url", "required, such as %s", DefaultBaseURL)
-	} else if err := checkBaseURL(c.BaseURL); err != nil {
+	} else if err := connectors.CheckBaseURL(c.BaseURL); err != nil {
 		bad("base_url", "%v", err)
 	}
 	if !versionRE.MatchString(c.APIVersion) {
@@ -128,25 +129,6 @@ func (c *Config) Validate() error {
 		bad("max_pages", "must be between 1 and 1000 (0 means %d), got %d", DefaultMaxPages, c.MaxPages)
 	}
 	return errors.Join(errs...)
-}
-
-// checkBaseURL accepts an absolute http or https URL without credentials,
-// path, query or fragment.
-func checkBaseURL(raw string) error {
-	u, err := url.Parse(raw)
-	switch {
-	case err != nil:
-		return fmt.Errorf("not a URL: %w", err)
-	case u.Scheme != "https" && u.Scheme != "http":
-		return fmt.Errorf("must be an http or https URL, got %q", raw)
-	case u.Host == "":
-		return fmt.Errorf("has no host: %q", raw)
-	case u.User != nil:
-		return errors.New("must not carry credentials")
-	case u.RawQuery != "" || u.Fragment != "":
-		return fmt.Errorf("must not have a query or fragment: %q", raw)
-	}
-	return nil
 }
 
 // normalizeBaseURL strips trailing slashes.

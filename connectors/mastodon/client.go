@@ -30,7 +30,7 @@ type session struct {
 func (c *Connector) newSession(ctx context.Context, acct connectors.Account) (*session, error) {
 	base := c.cfg.BaseURL
 	if v := acct.Options[OptionBaseURL]; v != "" {
-		if err := checkBaseURL(v); err != nil {
+		if err := connectors.CheckBaseURL(v); err != nil {
 			return nil, fmt.Errorf("mastodon: account %s: options.%s: %w", acct.ID, OptionBaseURL, err)
 		}
 		base = normalizeBaseURL(v)

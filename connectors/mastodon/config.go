@@ -3,9 +3,10 @@ package mastodon
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
+
+	"github.com/ife-mx/vigia/connectors"
 )
 
 // Config configures the Mastodon connector: the networks.mastodon section of
@@ -93,7 +94,7 @@ func (c *Config) Validate() error {
 	}
 	if c.BaseURL == "" {
 		bad("base_url", "required: the instance's URL, such as https://mastodon.social")
-	} else if err := checkBaseURL(c.BaseURL); err != nil {
+	} else if err := connectors.CheckBaseURL(c.BaseURL); err != nil {
 		bad("base_url", "%v", err)
 	}
 	if c.WindowPosts < 0 || c.WindowPosts > MaxWindowPosts {
@@ -112,25 +113,6 @@ func (c *Config) Validate() error {
 		bad("max_pages", "must be between 1 and 1000 (0 means %d), got %d", DefaultMaxPages, c.MaxPages)
 	}
 	return errors.Join(errs...)
-}
-
-// checkBaseURL accepts an absolute http or https URL without credentials,
-// query or fragment.
-func checkBaseURL(raw string) error {
-	u, err := url.Parse(raw)
-	switch {
-	case err != nil:
-		return fmt.Errorf("not a URL: %w", err)
-	case u.Scheme != "https" && u.Scheme != "http":
-		return fmt.Errorf("must be an http or https URL, got %q", raw)
-	case u.Host == "":
-		return fmt.Errorf("has no host: %q", raw)
-	case u.User != nil:
-		return errors.New("must not carry credentials")
-	case u.RawQuery != "" || u.Fragment != "":
-		return fmt.Errorf("must not have a query or fragment: %q", raw)
-	}
-	return nil
 }
 
 // normalizeBaseURL strips trailing slashes.

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ife-mx/vigia/connectors"
 )
 
 // Defaults of Config, applied by DefaultConfig and by New to zero fields.
@@ -125,19 +127,9 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("x: %s: "+format, append([]any{key}, args...)...))
 	}
 	if c.BaseURL != "" {
-		u, err := url.Parse(c.BaseURL)
-		switch {
-		case err != nil:
-			bad("base_url", "not a URL: %v", err)
-		case u.Scheme != "https" && u.Scheme != "http":
-			bad("base_url", "must be an http or https URL, got %q", c.BaseURL)
-		case u.Host == "":
-			bad("base_url", "has no host: %q", c.BaseURL)
-		case u.User != nil:
-			bad("base_url", "must not carry credentials")
-		case u.RawQuery != "" || u.Fragment != "":
-			bad("base_url", "must not have a query or fragment")
-		case strings.HasSuffix(strings.TrimSuffix(u.Path, "/"), "/2"):
+		if err := connectors.CheckBaseURL(c.BaseURL); err != nil {
+			bad("base_url", "%v", err)
+		} else if u, _ := url.Parse(c.BaseURL); strings.HasSuffix(strings.TrimSuffix(u.Path, "/"), "/2") {
 			bad("base_url", "is the API's root, without /2: %q", c.BaseURL)
 		}
 	}
