@@ -81,7 +81,7 @@ func FuzzDecodeNotifications(f *testing.F) {
 				checkItem(t, n.status)
 			}
 		}
-		_ = minNotificationID(ns) + maxNotificationID(ns)
+		_ = minIDOf(ns) + maxIDOf(ns)
 		_ = oldestNotification(ns)
 	})
 }

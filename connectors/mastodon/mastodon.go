@@ -381,7 +381,7 @@ func (p *poller) mentions() (bool, error) {
 		newest := p.addMentions(page)
 		horizon := p.now.Add(-cfg.WindowAge)
 		for pages := 1; pages < cfg.MaxPages && len(page) == limit && !oldestNotification(page).Before(horizon); pages++ {
-			older := minNotificationID(page)
+			older := minIDOf(page)
 			if l := linkParam(resp.Header.Get("Link"), "next", "max_id"); l != "" && compareIDs(l, older) < 0 {
 				older = l
 			}
@@ -405,7 +405,7 @@ func (p *poller) mentions() (bool, error) {
 			p.cs.Notifications = mark
 			return false, nil
 		}
-		next := maxNotificationID(page)
+		next := maxIDOf(page)
 		if l := linkParam(resp.Header.Get("Link"), "prev", "min_id"); l != "" && compareIDs(l, mark) > 0 && compareIDs(l, next) < 0 {
 			next = l
 		}
@@ -671,20 +671,28 @@ func (p *poller) recheckPost(w *windowPost) error {
 	return nil
 }
 
-func minIDOf(sts []*status) string {
+// identified is a decoded status or notification: both are paged by id.
+type identified interface{ id() string }
+
+func (s *status) id() string       { return s.ID }
+func (n *notification) id() string { return n.ID }
+
+// minIDOf and maxIDOf return the lowest and highest id of a page ("" when empty),
+// comparing ids as Mastodon's numbers.
+func minIDOf[T identified](xs []T) string {
 	m := ""
-	for _, s := range sts {
-		if m == "" || compareIDs(s.ID, m) < 0 {
-			m = s.ID
+	for _, x := range xs {
+		if m == "" || compareIDs(x.id(), m) < 0 {
+			m = x.id()
 		}
 	}
 	return m
 }
 
-func maxIDOf(sts []*status) string {
+func maxIDOf[T identified](xs []T) string {
 	m := ""
-	for _, s := range sts {
-		m = maxID(m, s.ID)
+	for _, x := range xs {
+		m = maxID(m, x.id())
 	}
 	return m
 }
@@ -697,24 +705,6 @@ func oldestCreated(sts []*status) time.Time {
 		}
 	}
 	return t
-}
-
-func minNotificationID(ns []*notification) string {
-	m := ""
-	for _, n := range ns {
-		if m == "" || compareIDs(n.ID, m) < 0 {
-			m = n.ID
-		}
-	}
-	return m
-}
-
-func maxNotificationID(ns []*notification) string {
-	m := ""
-	for _, n := range ns {
-		m = maxID(m, n.ID)
-	}
-	return m
 }
 
 // oldestNotification is the creation of the oldest notification of a page
