@@ -135,6 +135,7 @@ func New(ctx context.Context, opts Options) (*Agent, error) {
 	}
 	a.metrics.ConfigReloadOK.Set(1)
 	a.metrics.ConfigReloadOKTime.Set(float64(a.now().Unix()))
+	a.metrics.ArchiveRecords.Set(float64(a.store.Records()))
 	return a, nil
 }
 

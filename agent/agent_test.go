@@ -230,6 +230,9 @@ func TestAgent_ArchiveMatchesSimulation(t *testing.T) {
 	if err != nil || rep.Problem != nil {
 		t.Fatalf("verify: %+v, %v", rep.Problem, err)
 	}
+	if got := counter(t, h.reg, "vigia_archive_records", nil); int64(got) != rep.Records {
+		t.Errorf("vigia_archive_records = %v, the chain holds %d", got, rep.Records)
+	}
 	if got := counter(t, h.reg, "vigia_items_archived_total", map[string]string{"network": "x", "kind": "comment"}); got == 0 {
 		t.Error("vigia_items_archived_total{network=x,kind=comment} stayed 0")
 	}

@@ -107,6 +107,7 @@ func (a *Agent) observeSuccess(cfg AccountConfig, b connectors.Batch, res archiv
 		m.ItemsArchived.WithLabelValues(cfg.Network, string(k)).Add(float64(n))
 	}
 	m.ItemsEdited.WithLabelValues(cfg.Network).Add(float64(res.Changed))
+	m.ArchiveRecords.Set(float64(a.store.Records()))
 	m.ItemsDeleted.WithLabelValues(cfg.Network).Add(float64(res.Deleted))
 	a.stats.Polls.Add(1)
 	a.stats.ItemsNew.Add(int64(res.New))

@@ -208,15 +208,6 @@ const (
 	actVersion
 )
 
-type plannedItem struct {
-	it      *connectors.Item
-	act     action
-	restore bool
-	media   string
-	hash    []byte
-	state   itemState // the item's state after this entry
-}
-
 // Commit stores one poll's batch, its flags, its fetch-log row and its new cursor
 // in one transaction. Items upsert on (network, external id): a known item with the
 // same content changes nothing, a changed one gets a new version and keeps the old.
@@ -260,7 +251,7 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 			"current_version", "content_hash")
 		versions := newBulk("item_versions", map[string]any{"fetch_id": fetchID})
 		events := newBulk("item_events", map[string]any{"fetch_id": fetchID})
-		var edits []plannedItem
+		var edits []itemState // edited items' state after this batch
 		var restores []int64
 		authors := map[authorKey]authorName{}
 		flagged := make(map[string]int64, len(p.Batch.Items)) // external id -> version stored now
@@ -316,7 +307,7 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 				return fmt.Errorf("archive: %w", err)
 			}
 			if act == actVersion {
-				edits = append(edits, plannedItem{it: it, state: prev})
+				edits = append(edits, prev)
 			}
 			flagged[it.ExternalID] = prev.version
 			res.Stored[it.ExternalID] = true
@@ -374,7 +365,7 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 			}
 		}
 		for _, e := range edits {
-			if _, err := a.stmt(ctx, st.updItem).ExecContext(ctx, e.state.version, e.state.hash, e.state.id); err != nil {
+			if _, err := a.stmt(ctx, st.updItem).ExecContext(ctx, e.version, e.hash, e.id); err != nil {
 				return fmt.Errorf("archive: update item: %w", err)
 			}
 		}

@@ -151,6 +151,14 @@ func (s *Store) Close() error {
 	return errors.Join(errs...)
 }
 
+// Records returns the number of records in the hash chain, as this Store last
+// wrote or read it.
+func (s *Store) Records() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.head.id
+}
+
 // Path returns the database file's path.
 func (s *Store) Path() string { return s.path }
 

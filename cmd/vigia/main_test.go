@@ -214,16 +214,6 @@ func (c *child) wait() int {
 	return -1
 }
 
-// running reports whether the child has not exited yet.
-func (c *child) running() bool {
-	select {
-	case <-c.exited:
-		return false
-	default:
-		return true
-	}
-}
-
 var httpClient = &http.Client{Timeout: 20 * time.Second}
 
 // get fetches url and returns its status and body.

@@ -112,12 +112,11 @@ func serve(ctx context.Context, o serveOptions) error {
 					return
 				case <-hup:
 					daemon.SdNotify(false, daemon.SdNotifyReloading)
-					cfg, err := o.reload()
-					if err == nil {
-						err = a.Reload(ctx, cfg)
-					} else {
+					if cfg, err := o.reload(); err != nil {
 						m.ConfigReloadOK.Set(0)
 						o.logger.Error("configuration reload refused; keeping the previous one", slog.Any("error", err))
+					} else {
+						_ = a.Reload(ctx, cfg) // it logs and exports its outcome
 					}
 					daemon.SdNotify(false, daemon.SdNotifyReady)
 				}
