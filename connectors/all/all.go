@@ -8,6 +8,7 @@ import (
 	"github.com/ife-mx/vigia/connectors/facebook"
 	"github.com/ife-mx/vigia/connectors/mastodon"
 	"github.com/ife-mx/vigia/connectors/simulated"
+	"github.com/ife-mx/vigia/connectors/threads"
 	"github.com/ife-mx/vigia/connectors/x"
 )
 
@@ -24,6 +25,7 @@ func Registry() *connectors.Registry {
 	must(r.Register(bluesky.Network, bluesky.NewFactory()))
 	must(r.Register(execplugin.Network, execplugin.NewFactory()))
 	must(r.Register(facebook.Network, facebook.NewFactory()))
+	must(r.Register(threads.Network, threads.NewFactory()))
 	return r
 }
 

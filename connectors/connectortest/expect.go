@@ -136,7 +136,7 @@ func (r *runner) verify() {
 			want("AuthorHandle", it.AuthorHandle, sc.Account.Handle)
 		} else if u, ok := sc.User(s.AuthorID, lastOK); ok {
 			want("AuthorHandle", it.AuthorHandle, h.handle(u))
-			want("AuthorName", it.AuthorName, u.Name)
+			want("AuthorName", it.AuthorName, h.name(u))
 		}
 
 		// Every stored version is a version of the script, in order.
@@ -157,8 +157,8 @@ func (r *runner) verify() {
 			switch {
 			case k == 0 && !v.EditedAt.IsZero():
 				add("%s %s: the unedited version has EditedAt %v", s.Kind, s.ID, v.EditedAt)
-			case k > 0 && vi == 0 && v.EditedAt.IsZero() && h.EditTimeUnknown && s.Kind != connectors.KindPost:
-				// first seen already edited, on a network that gives comments no edit time
+			case k > 0 && vi == 0 && v.EditedAt.IsZero() && (h.EditTimeUnknown && s.Kind != connectors.KindPost || h.PostEditTimeUnknown && s.Kind == connectors.KindPost):
+				// first seen already edited, on a network that gives no edit time
 			case k > 0 && (v.EditedAt.IsZero() || v.EditedAt.Before(s.Versions[k].At)):
 				add("%s %s: version %d (edited %v) has EditedAt %v", s.Kind, s.ID, k, s.Versions[k].At, v.EditedAt)
 			}

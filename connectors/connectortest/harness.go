@@ -61,6 +61,10 @@ type Harness struct {
 	// edited may then carry a zero EditedAt ("unknown", as the contract allows);
 	// edits noticed later must still carry a time.
 	EditTimeUnknown bool
+	// PostEditTimeUnknown says the network gives no edit time for posts
+	// either (Threads, TikTok): a post first seen already edited may carry a
+	// zero EditedAt; edits noticed later must still carry a time.
+	PostEditTimeUnknown bool
 	// Backfill is how far back before its first poll the connector reads;
 	// items created earlier are not required (when returned they must be
 	// right); 0 means 168h.
@@ -82,6 +86,9 @@ type Harness struct {
 	// "handle@domain" for remote users); nil means u.Handle. The account's
 	// own items must carry the scenario account's Handle.
 	Handle func(u ScenarioUser) string
+	// Name maps a user to the AuthorName the connector reports (Threads
+	// exposes no display name of people: ""); nil means u.Name.
+	Name func(u ScenarioUser) string
 }
 
 // Epoch is the instant Run's scenarios start at: a Monday, 06:00 UTC
@@ -107,6 +114,13 @@ func (h *Harness) handle(u ScenarioUser) string {
 		return u.Handle
 	}
 	return h.Handle(u)
+}
+
+func (h *Harness) name(u ScenarioUser) string {
+	if h.Name == nil {
+		return u.Name
+	}
+	return h.Name(u)
 }
 
 func (h *Harness) slack() time.Duration {
