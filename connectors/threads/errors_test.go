@@ -1,0 +1,245 @@
+package threads
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ife-mx/vigia/connectors"
+)
+
+var testNow = time.Date(2026, 8, 20, 12, 0, 0, 0, time.UTC)
+
+// newTestConnector builds a connector against h with a fixed clock; calls
+// counts the requests h saw.
+func newTestConnector(t *testing.T, h http.HandlerFunc) (*Connector, *atomic.Int32) {
+	t.Helper()
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		if got := r.Header.Get("Authorization"); got != "Bearer "+testToken {
+			t.Errorf("Authorization header is not the user token")
+		}
+		if strings.Contains(r.URL.RawQuery, testToken) {
+			t.Errorf("the token is in the URL")
+		}
+		h(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := New(Config{BaseURL: srv.URL, APIVersion: testVersion}, connectors.Deps{
+		HTTP: connectors.NewHTTPClient(connectors.HTTPOptions{RetryMax: -1}),
+		Now:  func() time.Time { return testNow },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, &calls
+}
+
+func errorBody(code, subcode int) string {
+	return fmt.Sprintf(`{"error":{"message":"(#%d) boom %s","type":"OAuthException","code":%d,"error_subcode":%d,"fbtrace_id":"Ab"}}`, code, testToken, code, subcode)
+}
+
+func TestPoll_Errors(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		status int
+		body   string
+		header map[string]string
+		check  func(error) error
+	}{
+		{"testdata 190 auth", 400, string(readTestdata(t, "error_190.json")), nil, wantIs(connectors.ErrAuth)},
+		{"190 with 401", 401, errorBody(190, 0), nil, wantIs(connectors.ErrAuth)},
+		{"testdata 100/33 not found", 400, string(readTestdata(t, "error_100.json")), nil, wantIs(connectors.ErrNotFound)},
+		{"803 not found", 404, errorBody(803, 0), nil, wantIs(connectors.ErrNotFound)},
+		{"4 app limit, fallback reset", 403, errorBody(4, 0), nil, wantReset(testNow.Add(connectors.RateLimitFallback))},
+		{"testdata 17 user limit", 400, string(readTestdata(t, "error_17.json")), map[string]string{"X-App-Usage": `{"call_count":100,"total_time":3,"total_cputime":4,"estimated_time_to_regain_access":12.5}`}, wantReset(testNow.Add(12*time.Minute + 30*time.Second))},
+		{"613 with Retry-After", 400, errorBody(613, 0), map[string]string{"Retry-After": "90"}, wantReset(testNow.Add(90 * time.Second))},
+		{"plain 429", 429, `{}`, map[string]string{"Retry-After": "30"}, wantReset(testNow.Add(30 * time.Second))},
+		{"other code is transient", 400, errorBody(368, 0), nil, wantReason(connectors.ReasonTransient)},
+		{"html 502 is transient", 502, `<html>bad gateway</html>`, nil, wantReason(connectors.ReasonTransient)},
+		{"malformed 200", 200, `<html>`, nil, wantIs(connectors.ErrMalformed)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, _ := newTestConnector(t, func(w http.ResponseWriter, r *http.Request) {
+				for k, v := range tc.header {
+					w.Header().Set(k, v)
+				}
+				w.WriteHeader(tc.status)
+				_, _ = w.Write([]byte(tc.body))
+			})
+			b, err := c.Poll(context.Background(), testAccount(), nil)
+			if err := tc.check(err); err != nil {
+				t.Error(err)
+			}
+			if err != nil && strings.Contains(err.Error(), testToken) {
+				t.Error("the token is in the error")
+			}
+			if b.Cursor != nil || len(b.Items) > 0 || b.Profile != nil {
+				t.Error("a failed poll returned a batch")
+			}
+		})
+	}
+}
+
+func wantIs(target error) func(error) error {
+	return func(err error) error {
+		if !errors.Is(err, target) {
+			return fmt.Errorf("error %v does not wrap %v", err, target)
+		}
+		return nil
+	}
+}
+
+func wantReason(r string) func(error) error {
+	return func(err error) error {
+		if got := connectors.Reason(err); got != r {
+			return fmt.Errorf("error %v is %s, want %s", err, got, r)
+		}
+		return nil
+	}
+}
+
+func wantReset(reset time.Time) func(error) error {
+	return func(err error) error {
+		var rl *connectors.RateLimitError
+		if !errors.As(err, &rl) {
+			return fmt.Errorf("error %v is not a *RateLimitError", err)
+		}
+		if !rl.Reset.Equal(reset) {
+			return fmt.Errorf("Reset = %v, want %v", rl.Reset, reset)
+		}
+		return nil
+	}
+}
+
+// TestPoll_UsageBackoff: once X-App-Usage passes usage_backoff, the poll
+// stops calling and returns a rate-limit error.
+func TestPoll_UsageBackoff(t *testing.T) {
+	t.Parallel()
+	t.Run("above the share", func(t *testing.T) {
+		t.Parallel()
+		c, calls := newTestConnector(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-App-Usage", `{"call_count":85,"total_time":10,"total_cputime":10}`)
+			_, _ = w.Write(readTestdata(t, "me.json"))
+		})
+		_, err := c.Poll(context.Background(), testAccount(), nil)
+		if err := wantReset(testNow.Add(connectors.RateLimitFallback))(err); err != nil {
+			t.Error(err)
+		}
+		if n := calls.Load(); n != 1 {
+			t.Errorf("made %d calls, want 1 (the profile) before backing off", n)
+		}
+	})
+	t.Run("below the share", func(t *testing.T) {
+		t.Parallel()
+		c, _ := newTestConnector(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-App-Usage", `{"call_count":79,"total_time":10,"total_cputime":10}`)
+			switch r.URL.Path {
+			case "/" + testVersion + "/me":
+				_, _ = w.Write(readTestdata(t, "me.json"))
+			case "/" + testVersion + "/1790000000001/threads":
+				_, _ = w.Write(readTestdata(t, "threads.json"))
+			case "/" + testVersion + "/1790000000001/mentions":
+				_, _ = w.Write(readTestdata(t, "mentions.json"))
+			case "/" + testVersion + "/18040000000000000/conversation":
+				_, _ = w.Write(readTestdata(t, "conversation.json"))
+			default:
+				t.Errorf("unexpected path %s", r.URL.Path)
+				w.WriteHeader(http.StatusNotFound)
+			}
+		})
+		acct := testAccount()
+		acct.ExternalID = "1790000000001"
+		b, err := c.Poll(context.Background(), acct, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Budget.Remaining != 21 || b.Budget.Calls != 4 || b.Budget.Items != 6 {
+			t.Errorf("Budget = %+v, want 21%% remaining after 4 calls and 6 objects", b.Budget)
+		}
+		got := map[string]connectors.Item{}
+		for _, it := range b.Items {
+			got[it.ExternalID] = it
+		}
+		for id, want := range map[string]connectors.Item{
+			"18040000000000000": {Kind: connectors.KindPost, Own: true, AuthorID: "1790000000001", AuthorHandle: "cityofexample", AuthorName: "City of Example"},
+			"18060000000000009": {Kind: connectors.KindMention, AuthorID: "commuter_22", AuthorHandle: "commuter_22"},
+			"18050000000000001": {Kind: connectors.KindComment, ParentID: "18040000000000000", RootID: "18040000000000000", AuthorID: "lena.v", AuthorHandle: "lena.v"},
+			"18050000000000002": {Kind: connectors.KindReply, ParentID: "18050000000000001", RootID: "18040000000000000", Own: true, AuthorID: "1790000000001", AuthorHandle: "cityofexample", AuthorName: "City of Example"},
+			"18050000000000003": {Kind: connectors.KindComment, ParentID: "18040000000000000", RootID: "18040000000000000", AuthorID: "promo.bot", AuthorHandle: "promo.bot"},
+		} {
+			it, ok := got[id]
+			if !ok {
+				t.Errorf("item %s missing", id)
+				continue
+			}
+			if it.Kind != want.Kind || it.ParentID != want.ParentID || it.RootID != want.RootID || it.Own != want.Own ||
+				it.AuthorID != want.AuthorID || it.AuthorHandle != want.AuthorHandle || it.AuthorName != want.AuthorName {
+				t.Errorf("item %s = %+v, want %+v", id, it, want)
+			}
+		}
+		if h := got["18050000000000003"]; len(h.Media) != 1 || h.Media[0].Type != "image" || !strings.Contains(string(h.Raw), `"hide_status":"HIDDEN"`) {
+			t.Errorf("hidden reply: media %+v, raw %s", h.Media, h.Raw)
+		}
+		if len(b.Items) != 5 {
+			t.Errorf("got %d items, want 5", len(b.Items))
+		}
+	})
+}
+
+func TestPoll_OtherUser(t *testing.T) {
+	t.Parallel()
+	c, _ := newTestConnector(t, func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write(readTestdata(t, "me.json"))
+	})
+	acct := testAccount()
+	acct.ExternalID = "999"
+	if _, err := c.Poll(context.Background(), acct, nil); !errors.Is(err, connectors.ErrAuth) {
+		t.Errorf("error %v does not wrap ErrAuth", err)
+	}
+	acct.Credentials = nil
+	if _, err := c.Poll(context.Background(), acct, nil); !errors.Is(err, connectors.ErrAuth) {
+		t.Errorf("without token: error %v does not wrap ErrAuth", err)
+	}
+}
+
+func TestConnector_ProbeAndFactory(t *testing.T) {
+	t.Parallel()
+	c, calls := newTestConnector(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/"+testVersion+"/me" {
+			t.Errorf("probe path %s, want /%s/me", r.URL.Path, testVersion)
+		}
+		_, _ = w.Write(readTestdata(t, "me.json"))
+	})
+	if err := c.Probe(context.Background(), testAccount()); err != nil {
+		t.Fatal(err)
+	}
+	if calls.Load() != 1 {
+		t.Errorf("probe made %d calls, want 1", calls.Load())
+	}
+
+	f := NewFactory()
+	deps := connectors.Deps{HTTP: connectors.NewHTTPClient(connectors.HTTPOptions{})}
+	conn, err := f(func(v any) error {
+		v.(*Config).WindowPosts = 5
+		return nil
+	}, deps)
+	if err != nil || conn.Network() != Network || conn.(*Connector).cfg.APIVersion != DefaultAPIVersion || conn.(*Connector).cfg.WindowPosts != 5 {
+		t.Errorf("factory: %v, %+v", err, conn)
+	}
+	if _, err := f(func(v any) error { v.(*Config).UsageBackoff = 2; return nil }, deps); err == nil || !strings.Contains(err.Error(), "usage_backoff") {
+		t.Errorf("factory accepted usage_backoff 2: %v", err)
+	}
+	if _, err := New(Config{}, connectors.Deps{}); err == nil {
+		t.Error("New without an HTTP client")
+	}
+}
