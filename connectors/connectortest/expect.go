@@ -72,7 +72,7 @@ func (r *runner) verify() {
 	// required reports whether s was visible to some successful poll within
 	// reach, and created within the first poll's backfill.
 	required := func(s *ScenarioItem) bool {
-		if s.Created().Before(r.start.Add(-h.backfill())) {
+		if s.Created().Before(r.start.Add(-h.backfill())) || h.NoMentions && s.Kind == connectors.KindMention {
 			return false
 		}
 		rt, parent := root(s), item(s.ParentID)

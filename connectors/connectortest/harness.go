@@ -86,6 +86,10 @@ type Harness struct {
 	// "handle@domain" for remote users); nil means u.Handle. The account's
 	// own items must carry the scenario account's Handle.
 	Handle func(u ScenarioUser) string
+	// NoMentions says the network has no way to list mentions of the account
+	// (TikTok's Business API): mentions are not required; those returned must
+	// still be right.
+	NoMentions bool
 	// Name maps a user to the AuthorName the connector reports (Threads
 	// exposes no display name of people: ""); nil means u.Name.
 	Name func(u ScenarioUser) string
