@@ -9,6 +9,7 @@ import (
 	"github.com/ife-mx/vigia/connectors/mastodon"
 	"github.com/ife-mx/vigia/connectors/simulated"
 	"github.com/ife-mx/vigia/connectors/threads"
+	"github.com/ife-mx/vigia/connectors/tiktok"
 	"github.com/ife-mx/vigia/connectors/x"
 )
 
@@ -26,6 +27,7 @@ func Registry() *connectors.Registry {
 	must(r.Register(execplugin.Network, execplugin.NewFactory()))
 	must(r.Register(facebook.Network, facebook.NewFactory()))
 	must(r.Register(threads.Network, threads.NewFactory()))
+	must(r.Register(tiktok.Network, tiktok.NewFactory()))
 	return r
 }
 
