@@ -42,10 +42,16 @@ type session struct {
 	c          *Connector
 	ctx        context.Context
 	base       string // base URL with the version: https://business-api.tiktok.com/open_api/v1.3
+	account    string
 	businessID string
 	token      string
 	header     http.Header
 	calls      *connectors.CallCounter
+	// refresh renews the token, when the account has the credentials;
+	// renewed is set once it did in this session.
+	refresh *refresher
+	renewed bool
+	secrets []string // every credential, scrubbed from errors
 
 	items     int
 	remaining int
@@ -66,27 +72,71 @@ func (c *Connector) newSession(ctx context.Context, acct connectors.Account) (*s
 		// rejected credentials so the account is not polled until fixed.
 		return nil, fmt.Errorf("tiktok: account %s: external_id (the business_id of the TikTok account) is required: %w", acct.ID, connectors.ErrAuth)
 	}
-	tok := acct.Credentials[CredentialToken]
-	if tok.IsZero() {
-		return nil, fmt.Errorf("tiktok: account %s: no %q credential: %w", acct.ID, CredentialToken, connectors.ErrAuth)
+	tok := acct.Credentials[CredentialToken].Reveal()
+	ref := newRefresher(acct)
+	if tok == "" && ref == nil {
+		return nil, fmt.Errorf("tiktok: account %s: no %q credential (nor %q, %q and %q to obtain one): %w",
+			acct.ID, CredentialToken, CredentialAppID, CredentialAppSecret, CredentialRefreshToken, connectors.ErrAuth)
 	}
 	cc := &connectors.CallCounter{}
-	return &session{
+	s := &session{
 		c:          c,
 		ctx:        connectors.WithCallCounter(ctx, cc),
 		base:       base + "/" + c.cfg.APIVersion,
+		account:    acct.ID,
 		businessID: acct.ExternalID,
-		token:      tok.Reveal(),
-		header:     http.Header{"Access-Token": {tok.Reveal()}, "Accept": {"application/json"}},
 		calls:      cc,
 		remaining:  -1,
-	}, nil
+		refresh:    ref,
+	}
+	for _, sec := range acct.Credentials {
+		if v := sec.Reveal(); v != "" {
+			s.secrets = append(s.secrets, v)
+		}
+	}
+	s.use(tok)
+	if ref != nil {
+		if r, ok := c.tokens.get(acct.ID, ref.fingerprint); ok {
+			s.use(r.access)
+			if !c.now().Before(r.expires.Add(-renewMargin)) {
+				s.use("") // expired: renewed at the first call
+			}
+		}
+	}
+	return s, nil
+}
+
+// use makes the session send tok.
+func (s *session) use(tok string) {
+	s.token = tok
+	s.header = http.Header{"Access-Token": {tok}, "Accept": {"application/json"}}
+	if tok != "" {
+		s.secrets = append(s.secrets, tok)
+	}
 }
 
 // get performs one GET and returns the envelope's data, mapping a failure
 // to the contract's errors: the envelope's code first (TikTok answers errors
 // with HTTP 200), then the HTTP status.
 func (s *session) get(op, path string, q url.Values) (json.RawMessage, error) {
+	if s.token == "" {
+		if err := s.renew(); err != nil {
+			return nil, err
+		}
+	}
+	data, err := s.getOnce(op, path, q)
+	if errors.Is(err, connectors.ErrAuth) && s.refresh != nil && !s.renewed {
+		// Expired or revoked: renew once and try again.
+		if rerr := s.renew(); rerr != nil {
+			return nil, rerr
+		}
+		return s.getOnce(op, path, q)
+	}
+	return data, err
+}
+
+// getOnce performs the GET with the current token.
+func (s *session) getOnce(op, path string, q url.Values) (json.RawMessage, error) {
 	q.Set("business_id", s.businessID)
 	resp, err := s.c.http.Get(s.ctx, s.base+path+"?"+q.Encode(), s.header)
 	if err != nil {
@@ -124,7 +174,7 @@ func (s *session) classify(op string, env *envelope, resp *connectors.Response, 
 		if len(m) > maxMessageInError {
 			m = m[:maxMessageInError] + "…"
 		}
-		detail += ": " + strings.ReplaceAll(m, s.token, "<secret>")
+		detail += ": " + s.hide(m)
 	}
 	if env.RequestID != "" {
 		detail += " (request_id " + env.RequestID + ")"
@@ -152,12 +202,23 @@ func (s *session) rateLimitReset(h http.Header, now time.Time) time.Time {
 	return now.Add(connectors.RateLimitFallback)
 }
 
-// scrub hides the token should an error ever carry it.
-func (s *session) scrub(err error) error {
-	if err == nil || s.token == "" || !strings.Contains(err.Error(), s.token) {
-		return err
+// hide replaces every credential in msg.
+func (s *session) hide(msg string) string {
+	for _, sec := range s.secrets {
+		msg = strings.ReplaceAll(msg, sec, "<secret>")
 	}
-	return &scrubbedError{msg: strings.ReplaceAll(err.Error(), s.token, "<secret>"), err: err}
+	return msg
+}
+
+// scrub hides the credentials should an error ever carry them.
+func (s *session) scrub(err error) error {
+	if err == nil {
+		return nil
+	}
+	if msg := s.hide(err.Error()); msg != err.Error() {
+		return &scrubbedError{msg: msg, err: err}
+	}
+	return err
 }
 
 type scrubbedError struct {

@@ -65,12 +65,14 @@ import (
 const Network = "tiktok"
 
 // Connector polls TikTok business accounts. It is safe for concurrent use:
-// each account's state lives in its cursor.
+// each account's state lives in its cursor, except renewed access tokens,
+// kept in memory per account.
 type Connector struct {
-	cfg  Config
-	http *connectors.HTTPClient
-	log  *slog.Logger
-	now  func() time.Time
+	cfg    Config
+	http   *connectors.HTTPClient
+	log    *slog.Logger
+	now    func() time.Time
+	tokens tokenStore
 }
 
 var (
