@@ -60,6 +60,7 @@ import (
 	"time"
 
 	"github.com/ife-mx/vigia/connectors"
+	"github.com/ife-mx/vigia/connectors/window"
 )
 
 // Network is the network's name in configurations.
@@ -154,9 +155,7 @@ type poller struct {
 	now   time.Time
 	since time.Time // the window's start
 
-	items     []connectors.Item
-	emitted   map[string]int
-	deletions []connectors.Deletion
+	out window.Collector
 }
 
 func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur connectors.Cursor) (connectors.Batch, error) {
@@ -185,7 +184,7 @@ func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur conne
 	now := c.now()
 	p := &poller{
 		c: c, s: s, cs: cs, me: me,
-		now: now, since: now.Add(-c.cfg.WindowAge), emitted: map[string]int{},
+		now: now, since: now.Add(-c.cfg.WindowAge),
 	}
 	if err := p.ownThreads(); err != nil {
 		return connectors.Batch{}, err
@@ -193,15 +192,15 @@ func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur conne
 	if err := p.mentions(); err != nil {
 		return connectors.Batch{}, err
 	}
-	cs.trim(c.cfg.WindowPosts, p.since)
+	cs.Window = cs.Window.Trim(c.cfg.WindowPosts, p.since)
 	for _, w := range cs.Window {
 		if err := p.recheck(w); err != nil {
 			return connectors.Batch{}, err
 		}
 	}
 	return connectors.Batch{
-		Items:     p.items,
-		Deletions: p.deletions,
+		Items:     p.out.Items,
+		Deletions: p.out.Deletions,
 		Profile:   me.profile(raw),
 		Cursor:    cs.encode(),
 		Budget:    s.budget(),
@@ -248,22 +247,22 @@ func (p *poller) ownThreads() error {
 	newMark := p.cs.Posts
 	for _, m := range ms {
 		listed[m.ID] = true
-		h := hashText(m.Text)
-		if w := p.cs.post(m.ID); w != nil {
+		h := window.Hash(m.Text)
+		if w := p.cs.Window.Find(m.ID); w != nil {
 			if w.Hash != h {
 				w.Hash = h
-				p.emit(p.item(m, connectors.KindPost, "", "", p.now))
+				p.out.Emit(p.item(m, connectors.KindPost, "", "", p.now))
 			}
 			continue
 		}
-		if p.cs.Posts.seen(m.created, m.ID) {
+		if p.cs.Posts.Seen(m.created, m.ID) {
 			continue
 		}
-		p.emit(p.item(m, connectors.KindPost, "", "", time.Time{}))
+		p.out.Emit(p.item(m, connectors.KindPost, "", "", time.Time{}))
 		if !m.created.Before(p.since) {
-			p.cs.Window = append(p.cs.Window, &windowPost{ID: m.ID, Created: m.created.Unix(), Hash: h, Known: map[string]string{}})
+			p.cs.Window = append(p.cs.Window, window.NewPost(m.ID, m.created, m.Text))
 		}
-		newMark.advance(m.created, m.ID)
+		newMark.Advance(m.created, m.ID)
 	}
 	if !complete {
 		return nil // keep the mark: the gap below what was read is still open
@@ -273,10 +272,10 @@ func (p *poller) ownThreads() error {
 	if len(ms) > 0 {
 		oldest = ms[0].created
 	}
-	for _, w := range append([]*windowPost(nil), p.cs.Window...) {
+	for _, w := range append(window.Posts(nil), p.cs.Window...) {
 		if !listed[w.ID] && (len(ms) == 0 || w.Created >= oldest.Unix()) {
-			p.deleted(w.ID)
-			p.cs.remove(w.ID)
+			p.out.Deleted(w.ID, p.now)
+			p.cs.Window = p.cs.Window.Remove(w.ID)
 		}
 	}
 	return nil
@@ -294,14 +293,14 @@ func (p *poller) mentions() error {
 	}
 	newMark := p.cs.Mentions
 	for _, m := range ms {
-		if p.cs.Mentions.seen(m.created, m.ID) || m.created.Before(p.since) && p.cs.Mentions.Time == 0 {
+		if p.cs.Mentions.Seen(m.created, m.ID) || m.created.Before(p.since) && p.cs.Mentions.Time == 0 {
 			continue
 		}
-		newMark.advance(m.created, m.ID)
+		newMark.Advance(m.created, m.ID)
 		if p.own(m) {
 			continue
 		}
-		p.emit(p.item(m, connectors.KindMention, "", "", time.Time{}))
+		p.out.Emit(p.item(m, connectors.KindMention, "", "", time.Time{}))
 	}
 	if complete {
 		p.cs.Mentions = newMark
@@ -310,7 +309,7 @@ func (p *poller) mentions() error {
 }
 
 // recheck reads every reply under a window thread.
-func (p *poller) recheck(w *windowPost) error {
+func (p *poller) recheck(w *window.Post) error {
 	seen := map[string]bool{}
 	after := ""
 	complete := false
@@ -322,7 +321,7 @@ func (p *poller) recheck(w *windowPost) error {
 		}
 		for _, m := range ms {
 			seen[m.ID] = true
-			h := hashText(m.Text)
+			h := window.Hash(m.Text)
 			old, known := w.Known[m.ID]
 			if known && old == h {
 				continue
@@ -336,7 +335,7 @@ func (p *poller) recheck(w *windowPost) error {
 			if m.RepliedTo != nil && m.RepliedTo.ID != w.ID {
 				kind, parent = connectors.KindReply, m.RepliedTo.ID
 			}
-			p.emit(p.item(m, kind, parent, w.ID, edited))
+			p.out.Emit(p.item(m, kind, parent, w.ID, edited))
 		}
 		next, more := pg.more(len(ms), p.c.cfg.PageLimit)
 		if !more {
@@ -357,7 +356,7 @@ func (p *poller) recheck(w *windowPost) error {
 	sort.Strings(gone)
 	for _, id := range gone {
 		delete(w.Known, id)
-		p.deleted(id)
+		p.out.Deleted(id, p.now)
 	}
 	return nil
 }
@@ -395,27 +394,6 @@ func (p *poller) item(m *media, kind connectors.Kind, parent, root string, edite
 	it.AuthorID = m.Username
 	it.AuthorHandle = m.Username
 	return it
-}
-
-// emit adds an item to the batch; an item emitted twice keeps its latest
-// state.
-func (p *poller) emit(it connectors.Item) {
-	if i, ok := p.emitted[it.ExternalID]; ok {
-		p.items[i] = it
-		return
-	}
-	p.emitted[it.ExternalID] = len(p.items)
-	p.items = append(p.items, it)
-}
-
-// deleted records a deletion.
-func (p *poller) deleted(id string) {
-	for _, d := range p.deletions {
-		if d.ExternalID == id {
-			return
-		}
-	}
-	p.deletions = append(p.deletions, connectors.Deletion{ExternalID: id, ObservedAt: p.now})
 }
 
 // profile renders the profile.

@@ -59,6 +59,7 @@ import (
 	"time"
 
 	"github.com/ife-mx/vigia/connectors"
+	"github.com/ife-mx/vigia/connectors/window"
 )
 
 // Network is the network's name in configurations.
@@ -144,9 +145,7 @@ type poller struct {
 	now   time.Time
 	since time.Time // the window's start
 
-	items     []connectors.Item
-	emitted   map[string]int
-	deletions []connectors.Deletion
+	out window.Collector
 }
 
 func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur connectors.Cursor) (connectors.Batch, error) {
@@ -172,20 +171,20 @@ func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur conne
 	now := c.now()
 	p := &poller{
 		c: c, s: s, cs: cs, me: me,
-		now: now, since: now.Add(-c.cfg.WindowAge), emitted: map[string]int{},
+		now: now, since: now.Add(-c.cfg.WindowAge),
 	}
 	if err := p.ownVideos(); err != nil {
 		return connectors.Batch{}, err
 	}
-	cs.trim(c.cfg.WindowPosts, p.since)
+	cs.Window = cs.Window.Trim(c.cfg.WindowPosts, p.since)
 	for _, w := range cs.Window {
 		if err := p.recheck(w); err != nil {
 			return connectors.Batch{}, err
 		}
 	}
 	return connectors.Batch{
-		Items:     p.items,
-		Deletions: p.deletions,
+		Items:     p.out.Items,
+		Deletions: p.out.Deletions,
 		Profile:   me.profile(s.businessID, raw),
 		Cursor:    cs.encode(),
 		Budget:    s.budget(),
@@ -221,23 +220,22 @@ func (p *poller) ownVideos() error {
 	newMark := p.cs.Posts
 	for _, v := range vs {
 		listed[v.ItemID] = true
-		h := hashText(v.Caption)
-		if w := p.cs.post(v.ItemID); w != nil {
+		h := window.Hash(v.Caption)
+		if w := p.cs.Window.Find(v.ItemID); w != nil {
 			if w.Hash != h {
 				w.Hash = h
-				p.emit(p.videoItem(v, p.now))
+				p.out.Emit(p.videoItem(v, p.now))
 			}
 			continue
 		}
-		if p.cs.Posts.seen(v.created, v.ItemID) {
+		if p.cs.Posts.Seen(v.created, v.ItemID) {
 			continue
 		}
-		p.emit(p.videoItem(v, time.Time{}))
+		p.out.Emit(p.videoItem(v, time.Time{}))
 		if !v.created.Before(p.since) {
-			p.cs.Window = append(p.cs.Window, &windowPost{ID: v.ItemID, Created: v.created.Unix(), Hash: h,
-				Known: map[string]string{}, Under: map[string]string{}})
+			p.cs.Window = append(p.cs.Window, window.NewPost(v.ItemID, v.created, v.Caption))
 		}
-		newMark.advance(v.created, v.ItemID)
+		newMark.Advance(v.created, v.ItemID)
 	}
 	if !complete {
 		return nil // keep the mark: the gap below what was read is still open
@@ -247,17 +245,17 @@ func (p *poller) ownVideos() error {
 	if len(vs) > 0 {
 		oldest = vs[0].created
 	}
-	for _, w := range append([]*windowPost(nil), p.cs.Window...) {
+	for _, w := range append(window.Posts(nil), p.cs.Window...) {
 		if !listed[w.ID] && (len(vs) == 0 || w.Created >= oldest.Unix()) {
-			p.deleted(w.ID)
-			p.cs.remove(w.ID)
+			p.out.Deleted(w.ID, p.now)
+			p.cs.Window = p.cs.Window.Remove(w.ID)
 		}
 	}
 	return nil
 }
 
 // recheck reads every comment and reply under a window video.
-func (p *poller) recheck(w *windowPost) error {
+func (p *poller) recheck(w *window.Post) error {
 	seen := map[string]bool{}
 	under := map[string]string{} // reply → top-level comment, as listed now
 	var cursor int64
@@ -305,7 +303,7 @@ func (p *poller) recheck(w *windowPost) error {
 		if top != "" && !seen[top] {
 			continue // vanished with its top-level comment
 		}
-		p.deleted(id)
+		p.out.Deleted(id, p.now)
 	}
 	for id, top := range under {
 		w.Under[id] = top
@@ -332,8 +330,8 @@ func (p *poller) allReplies(videoID, commentID string) ([]*comment, error) {
 }
 
 // note emits a comment or reply that is new or whose text changed.
-func (p *poller) note(w *windowPost, c *comment, top string) {
-	h := hashText(c.Text)
+func (p *poller) note(w *window.Post, c *comment, top string) {
+	h := window.Hash(c.Text)
 	old, known := w.Known[c.CommentID]
 	if known && old == h {
 		return
@@ -346,7 +344,7 @@ func (p *poller) note(w *windowPost, c *comment, top string) {
 	if top != "" {
 		w.Under[c.CommentID] = top
 	}
-	p.emit(p.commentItem(c, w.ID, edited))
+	p.out.Emit(p.commentItem(c, w.ID, edited))
 }
 
 // videoItem renders an own video.
@@ -405,27 +403,6 @@ func (p *poller) commentItem(c *comment, root string, edited time.Time) connecto
 	it.AuthorHandle = c.Username
 	it.AuthorName = c.DisplayName
 	return it
-}
-
-// emit adds an item to the batch; an item emitted twice keeps its latest
-// state.
-func (p *poller) emit(it connectors.Item) {
-	if i, ok := p.emitted[it.ExternalID]; ok {
-		p.items[i] = it
-		return
-	}
-	p.emitted[it.ExternalID] = len(p.items)
-	p.items = append(p.items, it)
-}
-
-// deleted records a deletion.
-func (p *poller) deleted(id string) {
-	for _, d := range p.deletions {
-		if d.ExternalID == id {
-			return
-		}
-	}
-	p.deletions = append(p.deletions, connectors.Deletion{ExternalID: id, ObservedAt: p.now})
 }
 
 // profile renders the profile of the account businessID.
