@@ -55,7 +55,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 
@@ -242,42 +241,19 @@ func (p *poller) ownThreads() error {
 	if err != nil {
 		return err
 	}
-	sort.SliceStable(ms, func(i, j int) bool { return ms[i].created.Before(ms[j].created) })
-	listed := make(map[string]bool, len(ms))
-	newMark := p.cs.Posts
-	for _, m := range ms {
-		listed[m.ID] = true
-		h := window.Hash(m.Text)
-		if w := p.cs.Window.Find(m.ID); w != nil {
-			if w.Hash != h {
-				w.Hash = h
-				p.out.Emit(p.item(m, connectors.KindPost, "", "", p.now))
+	listed := make([]window.Listed, len(ms))
+	for i, m := range ms {
+		listed[i] = window.Listed{ID: m.ID, Created: m.created, Text: m.Text}
+	}
+	window.Sync(&p.cs.Window, &p.cs.Posts, listed, p.since, complete,
+		func(i int, edited bool) {
+			var at time.Time
+			if edited {
+				at = p.now
 			}
-			continue
-		}
-		if p.cs.Posts.Seen(m.created, m.ID) {
-			continue
-		}
-		p.out.Emit(p.item(m, connectors.KindPost, "", "", time.Time{}))
-		if !m.created.Before(p.since) {
-			p.cs.Window = append(p.cs.Window, window.NewPost(m.ID, m.created, m.Text))
-		}
-		newMark.Advance(m.created, m.ID)
-	}
-	if !complete {
-		return nil // keep the mark: the gap below what was read is still open
-	}
-	p.cs.Posts = newMark
-	oldest := time.Time{}
-	if len(ms) > 0 {
-		oldest = ms[0].created
-	}
-	for _, w := range append(window.Posts(nil), p.cs.Window...) {
-		if !listed[w.ID] && (len(ms) == 0 || w.Created >= oldest.Unix()) {
-			p.out.Deleted(w.ID, p.now)
-			p.cs.Window = p.cs.Window.Remove(w.ID)
-		}
-	}
+			p.out.Emit(p.item(ms[i], connectors.KindPost, "", "", at))
+		},
+		func(id string) { p.out.Deleted(id, p.now) })
 	return nil
 }
 
@@ -321,16 +297,14 @@ func (p *poller) recheck(w *window.Post) error {
 		}
 		for _, m := range ms {
 			seen[m.ID] = true
-			h := window.Hash(m.Text)
-			old, known := w.Known[m.ID]
-			if known && old == h {
+			emit, changed := w.Note(m.ID, m.Text)
+			if !emit {
 				continue
 			}
 			var edited time.Time
-			if known {
+			if changed {
 				edited = p.now
 			}
-			w.Known[m.ID] = h
 			kind, parent := connectors.KindComment, w.ID
 			if m.RepliedTo != nil && m.RepliedTo.ID != w.ID {
 				kind, parent = connectors.KindReply, m.RepliedTo.ID
@@ -347,15 +321,7 @@ func (p *poller) recheck(w *window.Post) error {
 	if !complete {
 		return nil
 	}
-	gone := make([]string, 0)
-	for id := range w.Known {
-		if !seen[id] {
-			gone = append(gone, id)
-		}
-	}
-	sort.Strings(gone)
-	for _, id := range gone {
-		delete(w.Known, id)
+	for _, id := range w.Sweep(seen) {
 		p.out.Deleted(id, p.now)
 	}
 	return nil

@@ -55,7 +55,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sort"
+	"maps"
 	"time"
 
 	"github.com/ife-mx/vigia/connectors"
@@ -215,49 +215,25 @@ func (p *poller) ownVideos() error {
 		}
 		next = int64(pg.Cursor)
 	}
-	sort.SliceStable(vs, func(i, j int) bool { return vs[i].created.Before(vs[j].created) })
-	listed := make(map[string]bool, len(vs))
-	newMark := p.cs.Posts
-	for _, v := range vs {
-		listed[v.ItemID] = true
-		h := window.Hash(v.Caption)
-		if w := p.cs.Window.Find(v.ItemID); w != nil {
-			if w.Hash != h {
-				w.Hash = h
-				p.out.Emit(p.videoItem(v, p.now))
+	listed := make([]window.Listed, len(vs))
+	for i, v := range vs {
+		listed[i] = window.Listed{ID: v.ItemID, Created: v.created, Text: v.Caption}
+	}
+	window.Sync(&p.cs.Window, &p.cs.Posts, listed, p.since, complete,
+		func(i int, edited bool) {
+			var at time.Time
+			if edited {
+				at = p.now
 			}
-			continue
-		}
-		if p.cs.Posts.Seen(v.created, v.ItemID) {
-			continue
-		}
-		p.out.Emit(p.videoItem(v, time.Time{}))
-		if !v.created.Before(p.since) {
-			p.cs.Window = append(p.cs.Window, window.NewPost(v.ItemID, v.created, v.Caption))
-		}
-		newMark.Advance(v.created, v.ItemID)
-	}
-	if !complete {
-		return nil // keep the mark: the gap below what was read is still open
-	}
-	p.cs.Posts = newMark
-	oldest := time.Time{}
-	if len(vs) > 0 {
-		oldest = vs[0].created
-	}
-	for _, w := range append(window.Posts(nil), p.cs.Window...) {
-		if !listed[w.ID] && (len(vs) == 0 || w.Created >= oldest.Unix()) {
-			p.out.Deleted(w.ID, p.now)
-			p.cs.Window = p.cs.Window.Remove(w.ID)
-		}
-	}
+			p.out.Emit(p.videoItem(vs[i], at))
+		},
+		func(id string) { p.out.Deleted(id, p.now) })
 	return nil
 }
 
 // recheck reads every comment and reply under a window video.
 func (p *poller) recheck(w *window.Post) error {
 	seen := map[string]bool{}
-	under := map[string]string{} // reply → top-level comment, as listed now
 	var cursor int64
 	complete := false
 	for pages := 0; pages < p.c.cfg.MaxPages; pages++ {
@@ -276,7 +252,6 @@ func (p *poller) recheck(w *window.Post) error {
 			}
 			for _, r := range replies {
 				seen[r.CommentID] = true
-				under[r.CommentID] = c.CommentID
 				p.note(w, r, c.CommentID)
 			}
 		}
@@ -289,24 +264,12 @@ func (p *poller) recheck(w *window.Post) error {
 	if !complete {
 		return nil
 	}
-	gone := make([]string, 0)
-	for id := range w.Known {
-		if !seen[id] {
-			gone = append(gone, id)
-		}
-	}
-	sort.Strings(gone)
-	for _, id := range gone {
-		top := w.Under[id]
-		delete(w.Known, id)
-		delete(w.Under, id)
-		if top != "" && !seen[top] {
+	under := maps.Clone(w.Under)
+	for _, id := range w.Sweep(seen) {
+		if top := under[id]; top != "" && !seen[top] {
 			continue // vanished with its top-level comment
 		}
 		p.out.Deleted(id, p.now)
-	}
-	for id, top := range under {
-		w.Under[id] = top
 	}
 	return nil
 }
@@ -331,18 +294,16 @@ func (p *poller) allReplies(videoID, commentID string) ([]*comment, error) {
 
 // note emits a comment or reply that is new or whose text changed.
 func (p *poller) note(w *window.Post, c *comment, top string) {
-	h := window.Hash(c.Text)
-	old, known := w.Known[c.CommentID]
-	if known && old == h {
+	emit, changed := w.Note(c.CommentID, c.Text)
+	if top != "" {
+		w.Under[c.CommentID] = top
+	}
+	if !emit {
 		return
 	}
 	var edited time.Time
-	if known {
+	if changed {
 		edited = p.now
-	}
-	w.Known[c.CommentID] = h
-	if top != "" {
-		w.Under[c.CommentID] = top
 	}
 	p.out.Emit(p.commentItem(c, w.ID, edited))
 }

@@ -156,3 +156,92 @@ func (c *Collector) Deleted(id string, at time.Time) {
 	}
 	c.Deletions = append(c.Deletions, connectors.Deletion{ExternalID: id, ObservedAt: at})
 }
+
+// Listed is an own post as a listing returns it.
+type Listed struct {
+	ID      string
+	Created time.Time
+	Text    string
+}
+
+// Sync applies a listing of the account's own posts, read newest first down
+// to a post older than both since and the mark (complete) or cut short by a
+// page limit (not complete), to the window w and the mark m. For each post
+// new to the mark it calls emit(i, false) and, when it was created at or
+// after since, enters it in the window; for a window post whose text hash
+// changed it calls emit(i, true) (an edit). When the listing is complete the
+// mark advances and every window post missing from it (and not older than
+// the oldest listed) is removed from the window and reported to gone; when
+// it is not, the mark stays, so the gap below is read again next time.
+func Sync(w *Posts, m *Mark, listed []Listed, since time.Time, complete bool, emit func(i int, edited bool), gone func(id string)) {
+	order := make([]int, len(listed))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return listed[order[a]].Created.Before(listed[order[b]].Created) })
+	present := make(map[string]bool, len(listed))
+	newMark := *m
+	for _, i := range order {
+		l := listed[i]
+		present[l.ID] = true
+		if p := w.Find(l.ID); p != nil {
+			if h := Hash(l.Text); p.Hash != h {
+				p.Hash = h
+				emit(i, true)
+			}
+			continue
+		}
+		if m.Seen(l.Created, l.ID) {
+			continue
+		}
+		emit(i, false)
+		if !l.Created.Before(since) {
+			*w = append(*w, NewPost(l.ID, l.Created, l.Text))
+		}
+		newMark.Advance(l.Created, l.ID)
+	}
+	if !complete {
+		return
+	}
+	*m = newMark
+	var oldest int64
+	if len(order) > 0 {
+		oldest = listed[order[0]].Created.Unix()
+	}
+	for _, p := range append(Posts(nil), *w...) {
+		if !present[p.ID] && (len(listed) == 0 || p.Created >= oldest) {
+			*w = w.Remove(p.ID)
+			gone(p.ID)
+		}
+	}
+}
+
+// Note records a child of the post listed now with its text: emit is true
+// when the child is new or its text changed, and edited when it was known
+// with another text.
+func (p *Post) Note(id, text string) (emit, edited bool) {
+	h := Hash(text)
+	old, known := p.Known[id]
+	if known && old == h {
+		return false, false
+	}
+	p.Known[id] = h
+	return true, known
+}
+
+// Sweep forgets the known children missing from seen (a complete listing)
+// and returns their ids, sorted.
+func (p *Post) Sweep(seen map[string]bool) []string {
+	var gone []string
+	for id := range p.Known {
+		if !seen[id] {
+			gone = append(gone, id)
+		}
+	}
+	sort.Strings(gone)
+	for _, id := range gone {
+		delete(p.Known, id)
+		delete(p.Under, id)
+	}
+	return gone
+}

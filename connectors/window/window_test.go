@@ -96,3 +96,59 @@ func TestCollector(t *testing.T) {
 		t.Errorf("deletions = %+v", c.Deletions)
 	}
 }
+
+func TestSync(t *testing.T) {
+	t.Parallel()
+	t0 := time.Unix(1_800_000_000, 0)
+	at := func(h int) time.Time { return t0.Add(time.Duration(h) * time.Hour) }
+	var w Posts
+	var m Mark
+	type event struct {
+		id     string
+		edited bool
+	}
+	run := func(listed []Listed, since time.Time, complete bool) (got []event, gone []string) {
+		Sync(&w, &m, listed, since, complete,
+			func(i int, edited bool) { got = append(got, event{listed[i].ID, edited}) },
+			func(id string) { gone = append(gone, id) })
+		return got, gone
+	}
+	// Newest first, as listings come; one post older than the window.
+	got, gone := run([]Listed{{"3", at(3), "c"}, {"2", at(2), "b"}, {"1", at(0), "a"}}, at(1), true)
+	if !reflect.DeepEqual(got, []event{{"1", false}, {"2", false}, {"3", false}}) || gone != nil {
+		t.Errorf("first sync: emitted %v, gone %v", got, gone)
+	}
+	if len(w) != 2 || w.Find("1") != nil || m.Time != at(3).Unix() {
+		t.Errorf("window %d entries, mark %+v", len(w), m)
+	}
+	// "2" edited, "3" deleted, "4" new; "1" is below the window.
+	got, gone = run([]Listed{{"4", at(4), "d"}, {"2", at(2), "b2"}, {"1", at(0), "a"}}, at(1), true)
+	if !reflect.DeepEqual(got, []event{{"2", true}, {"4", false}}) || !reflect.DeepEqual(gone, []string{"3"}) {
+		t.Errorf("second sync: emitted %v, gone %v", got, gone)
+	}
+	// Cut short by the page limit: new posts emitted, no deletion, no mark.
+	before := m
+	got, gone = run([]Listed{{"6", at(6), "f"}}, at(1), false)
+	if !reflect.DeepEqual(got, []event{{"6", false}}) || gone != nil || !reflect.DeepEqual(m, before) {
+		t.Errorf("incomplete sync: emitted %v, gone %v, mark %+v (was %+v)", got, gone, m, before)
+	}
+}
+
+func TestPost_NoteSweep(t *testing.T) {
+	t.Parallel()
+	p := NewPost("1", time.Unix(1_800_000_000, 0), "post")
+	for _, tc := range []struct {
+		id, text      string
+		emit, changed bool
+	}{
+		{"a", "hola", true, false}, {"a", "hola", false, false}, {"a", "hola!", true, true}, {"b", "x", true, false},
+	} {
+		if e, c := p.Note(tc.id, tc.text); e != tc.emit || c != tc.changed {
+			t.Errorf("Note(%s, %q) = %v, %v; want %v, %v", tc.id, tc.text, e, c, tc.emit, tc.changed)
+		}
+	}
+	p.Under["b"] = "a"
+	if gone := p.Sweep(map[string]bool{"a": true}); !reflect.DeepEqual(gone, []string{"b"}) || len(p.Known) != 1 || len(p.Under) != 0 {
+		t.Errorf("Sweep = %v, known %v, under %v", gone, p.Known, p.Under)
+	}
+}
