@@ -72,7 +72,7 @@ func (r *runner) verify() {
 	// required reports whether s was visible to some successful poll within
 	// reach, and created within the first poll's backfill.
 	required := func(s *ScenarioItem) bool {
-		if s.Created().Before(r.start.Add(-h.backfill())) {
+		if s.Created().Before(r.start.Add(-h.backfill())) || h.NoMentions && s.Kind == connectors.KindMention {
 			return false
 		}
 		rt, parent := root(s), item(s.ParentID)
@@ -89,6 +89,22 @@ func (r *runner) verify() {
 			}
 		}
 		return false
+	}
+
+	// parentOf is the parent the network reports: on two-level networks a
+	// reply answers the comment heading its thread.
+	parentOf := func(s *ScenarioItem) string {
+		if !h.TwoLevelReplies || s.Kind != connectors.KindReply {
+			return s.ParentID
+		}
+		p := item(s.ParentID)
+		for p != nil && p.Kind == connectors.KindReply {
+			p = item(p.ParentID)
+		}
+		if p == nil {
+			return s.ParentID
+		}
+		return p.ID
 	}
 
 	threadSeen := func(s *ScenarioItem) bool {
@@ -126,7 +142,7 @@ func (r *runner) verify() {
 			want("Kind", it.Kind, s.Kind)
 			want("RootID", it.RootID, h.itemID(s.RootID))
 		}
-		want("ParentID", it.ParentID, h.itemID(s.ParentID))
+		want("ParentID", it.ParentID, h.itemID(parentOf(s)))
 		want("Own", it.Own, s.Own)
 		want("AuthorID", it.AuthorID, h.userID(s.AuthorID))
 		if !it.CreatedAt.Equal(s.Created()) {
@@ -136,7 +152,7 @@ func (r *runner) verify() {
 			want("AuthorHandle", it.AuthorHandle, sc.Account.Handle)
 		} else if u, ok := sc.User(s.AuthorID, lastOK); ok {
 			want("AuthorHandle", it.AuthorHandle, h.handle(u))
-			want("AuthorName", it.AuthorName, u.Name)
+			want("AuthorName", it.AuthorName, h.name(u))
 		}
 
 		// Every stored version is a version of the script, in order.
@@ -157,8 +173,9 @@ func (r *runner) verify() {
 			switch {
 			case k == 0 && !v.EditedAt.IsZero():
 				add("%s %s: the unedited version has EditedAt %v", s.Kind, s.ID, v.EditedAt)
-			case k > 0 && vi == 0 && v.EditedAt.IsZero() && h.EditTimeUnknown && s.Kind != connectors.KindPost:
-				// first seen already edited, on a network that gives comments no edit time
+			case k > 0 && vi == 0 && v.EditedAt.IsZero() && h.EditTimeUnknown && s.Kind != connectors.KindPost,
+				k > 0 && vi == 0 && v.EditedAt.IsZero() && h.PostEditTimeUnknown && s.Kind == connectors.KindPost:
+				// first seen already edited, on a network that gives no edit time
 			case k > 0 && (v.EditedAt.IsZero() || v.EditedAt.Before(s.Versions[k].At)):
 				add("%s %s: version %d (edited %v) has EditedAt %v", s.Kind, s.ID, k, s.Versions[k].At, v.EditedAt)
 			}

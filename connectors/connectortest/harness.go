@@ -61,6 +61,17 @@ type Harness struct {
 	// edited may then carry a zero EditedAt ("unknown", as the contract allows);
 	// edits noticed later must still carry a time.
 	EditTimeUnknown bool
+	// PostEditTimeUnknown says the network gives no edit time for posts
+	// (YouTube videos): a post first seen already edited may then carry a
+	// zero EditedAt; edits noticed later must still carry a time.
+	PostEditTimeUnknown bool
+	// NoMentions says the network has no way to find posts of others that
+	// mention the account (YouTube): mentions are not required.
+	NoMentions bool
+	// TwoLevelReplies says the network threads conversations two levels
+	// deep (YouTube): a reply to a reply is reported with ParentID the
+	// comment heading its thread, the only parent the network gives.
+	TwoLevelReplies bool
 	// Backfill is how far back before its first poll the connector reads;
 	// items created earlier are not required (when returned they must be
 	// right); 0 means 168h.
@@ -82,6 +93,9 @@ type Harness struct {
 	// "handle@domain" for remote users); nil means u.Handle. The account's
 	// own items must carry the scenario account's Handle.
 	Handle func(u ScenarioUser) string
+	// Name maps a user to the AuthorName the connector reports (YouTube:
+	// "@handle", its comments carry no display name); nil means u.Name.
+	Name func(u ScenarioUser) string
 }
 
 // Epoch is the instant Run's scenarios start at: a Monday, 06:00 UTC
@@ -107,6 +121,13 @@ func (h *Harness) handle(u ScenarioUser) string {
 		return u.Handle
 	}
 	return h.Handle(u)
+}
+
+func (h *Harness) name(u ScenarioUser) string {
+	if h.Name == nil {
+		return u.Name
+	}
+	return h.Name(u)
 }
 
 func (h *Harness) slack() time.Duration {
