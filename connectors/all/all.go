@@ -9,6 +9,7 @@ import (
 	"github.com/ife-mx/vigia/connectors/mastodon"
 	"github.com/ife-mx/vigia/connectors/simulated"
 	"github.com/ife-mx/vigia/connectors/x"
+	"github.com/ife-mx/vigia/connectors/youtube"
 )
 
 // Networks are the network names Vigía knows, in the order the README lists them.
@@ -24,6 +25,7 @@ func Registry() *connectors.Registry {
 	must(r.Register(bluesky.Network, bluesky.NewFactory()))
 	must(r.Register(execplugin.Network, execplugin.NewFactory()))
 	must(r.Register(facebook.Network, facebook.NewFactory()))
+	must(r.Register(youtube.Network, youtube.NewFactory()))
 	return r
 }
 
