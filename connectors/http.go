@@ -214,6 +214,7 @@ func (c *HTTPClient) checkRetry(ctx context.Context, resp *http.Response, err er
 	}
 	if err != nil {
 		retry, _ := retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+		retry = retry && retryAllowed(ctx)
 		if retry {
 			c.log.LogAttrs(ctx, slog.LevelDebug, "http attempt failed", slog.Any("error", redactError(err)))
 		}
@@ -232,6 +233,9 @@ func (c *HTTPClient) checkRetry(ctx context.Context, resp *http.Response, err er
 		return false, nil
 	}
 	if resp.StatusCode == http.StatusTooManyRequests && !hasWait {
+		return false, nil
+	}
+	if !retryAllowed(ctx) {
 		return false, nil
 	}
 	attrs := []slog.Attr{slog.Int("status", resp.StatusCode)}
@@ -312,6 +316,24 @@ func WithCallCounter(ctx context.Context, c *CallCounter) context.Context {
 		}
 	}
 	return context.WithValue(ctx, callCounterKey{}, c)
+}
+
+type retryGateKey struct{}
+
+// WithRetryGate returns a copy of ctx under which HTTPClient makes a retry
+// only when allow returns true; allow is called before each retry, after the
+// failed attempt was counted. A connector whose network bills every request
+// against a budget (YouTube's daily units) uses it so retries never spend
+// what the budget no longer has: the last response or error then goes back
+// to the caller as when retries run out.
+func WithRetryGate(ctx context.Context, allow func() bool) context.Context {
+	return context.WithValue(ctx, retryGateKey{}, allow)
+}
+
+// retryAllowed consults the context's retry gate, if any.
+func retryAllowed(ctx context.Context) bool {
+	allow, ok := ctx.Value(retryGateKey{}).(func() bool)
+	return !ok || allow == nil || allow()
 }
 
 // redactedValue replaces credentials in redacted URLs.

@@ -555,3 +555,42 @@ func TestCallCounter_Nested(t *testing.T) {
 		t.Fatalf("agent counted %d, connector %d; want 4 and 3", agent.Load(), connector.Load())
 	}
 }
+
+func TestHTTPClient_Do_RetryGate(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		allowed int // retries the gate allows
+		want    int // attempts the server sees
+	}{
+		{"a closed gate stops every retry", 0, 1},
+		{"a gate that closes after one retry", 1, 2},
+		{"an open gate leaves the retries to RetryMax", 100, 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var hits atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				hits.Add(1)
+				w.WriteHeader(http.StatusServiceUnavailable)
+			}))
+			defer srv.Close()
+			opts, _ := fastOptions()
+			cc := &connectors.CallCounter{}
+			left := tc.allowed
+			ctx := connectors.WithRetryGate(connectors.WithCallCounter(t.Context(), cc), func() bool {
+				left--
+				return left >= 0
+			})
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+			resp, err := connectors.NewHTTPClient(opts).Do(req)
+			if err != nil {
+				t.Fatalf("Do: %v", err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusServiceUnavailable || int(hits.Load()) != tc.want || cc.Load() != tc.want {
+				t.Errorf("status %d after %d hits (%d counted), want 503 after %d", resp.StatusCode, hits.Load(), cc.Load(), tc.want)
+			}
+		})
+	}
+}

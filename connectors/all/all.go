@@ -11,6 +11,7 @@ import (
 	"github.com/ife-mx/vigia/connectors/threads"
 	"github.com/ife-mx/vigia/connectors/tiktok"
 	"github.com/ife-mx/vigia/connectors/x"
+	"github.com/ife-mx/vigia/connectors/youtube"
 )
 
 // Networks are the network names Vigía knows, in the order the README lists them.
@@ -28,6 +29,7 @@ func Registry() *connectors.Registry {
 	must(r.Register(facebook.Network, facebook.NewFactory()))
 	must(r.Register(threads.Network, threads.NewFactory()))
 	must(r.Register(tiktok.Network, tiktok.NewFactory()))
+	must(r.Register(youtube.Network, youtube.NewFactory()))
 	return r
 }
 

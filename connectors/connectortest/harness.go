@@ -62,9 +62,14 @@ type Harness struct {
 	// edits noticed later must still carry a time.
 	EditTimeUnknown bool
 	// PostEditTimeUnknown says the network gives no edit time for posts
-	// either (Threads, TikTok): a post first seen already edited may carry a
-	// zero EditedAt; edits noticed later must still carry a time.
+	// either (Threads, TikTok, YouTube videos): a post first seen already
+	// edited may carry a zero EditedAt; edits noticed later must still carry
+	// a time.
 	PostEditTimeUnknown bool
+	// TwoLevelReplies says the network threads conversations two levels
+	// deep (YouTube): a reply to a reply is reported with ParentID the
+	// comment heading its thread, the only parent the network gives.
+	TwoLevelReplies bool
 	// Backfill is how far back before its first poll the connector reads;
 	// items created earlier are not required (when returned they must be
 	// right); 0 means 168h.
@@ -87,11 +92,12 @@ type Harness struct {
 	// own items must carry the scenario account's Handle.
 	Handle func(u ScenarioUser) string
 	// NoMentions says the network has no way to list mentions of the account
-	// (TikTok's Business API): mentions are not required; those returned must
-	// still be right.
+	// (TikTok's Business API, YouTube): mentions are not required; those
+	// returned must still be right.
 	NoMentions bool
 	// Name maps a user to the AuthorName the connector reports (Threads
-	// exposes no display name of people: ""); nil means u.Name.
+	// exposes no display name of people: ""; YouTube: "@handle"); nil means
+	// u.Name.
 	Name func(u ScenarioUser) string
 }
 
