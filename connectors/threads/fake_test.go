@@ -245,7 +245,7 @@ func (f *fakeThreads) permalink(it *connectortest.ScenarioItem, now time.Time) s
 	if u, ok := f.sc.User(it.AuthorID, now); ok {
 		handle = u.Handle
 	}
-	return "https://www.threads.net/@" + handle + "/post/C" + it.ID[len(it.ID)-8:]
+	return "https://www.threads.net/@" + handle + "/post/C" + it.ID
 }
 
 func (f *fakeThreads) render(it *connectortest.ScenarioItem, now time.Time) map[string]any {

@@ -225,6 +225,9 @@ func (p *poller) readMedia(op, path, fields string, stop time.Time) (all []*medi
 				return all, true, nil
 			}
 		}
+		if next == after {
+			break // a cursor that does not move: stop, the list unfinished
+		}
 		after = next
 	}
 	return all, false, nil
@@ -315,6 +318,9 @@ func (p *poller) recheck(w *window.Post) error {
 		if !more {
 			complete = true
 			break
+		}
+		if next == after {
+			break // a cursor that does not move: stop, the list unfinished
 		}
 		after = next
 	}

@@ -207,11 +207,14 @@ func (p *poller) ownVideos() error {
 			return err
 		}
 		vs = append(vs, got...)
-		complete = !pg.HasMore || len(got) == 0
+		complete = !pg.HasMore
 		for _, v := range got {
 			if v.created.Before(stop) {
 				complete = true
 			}
+		}
+		if !complete && (len(got) == 0 || int64(pg.Cursor) <= next) {
+			break // more announced but none given, or a cursor that does not move: the list unfinished
 		}
 		next = int64(pg.Cursor)
 	}
@@ -235,7 +238,7 @@ func (p *poller) ownVideos() error {
 func (p *poller) recheck(w *window.Post) error {
 	seen := map[string]bool{}
 	var cursor int64
-	complete := false
+	complete, partial := false, false
 	for pages := 0; pages < p.c.cfg.MaxPages; pages++ {
 		cs, pg, err := p.s.comments(w.ID, "", cursor)
 		if err != nil {
@@ -246,23 +249,28 @@ func (p *poller) recheck(w *window.Post) error {
 			p.note(w, c, "")
 			replies := c.ReplyList
 			if int(c.Replies) > len(replies) {
-				if replies, err = p.allReplies(w.ID, c.CommentID); err != nil {
+				all, ok, err := p.allReplies(w.ID, c.CommentID)
+				if err != nil {
 					return err
 				}
+				replies, partial = all, partial || !ok
 			}
 			for _, r := range replies {
 				seen[r.CommentID] = true
 				p.note(w, r, c.CommentID)
 			}
 		}
-		if !pg.HasMore || len(cs) == 0 {
+		if !pg.HasMore {
 			complete = true
 			break
 		}
+		if len(cs) == 0 || int64(pg.Cursor) <= cursor {
+			break // more announced but none given, or a cursor that does not move: the list unfinished
+		}
 		cursor = int64(pg.Cursor)
 	}
-	if !complete {
-		return nil
+	if !complete || partial {
+		return nil // deletions are noticed on a complete listing only
 	}
 	under := maps.Clone(w.Under)
 	for _, id := range w.Sweep(seen) {
@@ -274,22 +282,25 @@ func (p *poller) recheck(w *window.Post) error {
 	return nil
 }
 
-// allReplies reads every reply of a top-level comment.
-func (p *poller) allReplies(videoID, commentID string) ([]*comment, error) {
-	var all []*comment
+// allReplies reads every reply of a top-level comment; complete is false
+// when the list was cut short (page limit, or a cursor that does not move).
+func (p *poller) allReplies(videoID, commentID string) (all []*comment, complete bool, err error) {
 	var cursor int64
 	for pages := 0; pages < p.c.cfg.MaxPages; pages++ {
 		rs, pg, err := p.s.comments(videoID, commentID, cursor)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		all = append(all, rs...)
-		if !pg.HasMore || len(rs) == 0 {
+		if !pg.HasMore {
+			return all, true, nil
+		}
+		if len(rs) == 0 || int64(pg.Cursor) <= cursor {
 			break
 		}
 		cursor = int64(pg.Cursor)
 	}
-	return all, nil
+	return all, false, nil
 }
 
 // note emits a comment or reply that is new or whose text changed.
