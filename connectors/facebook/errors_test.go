@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ife-mx/vigia/connectors"
+	"github.com/ife-mx/vigia/connectors/internal/graph"
 )
 
 var testNow = time.Date(2026, 8, 20, 12, 0, 0, 0, time.UTC)
@@ -29,7 +30,7 @@ func newTestConnector(t *testing.T, h http.HandlerFunc, mod func(*Config)) (*Con
 		h(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	cfg := Config{BaseURL: srv.URL, APIVersion: testVersion}
+	cfg := Config{graph.Settings{BaseURL: srv.URL, APIVersion: testVersion}}
 	if mod != nil {
 		mod(&cfg)
 	}

@@ -57,6 +57,7 @@ import (
 	"time"
 
 	"github.com/ife-mx/vigia/connectors"
+	"github.com/ife-mx/vigia/connectors/internal/graph"
 )
 
 // Network is the network's name in configurations.
@@ -65,10 +66,10 @@ const Network = "facebook"
 // Connector polls Facebook Pages. It is safe for concurrent use: each
 // account's state lives in its cursor.
 type Connector struct {
-	cfg  Config
-	http *connectors.HTTPClient
-	log  *slog.Logger
-	now  func() time.Time
+	cfg   Config
+	graph *graph.Client
+	log   *slog.Logger
+	now   func() time.Time
 }
 
 var (
@@ -85,14 +86,14 @@ func New(cfg Config, deps connectors.Deps) (*Connector, error) {
 	if deps.HTTP == nil {
 		return nil, fmt.Errorf("facebook: no HTTP client")
 	}
-	c := &Connector{cfg: cfg, http: deps.HTTP, log: deps.Logger, now: deps.Now}
-	c.cfg.BaseURL = normalizeBaseURL(cfg.BaseURL)
+	c := &Connector{cfg: cfg, log: deps.Logger, now: deps.Now}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
 	if c.now == nil {
 		c.now = time.Now
 	}
+	c.graph = &graph.Client{Network: Network, HTTP: deps.HTTP, Now: c.now, Settings: cfg.Settings}
 	return c, nil
 }
 
@@ -113,7 +114,7 @@ func (c *Connector) Network() string { return Network }
 
 // Probe checks the token by reading the Page.
 func (c *Connector) Probe(ctx context.Context, acct connectors.Account) error {
-	s, err := c.newSession(ctx, acct)
+	s, err := c.session(ctx, acct)
 	if err != nil {
 		return err
 	}
@@ -122,6 +123,15 @@ func (c *Connector) Probe(ctx context.Context, acct connectors.Account) error {
 		return err
 	}
 	return checkOwner(acct, p)
+}
+
+// session opens a Graph session for acct with its Page token.
+func (c *Connector) session(ctx context.Context, acct connectors.Account) (*session, error) {
+	gs, err := c.graph.Session(ctx, acct, CredentialToken)
+	if err != nil {
+		return nil, err
+	}
+	return &session{Session: gs, c: c}, nil
 }
 
 // pageRef is the node the account's Page is read from.
@@ -160,13 +170,11 @@ type poller struct {
 	now    time.Time
 	since  time.Time // the window's start
 
-	items     []connectors.Item
-	emitted   map[string]int
-	deletions []connectors.Deletion
+	graph.Collector
 }
 
 func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur connectors.Cursor) (connectors.Batch, error) {
-	s, err := c.newSession(ctx, acct)
+	s, err := c.session(ctx, acct)
 	if err != nil {
 		return connectors.Batch{}, err
 	}
@@ -191,26 +199,27 @@ func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur conne
 	now := c.now()
 	p := &poller{
 		c: c, s: s, cs: cs, pageID: pg.ID, handle: pg.Username,
-		now: now, since: now.Add(-c.cfg.WindowAge), emitted: map[string]int{},
+		now: now, since: now.Add(-c.cfg.WindowAge),
 	}
+	p.Collector.Now = now
 	if err := p.ownPosts(); err != nil {
 		return connectors.Batch{}, err
 	}
 	if err := p.tagged(); err != nil {
 		return connectors.Batch{}, err
 	}
-	cs.trim(c.cfg.WindowPosts, p.since)
+	cs.Window.Trim(c.cfg.WindowPosts, p.since)
 	for _, w := range cs.Window {
 		if err := p.recheck(w); err != nil {
 			return connectors.Batch{}, err
 		}
 	}
 	return connectors.Batch{
-		Items:     p.items,
-		Deletions: p.deletions,
+		Items:     p.Items,
+		Deletions: p.Deletions,
 		Profile:   pg.profile(raw),
 		Cursor:    cs.encode(),
-		Budget:    s.budget(),
+		Budget:    s.Budget(),
 	}, nil
 }
 
@@ -224,7 +233,7 @@ func (p *poller) readPosts(op, path string, stop time.Time) (all []*post, comple
 			return nil, false, err
 		}
 		all = append(all, ps...)
-		next, more := pg.more()
+		next, more := pg.More()
 		if !more {
 			return all, true, nil
 		}
@@ -254,30 +263,30 @@ func (p *poller) ownPosts() error {
 	newMark := p.cs.Posts
 	for _, x := range ps {
 		listed[x.ID] = true
-		h := hashText(x.Message)
-		if w := p.cs.post(x.ID); w != nil {
+		h := graph.HashText(x.Message)
+		if w := p.cs.Window.Post(x.ID); w != nil {
 			if w.Hash != h {
 				w.Hash = h
 				edited := x.updated
 				if !edited.After(x.created) {
 					edited = p.now
 				}
-				p.emit(p.postItem(x, connectors.KindPost, edited))
+				p.Emit(p.postItem(x, connectors.KindPost, edited))
 			}
 			continue
 		}
-		if p.cs.Posts.seen(x.created, x.ID) {
+		if p.cs.Posts.Seen(x.created, x.ID) {
 			continue
 		}
 		var edited time.Time
 		if x.updated.After(x.created) {
 			edited = x.updated
 		}
-		p.emit(p.postItem(x, connectors.KindPost, edited))
+		p.Emit(p.postItem(x, connectors.KindPost, edited))
 		if !x.created.Before(p.since) {
-			p.cs.Window = append(p.cs.Window, &windowPost{ID: x.ID, Created: x.created.Unix(), Hash: h, Known: map[string]string{}})
+			p.cs.Window = append(p.cs.Window, &graph.WindowPost{ID: x.ID, Created: x.created.Unix(), Hash: h, Known: map[string]string{}})
 		}
-		newMark.advance(x.created, x.ID)
+		newMark.Advance(x.created, x.ID)
 	}
 	if !complete {
 		return nil // keep the mark: the gap below what was read is still open
@@ -287,10 +296,10 @@ func (p *poller) ownPosts() error {
 	if len(ps) > 0 {
 		oldest = ps[0].created
 	}
-	for _, w := range append([]*windowPost(nil), p.cs.Window...) {
+	for _, w := range append(graph.Window(nil), p.cs.Window...) {
 		if !listed[w.ID] && (len(ps) == 0 || w.Created >= oldest.Unix()) {
-			p.deleted(w.ID)
-			p.cs.remove(w.ID)
+			p.Deleted(w.ID)
+			p.cs.Window.Remove(w.ID)
 		}
 	}
 	return nil
@@ -308,10 +317,10 @@ func (p *poller) tagged() error {
 	}
 	newMark := p.cs.Tagged
 	for _, x := range ps {
-		if p.cs.Tagged.seen(x.created, x.ID) || x.created.Before(p.since) && p.cs.Tagged.Time == 0 {
+		if p.cs.Tagged.Seen(x.created, x.ID) || x.created.Before(p.since) && p.cs.Tagged.Time == 0 {
 			continue
 		}
-		newMark.advance(x.created, x.ID)
+		newMark.Advance(x.created, x.ID)
 		if x.From != nil && x.From.ID == p.pageID {
 			continue
 		}
@@ -319,7 +328,7 @@ func (p *poller) tagged() error {
 		if x.updated.After(x.created) {
 			edited = x.updated
 		}
-		p.emit(p.postItem(x, connectors.KindMention, edited))
+		p.Emit(p.postItem(x, connectors.KindMention, edited))
 	}
 	if complete {
 		p.cs.Tagged = newMark
@@ -328,7 +337,7 @@ func (p *poller) tagged() error {
 }
 
 // recheck reads every comment and reply under a window post.
-func (p *poller) recheck(w *windowPost) error {
+func (p *poller) recheck(w *graph.WindowPost) error {
 	seen := map[string]bool{}
 	after := ""
 	complete := false
@@ -339,7 +348,7 @@ func (p *poller) recheck(w *windowPost) error {
 		}
 		for _, cm := range cs {
 			seen[cm.ID] = true
-			h := hashText(cm.Message)
+			h := graph.HashText(cm.Message)
 			old, known := w.Known[cm.ID]
 			if known && old == h {
 				continue
@@ -349,9 +358,9 @@ func (p *poller) recheck(w *windowPost) error {
 				edited = p.now
 			}
 			w.Known[cm.ID] = h
-			p.emit(p.commentItem(cm, w.ID, edited))
+			p.Emit(p.commentItem(cm, w.ID, edited))
 		}
-		next, more := pg.more()
+		next, more := pg.More()
 		if !more {
 			complete = true
 			break
@@ -370,7 +379,7 @@ func (p *poller) recheck(w *windowPost) error {
 	sort.Strings(gone)
 	for _, id := range gone {
 		delete(w.Known, id)
-		p.deleted(id)
+		p.Deleted(id)
 	}
 	return nil
 }
@@ -380,7 +389,7 @@ func (p *poller) postItem(x *post, kind connectors.Kind, edited time.Time) conne
 	it := connectors.Item{
 		ExternalID: x.ID,
 		Kind:       kind,
-		Text:       text(x.Message),
+		Text:       graph.Text(x.Message),
 		CreatedAt:  x.created,
 		EditedAt:   edited,
 		URL:        x.PermalinkURL,
@@ -397,7 +406,7 @@ func (p *poller) commentItem(cm *comment, root string, edited time.Time) connect
 		Kind:       connectors.KindComment,
 		ParentID:   root,
 		RootID:     root,
-		Text:       text(cm.Message),
+		Text:       graph.Text(cm.Message),
 		CreatedAt:  cm.created,
 		EditedAt:   edited,
 		URL:        cm.PermalinkURL,
@@ -426,27 +435,6 @@ func (p *poller) author(it *connectors.Item, from *object, ownEdge bool) {
 		it.AuthorID = from.ID
 		it.AuthorName = from.Name
 	}
-}
-
-// emit adds an item to the batch; an item emitted twice keeps its latest
-// state.
-func (p *poller) emit(it connectors.Item) {
-	if i, ok := p.emitted[it.ExternalID]; ok {
-		p.items[i] = it
-		return
-	}
-	p.emitted[it.ExternalID] = len(p.items)
-	p.items = append(p.items, it)
-}
-
-// deleted records a deletion.
-func (p *poller) deleted(id string) {
-	for _, d := range p.deletions {
-		if d.ExternalID == id {
-			return
-		}
-	}
-	p.deletions = append(p.deletions, connectors.Deletion{ExternalID: id, ObservedAt: p.now})
 }
 
 // profile renders the Page's profile.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/ife-mx/vigia/connectors"
 	"github.com/ife-mx/vigia/connectors/connectortest"
+	"github.com/ife-mx/vigia/connectors/internal/graph"
 )
 
 // The fake Graph API renders a connectortest.Scenario as Graph does for a
@@ -86,7 +87,7 @@ func writeGraphError(w http.ResponseWriter, status, code, subcode int, msg, typ 
 	if subcode != 0 {
 		e["error_subcode"] = subcode
 	}
-	if code == 1 || code == 2 || rateLimited(code) {
+	if code == 1 || code == 2 || graph.RateLimited(code) {
 		e["is_transient"] = true
 	}
 	w.Header().Set("WWW-Authenticate", `OAuth "Facebook Platform" "invalid_request" "`+msg+`"`)

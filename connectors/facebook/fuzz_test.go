@@ -1,9 +1,7 @@
 package facebook
 
 import (
-	"net/http"
 	"testing"
-	"time"
 )
 
 func seed(f *testing.F, names ...string) {
@@ -50,30 +48,6 @@ func FuzzDecodePage(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if p, err := decodePage(b); err == nil && p.ID == "" {
 			t.Fatal("accepted a page without id")
-		}
-	})
-}
-
-func FuzzDecodeGraphError(f *testing.F) {
-	seed(f, "error_32.json", "error_190.json", "error_100.json")
-	f.Fuzz(func(t *testing.T, b []byte) {
-		if e, ok := decodeGraphError(b); ok && e.Code == 0 {
-			t.Fatal("accepted an error without code")
-		}
-	})
-}
-
-func FuzzRegainAccess(f *testing.F) {
-	f.Add(`{"1":[{"type":"pages","call_count":12,"estimated_time_to_regain_access":17.5}]}`)
-	f.Add(`{"call_count":95,"total_time":3,"total_cputime":4}`)
-	f.Add(`{"1":[{"estimated_time_to_regain_access":1e308}]}`)
-	f.Fuzz(func(t *testing.T, v string) {
-		now := time.Unix(1_800_000_000, 0)
-		h := http.Header{}
-		h.Set("X-Business-Use-Case-Usage", v)
-		h.Set("X-App-Usage", v)
-		if r, ok := regainAccess(h, now); ok && r.Before(now) {
-			t.Fatalf("reset %v before now", r)
 		}
 	})
 }

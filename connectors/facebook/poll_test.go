@@ -10,6 +10,7 @@ import (
 
 	"github.com/ife-mx/vigia/connectors"
 	"github.com/ife-mx/vigia/connectors/connectortest"
+	"github.com/ife-mx/vigia/connectors/internal/graph"
 )
 
 // pollEnv polls a hand-written scenario through the fake Graph server.
@@ -29,7 +30,7 @@ func newPollEnv(t *testing.T, sc *connectortest.Scenario) *pollEnv {
 	e.set(sc.Start)
 	srv := httptest.NewServer(newFakeHandler(testToken)(t, sc, e.now))
 	t.Cleanup(srv.Close)
-	c, err := New(Config{BaseURL: srv.URL, APIVersion: testVersion, PageLimit: 2, WindowAge: 48 * time.Hour}, connectors.Deps{
+	c, err := New(Config{graph.Settings{BaseURL: srv.URL, APIVersion: testVersion, PageLimit: 2, WindowAge: 48 * time.Hour}}, connectors.Deps{
 		HTTP: connectors.NewHTTPClient(connectors.HTTPOptions{RetryMax: -1}),
 		Now:  e.now,
 	})
@@ -166,33 +167,5 @@ func TestCursorRestart(t *testing.T) {
 				t.Errorf("got %d items, want the post again", len(b.Items))
 			}
 		})
-	}
-}
-
-func TestMarkSeen(t *testing.T) {
-	t.Parallel()
-	at := time.Unix(1000, 0)
-	var m mark
-	if m.seen(at, "a") {
-		t.Error("the zero mark has seen something")
-	}
-	m.advance(at, "a")
-	m.advance(at, "b")
-	m.advance(at.Add(-time.Second), "z")
-	for _, tc := range []struct {
-		t    time.Time
-		id   string
-		want bool
-	}{
-		{at, "a", true}, {at, "b", true}, {at, "c", false},
-		{at.Add(-time.Second), "q", true}, {at.Add(time.Second), "a", false},
-	} {
-		if got := m.seen(tc.t, tc.id); got != tc.want {
-			t.Errorf("seen(%v, %s) = %v, want %v", tc.t.Unix(), tc.id, got, tc.want)
-		}
-	}
-	m.advance(at.Add(time.Second), "n")
-	if m.Time != 1001 || len(m.IDs) != 1 {
-		t.Errorf("mark = %+v", m)
 	}
 }
