@@ -226,25 +226,8 @@ func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur conne
 // readPosts reads an edge of posts newest first until a post created before
 // stop; complete is false when MaxPages ran out first.
 func (p *poller) readPosts(op, path string, stop time.Time) (all []*post, complete bool, err error) {
-	after := ""
-	for pages := 0; pages < p.c.cfg.MaxPages; pages++ {
-		ps, pg, err := p.s.posts(op, path, after)
-		if err != nil {
-			return nil, false, err
-		}
-		all = append(all, ps...)
-		next, more := pg.More()
-		if !more {
-			return all, true, nil
-		}
-		for _, x := range ps {
-			if x.created.Before(stop) {
-				return all, true, nil
-			}
-		}
-		after = next
-	}
-	return all, false, nil
+	return graph.ReadNewest(p.c.cfg.MaxPages, stop, func(x *post) time.Time { return x.created },
+		func(after string) ([]*post, graph.Paging, error) { return p.s.posts(op, path, after) })
 }
 
 // ownPosts reads the Page's published posts: new ones, edits and deletions
@@ -339,33 +322,24 @@ func (p *poller) tagged() error {
 // recheck reads every comment and reply under a window post.
 func (p *poller) recheck(w *graph.WindowPost) error {
 	seen := map[string]bool{}
-	after := ""
-	complete := false
-	for pages := 0; pages < p.c.cfg.MaxPages; pages++ {
-		cs, pg, err := p.s.comments(w.ID, after)
-		if err != nil {
-			return err
+	complete, err := graph.ReadAll(p.c.cfg.MaxPages, func(after string) ([]*comment, graph.Paging, error) {
+		return p.s.comments(w.ID, after)
+	}, func(cm *comment) {
+		seen[cm.ID] = true
+		h := graph.HashText(cm.Message)
+		old, known := w.Known[cm.ID]
+		if known && old == h {
+			return
 		}
-		for _, cm := range cs {
-			seen[cm.ID] = true
-			h := graph.HashText(cm.Message)
-			old, known := w.Known[cm.ID]
-			if known && old == h {
-				continue
-			}
-			var edited time.Time
-			if known {
-				edited = p.now
-			}
-			w.Known[cm.ID] = h
-			p.Emit(p.commentItem(cm, w.ID, edited))
+		var edited time.Time
+		if known {
+			edited = p.now
 		}
-		next, more := pg.More()
-		if !more {
-			complete = true
-			break
-		}
-		after = next
+		w.Known[cm.ID] = h
+		p.Emit(p.commentItem(cm, w.ID, edited))
+	})
+	if err != nil {
+		return err
 	}
 	if !complete {
 		return nil

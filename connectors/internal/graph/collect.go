@@ -38,3 +38,49 @@ func (c *Collector) Deleted(id string) {
 	}
 	c.Deletions = append(c.Deletions, connectors.Deletion{ExternalID: id, ObservedAt: c.Now})
 }
+
+// ReadNewest reads an edge listed newest first, one page at a time through
+// page, until a page holds an item created before stop or no next page
+// exists; complete is false when maxPages ran out first.
+func ReadNewest[T any](maxPages int, stop time.Time, created func(T) time.Time, page func(after string) ([]T, Paging, error)) (all []T, complete bool, err error) {
+	after := ""
+	for pages := 0; pages < maxPages; pages++ {
+		xs, pg, err := page(after)
+		if err != nil {
+			return nil, false, err
+		}
+		all = append(all, xs...)
+		next, more := pg.More()
+		if !more {
+			return all, true, nil
+		}
+		for _, x := range xs {
+			if created(x).Before(stop) {
+				return all, true, nil
+			}
+		}
+		after = next
+	}
+	return all, false, nil
+}
+
+// ReadAll reads every page of an edge through page, handing each page's
+// items to each; complete is false when maxPages ran out first.
+func ReadAll[T any](maxPages int, page func(after string) ([]T, Paging, error), each func(T)) (complete bool, err error) {
+	after := ""
+	for pages := 0; pages < maxPages; pages++ {
+		xs, pg, err := page(after)
+		if err != nil {
+			return false, err
+		}
+		for _, x := range xs {
+			each(x)
+		}
+		next, more := pg.More()
+		if !more {
+			return true, nil
+		}
+		after = next
+	}
+	return false, nil
+}
