@@ -48,6 +48,15 @@ func (r *runner) verify() {
 		it, _ := sc.Item(id)
 		return it
 	}
+	// parentOf is the item s is listed under: its parent, or with
+	// FlatReplies its top-level comment.
+	parentOf := func(s *ScenarioItem) *ScenarioItem {
+		p := item(s.ParentID)
+		for h.FlatReplies && p != nil && p.Kind == connectors.KindReply {
+			p = item(p.ParentID)
+		}
+		return p
+	}
 	// root is the own post heading the item's conversation: itself for posts,
 	// nil for mentions.
 	root := func(s *ScenarioItem) *ScenarioItem {
@@ -67,15 +76,18 @@ func (r *runner) verify() {
 		if rt != s && !rt.DeletedAt.IsZero() && rt.DeletedAt.Before(end) {
 			end = rt.DeletedAt
 		}
+		if p := parentOf(s); h.FlatReplies && s.Kind == connectors.KindReply && p != nil && !p.DeletedAt.IsZero() && p.DeletedAt.Before(end) {
+			end = p.DeletedAt
+		}
 		return end
 	}
 	// required reports whether s was visible to some successful poll within
 	// reach, and created within the first poll's backfill.
 	required := func(s *ScenarioItem) bool {
-		if s.Created().Before(r.start.Add(-h.backfill())) {
+		if s.Created().Before(r.start.Add(-h.backfill())) || h.NoMentions && s.Kind == connectors.KindMention {
 			return false
 		}
-		rt, parent := root(s), item(s.ParentID)
+		rt, parent := root(s), parentOf(s)
 		captureEnd := forever
 		if rt != nil && rt != s && h.Reach > 0 {
 			captureEnd = rt.Created().Add(h.Reach - slack)
@@ -92,7 +104,7 @@ func (r *runner) verify() {
 	}
 
 	threadSeen := func(s *ScenarioItem) bool {
-		rt, parent := root(s), item(s.ParentID)
+		rt, parent := root(s), parentOf(s)
 		for _, p := range r.okPolls {
 			if s.VisibleAt(p) && (parent == nil || parent.VisibleAt(p)) && (rt == nil || rt.VisibleAt(p)) {
 				return true
@@ -126,7 +138,11 @@ func (r *runner) verify() {
 			want("Kind", it.Kind, s.Kind)
 			want("RootID", it.RootID, h.itemID(s.RootID))
 		}
-		want("ParentID", it.ParentID, h.itemID(s.ParentID))
+		wantParent := s.ParentID
+		if p := parentOf(s); h.FlatReplies && p != nil {
+			wantParent = p.ID
+		}
+		want("ParentID", it.ParentID, h.itemID(wantParent))
 		want("Own", it.Own, s.Own)
 		want("AuthorID", it.AuthorID, h.userID(s.AuthorID))
 		if !it.CreatedAt.Equal(s.Created()) {
@@ -136,7 +152,7 @@ func (r *runner) verify() {
 			want("AuthorHandle", it.AuthorHandle, sc.Account.Handle)
 		} else if u, ok := sc.User(s.AuthorID, lastOK); ok {
 			want("AuthorHandle", it.AuthorHandle, h.handle(u))
-			want("AuthorName", it.AuthorName, u.Name)
+			want("AuthorName", it.AuthorName, h.name(u))
 		}
 
 		// Every stored version is a version of the script, in order.
@@ -157,8 +173,8 @@ func (r *runner) verify() {
 			switch {
 			case k == 0 && !v.EditedAt.IsZero():
 				add("%s %s: the unedited version has EditedAt %v", s.Kind, s.ID, v.EditedAt)
-			case k > 0 && vi == 0 && v.EditedAt.IsZero() && h.EditTimeUnknown && s.Kind != connectors.KindPost:
-				// first seen already edited, on a network that gives comments no edit time
+			case k > 0 && vi == 0 && v.EditedAt.IsZero() && (h.EditTimeUnknown && s.Kind != connectors.KindPost || h.PostEditTimeUnknown && s.Kind == connectors.KindPost):
+				// first seen already edited, on a network that gives no edit time
 			case k > 0 && (v.EditedAt.IsZero() || v.EditedAt.Before(s.Versions[k].At)):
 				add("%s %s: version %d (edited %v) has EditedAt %v", s.Kind, s.ID, k, s.Versions[k].At, v.EditedAt)
 			}

@@ -61,6 +61,18 @@ type Harness struct {
 	// edited may then carry a zero EditedAt ("unknown", as the contract allows);
 	// edits noticed later must still carry a time.
 	EditTimeUnknown bool
+	// PostEditTimeUnknown says the same of posts (Instagram captions): a
+	// post first seen already edited may carry a zero EditedAt.
+	PostEditTimeUnknown bool
+	// FlatReplies says the network has one reply level (Instagram): a reply
+	// to a reply is attached to the top-level comment, which is then the
+	// ParentID the connector must report, and whose deletion takes its
+	// replies out of sight (they need not be marked deleted).
+	FlatReplies bool
+	// NoMentions says the network offers no way to poll mentions (Instagram
+	// reports them only through webhooks): mentions are not required (those
+	// returned must still be right).
+	NoMentions bool
 	// Backfill is how far back before its first poll the connector reads;
 	// items created earlier are not required (when returned they must be
 	// right); 0 means 168h.
@@ -82,6 +94,9 @@ type Harness struct {
 	// "handle@domain" for remote users); nil means u.Handle. The account's
 	// own items must carry the scenario account's Handle.
 	Handle func(u ScenarioUser) string
+	// Name maps a user to the AuthorName the connector reports (Instagram
+	// exposes no display names of commenters: ""); nil means u.Name.
+	Name func(u ScenarioUser) string
 }
 
 // Epoch is the instant Run's scenarios start at: a Monday, 06:00 UTC
@@ -107,6 +122,13 @@ func (h *Harness) handle(u ScenarioUser) string {
 		return u.Handle
 	}
 	return h.Handle(u)
+}
+
+func (h *Harness) name(u ScenarioUser) string {
+	if h.Name == nil {
+		return u.Name
+	}
+	return h.Name(u)
 }
 
 func (h *Harness) slack() time.Duration {
