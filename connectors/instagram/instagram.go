@@ -425,4 +425,3 @@ func (a *account) profile(raw []byte) *connectors.Profile {
 		Raw:         raw,
 	}
 }
-
