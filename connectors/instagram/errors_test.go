@@ -128,7 +128,7 @@ func TestUsageBackoff(t *testing.T) {
 		want := connectors.Profile{
 			ExternalID: "17841405822304914", Handle: "cityofexample", DisplayName: "City of Example",
 			Bio: "Official account of the City of Example.", Link: "https://www.example.org/", Followers: 15234,
-			AvatarURL: "https://scontent.cdninstagram.com/v/t51.2885-19/123_n.jpg?stp=dst-jpg_s206x206&oh=00_AfB&oe=6A0B1C2D",
+			AvatarURL: "https://scontent.cdninstagram.com/v/t51.2885-19/123_n.jpg", // without the CDN signature
 		}
 		if b.Profile == nil || len(b.Profile.Raw) == 0 {
 			t.Fatalf("Profile = %+v", b.Profile)

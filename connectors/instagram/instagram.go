@@ -61,6 +61,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -412,16 +413,29 @@ func (p *poller) commentItem(cm *comment, root, parent string, edited time.Time)
 }
 
 // profile renders the account's profile. The Graph API exposes no verified
-// badge of Instagram accounts: Verified is always false.
+// badge of Instagram accounts: Verified is always false. AvatarURL is
+// profile_picture_url without its query: the CDN signs the URL with
+// parameters that change while the picture stays the same, and a changed
+// avatar must mean a changed picture (the signed URL stays in Raw).
 func (a *account) profile(raw []byte) *connectors.Profile {
 	return &connectors.Profile{
 		ExternalID:  a.ID,
 		Handle:      a.Username,
 		DisplayName: a.Name,
 		Bio:         a.Biography,
-		AvatarURL:   a.ProfilePictureURL,
+		AvatarURL:   unsigned(a.ProfilePictureURL),
 		Link:        a.Website,
 		Followers:   a.FollowersCount,
 		Raw:         raw,
 	}
+}
+
+// unsigned drops the query and fragment of a CDN URL.
+func unsigned(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return raw
+	}
+	u.RawQuery, u.Fragment, u.RawFragment = "", "", ""
+	return u.String()
 }
