@@ -38,7 +38,7 @@ func (s *session) page(id string) (*page, []byte, error) {
 
 // posts reads one page of an edge of posts (published_posts, tagged).
 func (s *session) posts(op, path, after string) ([]*post, graph.Paging, error) {
-	q := url.Values{"fields": {postFields}, "limit": {strconv.Itoa(s.c.cfg.PageLimit)}}
+	q := url.Values{"fields": {postFields}, "limit": {strconv.Itoa(s.c.Settings.PageLimit)}}
 	if after != "" {
 		q.Set("after", after)
 	}
@@ -60,7 +60,7 @@ func (s *session) comments(postID, after string) ([]*comment, graph.Paging, erro
 	const op = "list comments"
 	q := url.Values{
 		"filter": {"stream"}, "order": {"chronological"},
-		"fields": {commentFields}, "limit": {strconv.Itoa(s.c.cfg.PageLimit)},
+		"fields": {commentFields}, "limit": {strconv.Itoa(s.c.Settings.PageLimit)},
 	}
 	if after != "" {
 		q.Set("after", after)

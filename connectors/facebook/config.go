@@ -35,9 +35,6 @@ const OptionBaseURL = graph.OptionBaseURL
 // DefaultConfig returns the configuration NewFactory decodes over.
 func DefaultConfig() Config { return Config{Settings: graph.DefaultSettings()} }
 
-// withDefaults fills the zero fields that have a default.
-func (c Config) withDefaults() Config { return Config{Settings: c.Settings.WithDefaults()} }
-
 // Validate checks the configuration without network calls; each error names
 // its key.
 func (c *Config) Validate() error { return c.Settings.Validate(Network) }

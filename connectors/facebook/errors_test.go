@@ -160,7 +160,7 @@ func TestProbeAndFactory(t *testing.T) {
 		v.(*Config).WindowPosts = 5
 		return nil
 	}, deps)
-	if err != nil || conn.Network() != Network || conn.(*Connector).cfg.APIVersion != DefaultAPIVersion || conn.(*Connector).cfg.WindowPosts != 5 {
+	if err != nil || conn.Network() != Network || conn.(*Connector).Settings.APIVersion != DefaultAPIVersion || conn.(*Connector).Settings.WindowPosts != 5 {
 		t.Errorf("factory: %v, %+v", err, conn)
 	}
 	if _, err := f(func(v any) error { v.(*Config).UsageBackoff = 2; return nil }, deps); err == nil || !strings.Contains(err.Error(), "usage_backoff") {

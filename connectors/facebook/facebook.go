@@ -53,7 +53,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
-	"sort"
 	"time"
 
 	"github.com/ife-mx/vigia/connectors"
@@ -66,10 +65,7 @@ const Network = "facebook"
 // Connector polls Facebook Pages. It is safe for concurrent use: each
 // account's state lives in its cursor.
 type Connector struct {
-	cfg   Config
-	graph *graph.Client
-	log   *slog.Logger
-	now   func() time.Time
+	graph.Base
 }
 
 var (
@@ -79,34 +75,19 @@ var (
 
 // New returns a connector for cfg; zero fields take their defaults.
 func New(cfg Config, deps connectors.Deps) (*Connector, error) {
-	cfg = cfg.withDefaults()
-	if err := cfg.Validate(); err != nil {
+	b, err := graph.NewBase(Network, cfg.Settings, deps)
+	if err != nil {
 		return nil, err
 	}
-	if deps.HTTP == nil {
-		return nil, fmt.Errorf("facebook: no HTTP client")
-	}
-	c := &Connector{cfg: cfg, log: deps.Logger, now: deps.Now}
-	if c.log == nil {
-		c.log = slog.New(slog.DiscardHandler)
-	}
-	if c.now == nil {
-		c.now = time.Now
-	}
-	c.graph = &graph.Client{Network: Network, HTTP: deps.HTTP, Now: c.now, Settings: cfg.Settings}
-	return c, nil
+	return &Connector{Base: b}, nil
 }
 
 // NewFactory returns the factory for `network: facebook`: it decodes the
 // networks.facebook section over DefaultConfig and calls New.
 func NewFactory() connectors.Factory {
-	return func(decode func(v any) error, deps connectors.Deps) (connectors.Connector, error) {
-		cfg := DefaultConfig()
-		if err := decode(&cfg); err != nil {
-			return nil, fmt.Errorf("facebook: config: %w", err)
-		}
+	return graph.Factory(Network, DefaultConfig, func(cfg Config, deps connectors.Deps) (connectors.Connector, error) {
 		return New(cfg, deps)
-	}
+	})
 }
 
 // Network returns Network.
@@ -118,16 +99,16 @@ func (c *Connector) Probe(ctx context.Context, acct connectors.Account) error {
 	if err != nil {
 		return err
 	}
-	p, _, err := s.page(pageRef(acct))
+	p, _, err := s.page(graph.NodeRef(acct))
 	if err != nil {
 		return err
 	}
-	return checkOwner(acct, p)
+	return graph.CheckOwner(Network, "get page", acct, p.ID)
 }
 
 // session opens a Graph session for acct with its Page token.
 func (c *Connector) session(ctx context.Context, acct connectors.Account) (*session, error) {
-	gs, err := c.graph.Session(ctx, acct, CredentialToken)
+	gs, err := c.Graph.Session(ctx, acct, CredentialToken)
 	if err != nil {
 		return nil, err
 	}
@@ -180,26 +161,26 @@ func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur conne
 	}
 	cs, err := decodeCursor(cur)
 	if err != nil {
-		c.log.LogAttrs(ctx, slog.LevelWarn, "unreadable cursor; starting over",
+		c.Log.LogAttrs(ctx, slog.LevelWarn, "unreadable cursor; starting over",
 			slog.String("account", acct.ID), slog.Any("error", err))
 		cs = &cursor{V: cursorVersion}
 	}
-	pg, raw, err := s.page(pageRef(acct))
+	pg, raw, err := s.page(graph.NodeRef(acct))
 	if err != nil {
 		return connectors.Batch{}, err
 	}
-	if err := checkOwner(acct, pg); err != nil {
+	if err := graph.CheckOwner(Network, "get page", acct, pg.ID); err != nil {
 		return connectors.Batch{}, err
 	}
 	if cs.Page != "" && cs.Page != pg.ID {
-		c.log.LogAttrs(ctx, slog.LevelWarn, "cursor of another Page; starting over", slog.String("account", acct.ID))
+		c.Log.LogAttrs(ctx, slog.LevelWarn, "cursor of another Page; starting over", slog.String("account", acct.ID))
 		cs = &cursor{V: cursorVersion}
 	}
 	cs.Page = pg.ID
-	now := c.now()
+	now := c.Now()
 	p := &poller{
 		c: c, s: s, cs: cs, pageID: pg.ID, handle: pg.Username,
-		now: now, since: now.Add(-c.cfg.WindowAge),
+		now: now, since: now.Add(-c.Settings.WindowAge),
 	}
 	p.Collector.Now = now
 	if err := p.ownPosts(); err != nil {
@@ -208,7 +189,7 @@ func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur conne
 	if err := p.tagged(); err != nil {
 		return connectors.Batch{}, err
 	}
-	cs.Window.Trim(c.cfg.WindowPosts, p.since)
+	cs.Window.Trim(c.Settings.WindowPosts, p.since)
 	for _, w := range cs.Window {
 		if err := p.recheck(w); err != nil {
 			return connectors.Batch{}, err
@@ -226,7 +207,7 @@ func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur conne
 // readPosts reads an edge of posts newest first until a post created before
 // stop; complete is false when MaxPages ran out first.
 func (p *poller) readPosts(op, path string, stop time.Time) (all []*post, complete bool, err error) {
-	return graph.ReadNewest(p.c.cfg.MaxPages, stop, func(x *post) time.Time { return x.created },
+	return graph.ReadNewest(p.c.Settings.MaxPages, stop, func(x *post) time.Time { return x.created },
 		func(after string) ([]*post, graph.Paging, error) { return p.s.posts(op, path, after) })
 }
 
@@ -241,50 +222,18 @@ func (p *poller) ownPosts() error {
 	if err != nil {
 		return err
 	}
-	sort.SliceStable(ps, func(i, j int) bool { return ps[i].created.Before(ps[j].created) })
-	listed := make(map[string]bool, len(ps))
-	newMark := p.cs.Posts
-	for _, x := range ps {
-		listed[x.ID] = true
-		h := graph.HashText(x.Message)
-		if w := p.cs.Window.Post(x.ID); w != nil {
-			if w.Hash != h {
-				w.Hash = h
-				edited := x.updated
-				if !edited.After(x.created) {
-					edited = p.now
-				}
-				p.Emit(p.postItem(x, connectors.KindPost, edited))
+	graph.SyncOwn(&p.Collector, &p.cs.Posts, &p.cs.Window, p.since, ps, complete,
+		func(x *post) (string, time.Time, string) { return x.ID, x.created, x.Message },
+		func(x *post, edit bool) connectors.Item {
+			var edited time.Time
+			switch {
+			case x.updated.After(x.created):
+				edited = x.updated
+			case edit:
+				edited = p.now
 			}
-			continue
-		}
-		if p.cs.Posts.Seen(x.created, x.ID) {
-			continue
-		}
-		var edited time.Time
-		if x.updated.After(x.created) {
-			edited = x.updated
-		}
-		p.Emit(p.postItem(x, connectors.KindPost, edited))
-		if !x.created.Before(p.since) {
-			p.cs.Window = append(p.cs.Window, &graph.WindowPost{ID: x.ID, Created: x.created.Unix(), Hash: h, Known: map[string]string{}})
-		}
-		newMark.Advance(x.created, x.ID)
-	}
-	if !complete {
-		return nil // keep the mark: the gap below what was read is still open
-	}
-	p.cs.Posts = newMark
-	oldest := time.Time{}
-	if len(ps) > 0 {
-		oldest = ps[0].created
-	}
-	for _, w := range append(graph.Window(nil), p.cs.Window...) {
-		if !listed[w.ID] && (len(ps) == 0 || w.Created >= oldest.Unix()) {
-			p.Deleted(w.ID)
-			p.cs.Window.Remove(w.ID)
-		}
-	}
+			return p.postItem(x, connectors.KindPost, edited)
+		})
 	return nil
 }
 
@@ -322,38 +271,17 @@ func (p *poller) tagged() error {
 // recheck reads every comment and reply under a window post.
 func (p *poller) recheck(w *graph.WindowPost) error {
 	seen := map[string]bool{}
-	complete, err := graph.ReadAll(p.c.cfg.MaxPages, func(after string) ([]*comment, graph.Paging, error) {
+	complete, err := graph.ReadAll(p.c.Settings.MaxPages, func(after string) ([]*comment, graph.Paging, error) {
 		return p.s.comments(w.ID, after)
 	}, func(cm *comment) {
 		seen[cm.ID] = true
-		h := graph.HashText(cm.Message)
-		old, known := w.Known[cm.ID]
-		if known && old == h {
-			return
-		}
-		var edited time.Time
-		if known {
-			edited = p.now
-		}
-		w.Known[cm.ID] = h
-		p.Emit(p.commentItem(cm, w.ID, edited))
+		p.Note(w, cm.ID, cm.Message, "", func(edited time.Time) connectors.Item { return p.commentItem(cm, w.ID, edited) })
 	})
 	if err != nil {
 		return err
 	}
-	if !complete {
-		return nil
-	}
-	gone := make([]string, 0)
-	for id := range w.Known {
-		if !seen[id] {
-			gone = append(gone, id)
-		}
-	}
-	sort.Strings(gone)
-	for _, id := range gone {
-		delete(w.Known, id)
-		p.Deleted(id)
+	if complete {
+		p.Gone(w, seen)
 	}
 	return nil
 }

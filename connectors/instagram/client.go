@@ -44,7 +44,7 @@ func (s *session) account(id string) (*account, []byte, error) {
 
 // list reads one page of an edge.
 func (s *session) list(op, path, fields, after string) ([]byte, error) {
-	q := url.Values{"fields": {fields}, "limit": {strconv.Itoa(s.c.cfg.PageLimit)}}
+	q := url.Values{"fields": {fields}, "limit": {strconv.Itoa(s.c.Settings.PageLimit)}}
 	if after != "" {
 		q.Set("after", after)
 	}
@@ -72,7 +72,7 @@ func (s *session) media(userID, after string) ([]*media, graph.Paging, error) {
 // comments reads one page of a media's top-level comments, each with its
 // first replies.
 func (s *session) comments(mediaID, after string) ([]*comment, graph.Paging, error) {
-	b, err := s.list("list comments", "/"+url.PathEscape(mediaID)+"/comments", commentFields(s.c.cfg.PageLimit), after)
+	b, err := s.list("list comments", "/"+url.PathEscape(mediaID)+"/comments", commentFields(s.c.Settings.PageLimit), after)
 	if err != nil {
 		return nil, graph.Paging{}, err
 	}

@@ -1,9 +1,6 @@
 package instagram
 
 import (
-	"encoding/json"
-	"fmt"
-
 	"github.com/ife-mx/vigia/connectors"
 	"github.com/ife-mx/vigia/connectors/internal/graph"
 )
@@ -26,20 +23,14 @@ type cursor struct {
 	Window graph.Window `json:"window,omitempty"`
 }
 
+// Layout implements graph.Versioned.
+func (c *cursor) Layout() (int, graph.Window) { return c.V, c.Window }
+
 // decodeCursor reads a cursor; nil is the start.
 func decodeCursor(b connectors.Cursor) (*cursor, error) {
 	c := &cursor{V: cursorVersion}
-	if len(b) == 0 {
-		return c, nil
-	}
-	if err := json.Unmarshal(b, c); err != nil {
-		return nil, fmt.Errorf("instagram: cursor: %w", err)
-	}
-	if c.V != cursorVersion {
-		return nil, fmt.Errorf("instagram: cursor: unknown version %d", c.V)
-	}
-	if err := c.Window.Check(); err != nil {
-		return nil, fmt.Errorf("instagram: cursor: %w", err)
+	if err := graph.DecodeCursor(Network, b, c, cursorVersion); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -47,10 +38,5 @@ func decodeCursor(b connectors.Cursor) (*cursor, error) {
 // encode renders the cursor.
 func (c *cursor) encode() connectors.Cursor {
 	c.V = cursorVersion
-	c.Window.Sort()
-	b, err := json.Marshal(c)
-	if err != nil {
-		panic(fmt.Sprintf("instagram: encode cursor: %v", err)) // plain structs always marshal
-	}
-	return b
+	return graph.EncodeCursor(Network, c)
 }

@@ -179,7 +179,7 @@ func TestProbeAndFactory(t *testing.T) {
 		v.(*Config).BaseURL = InstagramHost
 		return nil
 	}, deps)
-	if err != nil || conn.Network() != Network || conn.(*Connector).cfg.APIVersion != graph.DefaultAPIVersion || conn.(*Connector).cfg.WindowPosts != 5 {
+	if err != nil || conn.Network() != Network || conn.(*Connector).Settings.APIVersion != graph.DefaultAPIVersion || conn.(*Connector).Settings.WindowPosts != 5 {
 		t.Errorf("factory: %v, %+v", err, conn)
 	}
 	if _, err := f(func(v any) error { v.(*Config).UsageBackoff = 2; return nil }, deps); err == nil || !strings.Contains(err.Error(), "instagram: usage_backoff") {

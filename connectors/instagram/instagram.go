@@ -59,10 +59,8 @@ package instagram
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 
@@ -76,10 +74,7 @@ const Network = "instagram"
 // Connector polls Instagram professional accounts. It is safe for
 // concurrent use: each account's state lives in its cursor.
 type Connector struct {
-	cfg   Config
-	graph *graph.Client
-	log   *slog.Logger
-	now   func() time.Time
+	graph.Base
 }
 
 var (
@@ -89,34 +84,19 @@ var (
 
 // New returns a connector for cfg; zero fields take their defaults.
 func New(cfg Config, deps connectors.Deps) (*Connector, error) {
-	cfg = cfg.withDefaults()
-	if err := cfg.Validate(); err != nil {
+	b, err := graph.NewBase(Network, cfg.Settings, deps)
+	if err != nil {
 		return nil, err
 	}
-	if deps.HTTP == nil {
-		return nil, fmt.Errorf("instagram: no HTTP client")
-	}
-	c := &Connector{cfg: cfg, log: deps.Logger, now: deps.Now}
-	if c.log == nil {
-		c.log = slog.New(slog.DiscardHandler)
-	}
-	if c.now == nil {
-		c.now = time.Now
-	}
-	c.graph = &graph.Client{Network: Network, HTTP: deps.HTTP, Now: c.now, Settings: cfg.Settings}
-	return c, nil
+	return &Connector{Base: b}, nil
 }
 
 // NewFactory returns the factory for `network: instagram`: it decodes the
 // networks.instagram section over DefaultConfig and calls New.
 func NewFactory() connectors.Factory {
-	return func(decode func(v any) error, deps connectors.Deps) (connectors.Connector, error) {
-		cfg := DefaultConfig()
-		if err := decode(&cfg); err != nil {
-			return nil, fmt.Errorf("instagram: config: %w", err)
-		}
+	return graph.Factory(Network, DefaultConfig, func(cfg Config, deps connectors.Deps) (connectors.Connector, error) {
 		return New(cfg, deps)
-	}
+	})
 }
 
 // Network returns Network.
@@ -124,7 +104,7 @@ func (c *Connector) Network() string { return Network }
 
 // session opens a Graph session for acct with its access token.
 func (c *Connector) session(ctx context.Context, acct connectors.Account) (*session, error) {
-	gs, err := c.graph.Session(ctx, acct, CredentialToken)
+	gs, err := c.Graph.Session(ctx, acct, CredentialToken)
 	if err != nil {
 		return nil, err
 	}
@@ -137,27 +117,11 @@ func (c *Connector) Probe(ctx context.Context, acct connectors.Account) error {
 	if err != nil {
 		return err
 	}
-	a, _, err := s.account(userRef(acct))
+	a, _, err := s.account(graph.NodeRef(acct))
 	if err != nil {
 		return err
 	}
-	return checkOwner(acct, a)
-}
-
-// userRef is the node the account's profile is read from.
-func userRef(acct connectors.Account) string {
-	if acct.ExternalID != "" {
-		return acct.ExternalID
-	}
-	return "me"
-}
-
-// checkOwner fails when the Graph answered for another account.
-func checkOwner(acct connectors.Account, a *account) error {
-	if acct.ExternalID != "" && acct.ExternalID != a.ID {
-		return fmt.Errorf("instagram: get user: answered for user %s, not %s: %w", a.ID, acct.ExternalID, connectors.ErrAuth)
-	}
-	return nil
+	return graph.CheckOwner(Network, "get user", acct, a.ID)
 }
 
 // Poll fetches what is new for acct since cur; see the package documentation.
@@ -188,29 +152,29 @@ func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur conne
 	}
 	cs, err := decodeCursor(cur)
 	if err != nil {
-		c.log.LogAttrs(ctx, slog.LevelWarn, "unreadable cursor; starting over",
+		c.Log.LogAttrs(ctx, slog.LevelWarn, "unreadable cursor; starting over",
 			slog.String("account", acct.ID), slog.Any("error", err))
 		cs = &cursor{V: cursorVersion}
 	}
-	a, raw, err := s.account(userRef(acct))
+	a, raw, err := s.account(graph.NodeRef(acct))
 	if err != nil {
 		return connectors.Batch{}, err
 	}
-	if err := checkOwner(acct, a); err != nil {
+	if err := graph.CheckOwner(Network, "get user", acct, a.ID); err != nil {
 		return connectors.Batch{}, err
 	}
 	if cs.User != "" && cs.User != a.ID {
-		c.log.LogAttrs(ctx, slog.LevelWarn, "cursor of another account; starting over", slog.String("account", acct.ID))
+		c.Log.LogAttrs(ctx, slog.LevelWarn, "cursor of another account; starting over", slog.String("account", acct.ID))
 		cs = &cursor{V: cursorVersion}
 	}
 	cs.User = a.ID
-	now := c.now()
-	p := &poller{c: c, s: s, cs: cs, acct: a, now: now, since: now.Add(-c.cfg.WindowAge)}
+	now := c.Now()
+	p := &poller{c: c, s: s, cs: cs, acct: a, now: now, since: now.Add(-c.Settings.WindowAge)}
 	p.Collector.Now = now
 	if err := p.ownMedia(); err != nil {
 		return connectors.Batch{}, err
 	}
-	cs.Window.Trim(c.cfg.WindowPosts, p.since)
+	cs.Window.Trim(c.Settings.WindowPosts, p.since)
 	for _, w := range cs.Window {
 		if err := p.recheck(w); err != nil {
 			return connectors.Batch{}, err
@@ -232,47 +196,19 @@ func (p *poller) ownMedia() error {
 	if m := p.cs.Media.Time; m != 0 && time.Unix(m, 0).Before(stop) {
 		stop = time.Unix(m, 0) // after an outage longer than the window
 	}
-	ms, complete, err := graph.ReadNewest(p.c.cfg.MaxPages, stop, func(m *media) time.Time { return m.created },
+	ms, complete, err := graph.ReadNewest(p.c.Settings.MaxPages, stop, func(m *media) time.Time { return m.created },
 		func(after string) ([]*media, graph.Paging, error) { return p.s.media(p.acct.ID, after) })
 	if err != nil {
 		return err
 	}
-	sort.SliceStable(ms, func(i, j int) bool { return ms[i].created.Before(ms[j].created) })
-	listed := make(map[string]bool, len(ms))
-	newMark := p.cs.Media
-	for _, m := range ms {
-		listed[m.ID] = true
-		h := graph.HashText(m.Caption)
-		if w := p.cs.Window.Post(m.ID); w != nil {
-			if w.Hash != h {
-				w.Hash = h
-				p.Emit(p.mediaItem(m, p.now)) // Graph gives captions no edit time
+	graph.SyncOwn(&p.Collector, &p.cs.Media, &p.cs.Window, p.since, ms, complete,
+		func(m *media) (string, time.Time, string) { return m.ID, m.created, m.Caption },
+		func(m *media, edit bool) connectors.Item {
+			if edit {
+				return p.mediaItem(m, p.now) // Graph gives captions no edit time
 			}
-			continue
-		}
-		if p.cs.Media.Seen(m.created, m.ID) {
-			continue
-		}
-		p.Emit(p.mediaItem(m, time.Time{}))
-		if !m.created.Before(p.since) {
-			p.cs.Window = append(p.cs.Window, &graph.WindowPost{ID: m.ID, Created: m.created.Unix(), Hash: h, Known: map[string]string{}})
-		}
-		newMark.Advance(m.created, m.ID)
-	}
-	if !complete {
-		return nil // keep the mark: the gap below what was read is still open
-	}
-	p.cs.Media = newMark
-	oldest := time.Time{}
-	if len(ms) > 0 {
-		oldest = ms[0].created
-	}
-	for _, w := range append(graph.Window(nil), p.cs.Window...) {
-		if !listed[w.ID] && (len(ms) == 0 || w.Created >= oldest.Unix()) {
-			p.Deleted(w.ID)
-			p.cs.Window.Remove(w.ID)
-		}
-	}
+			return p.mediaItem(m, time.Time{})
+		})
 	return nil
 }
 
@@ -282,7 +218,7 @@ func (p *poller) ownMedia() error {
 func (p *poller) recheck(w *graph.WindowPost) error {
 	seen := map[string]bool{}
 	var more []string // comments whose replies are read from their edge
-	complete, err := graph.ReadAll(p.c.cfg.MaxPages, func(after string) ([]*comment, graph.Paging, error) {
+	complete, err := graph.ReadAll(p.c.Settings.MaxPages, func(after string) ([]*comment, graph.Paging, error) {
 		return p.s.comments(w.ID, after)
 	}, func(cm *comment) {
 		seen[cm.ID] = true
@@ -300,7 +236,7 @@ func (p *poller) recheck(w *graph.WindowPost) error {
 		return err
 	}
 	for _, id := range more {
-		ok, err := graph.ReadAll(p.c.cfg.MaxPages, func(after string) ([]*comment, graph.Paging, error) {
+		ok, err := graph.ReadAll(p.c.Settings.MaxPages, func(after string) ([]*comment, graph.Paging, error) {
 			return p.s.replies(id, after)
 		}, func(r *comment) {
 			seen[r.ID] = true
@@ -311,24 +247,8 @@ func (p *poller) recheck(w *graph.WindowPost) error {
 		}
 		complete = complete && ok
 	}
-	if !complete {
-		return nil
-	}
-	gone := make([]string, 0)
-	for id := range w.Known {
-		if !seen[id] {
-			gone = append(gone, id)
-		}
-	}
-	sort.Strings(gone)
-	for _, id := range gone {
-		parent := w.Parents[id]
-		delete(w.Known, id)
-		delete(w.Parents, id)
-		if parent != "" && !seen[parent] {
-			continue // removed with its comment, which is reported
-		}
-		p.Deleted(id)
+	if complete {
+		p.Gone(w, seen)
 	}
 	return nil
 }
@@ -336,23 +256,9 @@ func (p *poller) recheck(w *graph.WindowPost) error {
 // note returns a comment (parent empty) or a reply to the top-level comment
 // parent when it is new or its text changed.
 func (p *poller) note(w *graph.WindowPost, cm *comment, parent string) {
-	if parent != "" {
-		if w.Parents == nil {
-			w.Parents = map[string]string{}
-		}
-		w.Parents[cm.ID] = parent
-	}
-	h := graph.HashText(cm.Text)
-	old, known := w.Known[cm.ID]
-	if known && old == h {
-		return
-	}
-	var edited time.Time
-	if known {
-		edited = p.now
-	}
-	w.Known[cm.ID] = h
-	p.Emit(p.commentItem(cm, w.ID, parent, edited))
+	p.Note(w, cm.ID, cm.Text, parent, func(edited time.Time) connectors.Item {
+		return p.commentItem(cm, w.ID, parent, edited)
+	})
 }
 
 // mediaItem renders an own media.

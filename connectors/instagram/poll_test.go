@@ -212,7 +212,9 @@ func TestCommentItem_OwnWithoutFrom(t *testing.T) {
 // another picture is not.
 func TestProfile_AvatarSignature(t *testing.T) {
 	t.Parallel()
-	a := func(u string) string { return (&account{ID: "1", Username: "ife_mx", ProfilePictureURL: u}).profile(nil).AvatarURL }
+	a := func(u string) string {
+		return (&account{ID: "1", Username: "ife_mx", ProfilePictureURL: u}).profile(nil).AvatarURL
+	}
 	p1 := a("https://scontent.cdninstagram.com/v/t51.2885-19/123_n.jpg?stp=dst-jpg_s206x206&oh=00_AfB&oe=6A0B1C2D")
 	p2 := a("https://scontent.cdninstagram.com/v/t51.2885-19/123_n.jpg?stp=dst-jpg_s206x206&oh=00_XyZ&oe=6B000000")
 	p3 := a("https://scontent.cdninstagram.com/v/t51.2885-19/456_n.jpg?oh=00_AfB&oe=6A0B1C2D")

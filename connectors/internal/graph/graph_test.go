@@ -138,6 +138,34 @@ func TestSettingsValidate(t *testing.T) {
 	}
 }
 
+func TestSettingsValidate_Keys(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		mod  func(*Settings)
+		key  string
+	}{
+		{"base_url scheme", func(s *Settings) { s.BaseURL = "ftp://graph.facebook.com" }, "base_url"},
+		{"base_url query", func(s *Settings) { s.BaseURL = "https://graph.facebook.com?x=1" }, "base_url"},
+		{"api_version", func(s *Settings) { s.APIVersion = "21" }, "api_version"},
+		{"window_posts", func(s *Settings) { s.WindowPosts = -1 }, "window_posts"},
+		{"window_age", func(s *Settings) { s.WindowAge = -1 }, "window_age"},
+		{"usage_backoff", func(s *Settings) { s.UsageBackoff = 1.5 }, "usage_backoff"},
+		{"page_limit", func(s *Settings) { s.PageLimit = 500 }, "page_limit"},
+		{"max_pages", func(s *Settings) { s.MaxPages = -3 }, "max_pages"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := DefaultSettings()
+			tc.mod(&s)
+			err := s.Validate("facebook")
+			if err == nil || !strings.Contains(err.Error(), "facebook: "+tc.key) {
+				t.Errorf("Validate = %v, want an error naming %s", err, tc.key)
+			}
+		})
+	}
+}
+
 func FuzzDecodeError(f *testing.F) {
 	for _, n := range []string{"error_32.json", "error_190.json", "error_100.json"} {
 		f.Add(readTestdata(f, n))
