@@ -1,20 +1,13 @@
 package facebook
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/ife-mx/vigia/connectors/internal/graph/graphfake"
 )
 
-func readTestdata(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+func readTestdata(t testing.TB, name string) []byte { return graphfake.ReadTestdata(t, name) }
 
 func TestDecodePosts(t *testing.T) {
 	t.Parallel()

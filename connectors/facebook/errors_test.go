@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -21,16 +20,8 @@ var testNow = time.Date(2026, 8, 20, 12, 0, 0, 0, time.UTC)
 // counts the requests h saw.
 func newTestConnector(t *testing.T, h http.HandlerFunc, mod func(*Config)) (*Connector, *atomic.Int32) {
 	t.Helper()
-	var calls atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		if got := r.Header.Get("Authorization"); got != "Bearer "+testToken {
-			t.Errorf("Authorization header is not the Page token")
-		}
-		h(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	cfg := Config{graph.Settings{BaseURL: srv.URL, APIVersion: testVersion}}
+	url, calls := graphfake.NewServer(t, testToken, h)
+	cfg := Config{graph.Settings{BaseURL: url, APIVersion: testVersion}}
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -41,33 +32,15 @@ func newTestConnector(t *testing.T, h http.HandlerFunc, mod func(*Config)) (*Con
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c, &calls
+	return c, calls
 }
 
 func TestPollErrors(t *testing.T) {
 	t.Parallel()
-	for _, tc := range graphfake.ErrorCases(testNow, "1122334455") {
-		t.Run(tc.Name, func(t *testing.T) {
-			t.Parallel()
-			c, _ := newTestConnector(t, func(w http.ResponseWriter, r *http.Request) {
-				for k, v := range tc.Header {
-					w.Header().Set(k, v)
-				}
-				w.WriteHeader(tc.Status)
-				_, _ = w.Write([]byte(tc.Body))
-			}, nil)
-			b, err := c.Poll(context.Background(), testAccount(), nil)
-			if err := tc.Check(err); err != nil {
-				t.Error(err)
-			}
-			if err != nil && strings.Contains(err.Error(), testToken) {
-				t.Error("the token is in the error")
-			}
-			if b.Cursor != nil || len(b.Items) > 0 {
-				t.Error("a failed poll returned a batch")
-			}
-		})
-	}
+	graphfake.RunErrorCases(t, testToken, graphfake.ErrorCases(testNow, "1122334455"), func(t *testing.T, h http.HandlerFunc) connectors.Connector {
+		c, _ := newTestConnector(t, h, nil)
+		return c
+	}, testAccount())
 }
 
 // TestUsageBackoff: once the usage headers pass usage_backoff, the poll

@@ -2,19 +2,12 @@ package facebook
 
 import (
 	"testing"
+
+	"github.com/ife-mx/vigia/connectors/internal/graph/graphfake"
 )
 
-func seed(f *testing.F, names ...string) {
-	for _, n := range names {
-		f.Add(readTestdata(f, n))
-	}
-	f.Add([]byte(`{"data":[]}`))
-	f.Add([]byte(`{"data":null}`))
-	f.Add([]byte(``))
-}
-
 func FuzzDecodePosts(f *testing.F) {
-	seed(f, "published_posts.json", "comments.json")
+	graphfake.Seed(f, "published_posts.json", "comments.json")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ps, _, err := decodePosts(b)
 		if err != nil {
@@ -29,7 +22,7 @@ func FuzzDecodePosts(f *testing.F) {
 }
 
 func FuzzDecodeComments(f *testing.F) {
-	seed(f, "comments.json", "published_posts.json")
+	graphfake.Seed(f, "comments.json", "published_posts.json")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		cs, _, err := decodeComments(b)
 		if err != nil {
@@ -44,7 +37,7 @@ func FuzzDecodeComments(f *testing.F) {
 }
 
 func FuzzDecodePage(f *testing.F) {
-	seed(f, "page.json")
+	graphfake.Seed(f, "page.json")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if p, err := decodePage(b); err == nil && p.ID == "" {
 			t.Fatal("accepted a page without id")

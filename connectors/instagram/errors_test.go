@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"sync/atomic"
@@ -20,72 +17,35 @@ import (
 
 var testNow = time.Date(2026, 8, 20, 12, 0, 0, 0, time.UTC)
 
-func readTestdata(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+func readTestdata(t testing.TB, name string) []byte { return graphfake.ReadTestdata(t, name) }
 
 // newTestConnector builds a connector against h with a fixed clock; calls
 // counts the requests h saw.
 func newTestConnector(t *testing.T, h http.HandlerFunc) (*Connector, *atomic.Int32) {
 	t.Helper()
-	var calls atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		if got := r.Header.Get("Authorization"); got != "Bearer "+testToken {
-			t.Errorf("Authorization header is not the token")
-		}
-		if strings.Contains(r.URL.RawQuery, testToken) {
-			t.Errorf("the token is in the URL")
-		}
-		h(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	c, err := New(Config{graph.Settings{BaseURL: srv.URL, APIVersion: testVersion}}, connectors.Deps{
+	url, calls := graphfake.NewServer(t, testToken, h)
+	c, err := New(Config{graph.Settings{BaseURL: url, APIVersion: testVersion}}, connectors.Deps{
 		HTTP: connectors.NewHTTPClient(connectors.HTTPOptions{RetryMax: -1}),
 		Now:  func() time.Time { return testNow },
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c, &calls
+	return c, calls
 }
 
 func TestPollErrors(t *testing.T) {
 	t.Parallel()
-	cases := graphfake.ErrorCases(testNow, "17841405822304914")
-	cases = append(cases,
+	cases := append(graphfake.ErrorCases(testNow, "17841405822304914"),
 		graphfake.ErrorCase{Name: "recorded 80002", Status: 400, Body: string(readTestdata(t, "error_80002.json")), Check: graphfake.WantReset(testNow.Add(connectors.RateLimitFallback))},
 		graphfake.ErrorCase{Name: "recorded 190", Status: 400, Body: string(readTestdata(t, "error_190.json")), Check: graphfake.WantIs(connectors.ErrAuth)},
 		graphfake.ErrorCase{Name: "recorded 100/33", Status: 400, Body: string(readTestdata(t, "error_100_33.json")), Check: graphfake.WantIs(connectors.ErrNotFound)},
 		graphfake.ErrorCase{Name: "a Facebook user, not an IG account", Status: 200, Body: `{"id":"10160000000000001","name":"Ana"}`, Check: graphfake.WantIs(connectors.ErrMalformed)},
 	)
-	for _, tc := range cases {
-		t.Run(tc.Name, func(t *testing.T) {
-			t.Parallel()
-			c, _ := newTestConnector(t, func(w http.ResponseWriter, r *http.Request) {
-				for k, v := range tc.Header {
-					w.Header().Set(k, v)
-				}
-				w.WriteHeader(tc.Status)
-				_, _ = w.Write([]byte(tc.Body))
-			})
-			b, err := c.Poll(context.Background(), testAccount(), nil)
-			if err := tc.Check(err); err != nil {
-				t.Error(err)
-			}
-			if err != nil && strings.Contains(err.Error(), testToken) {
-				t.Error("the token is in the error")
-			}
-			if b.Cursor != nil || len(b.Items) > 0 {
-				t.Error("a failed poll returned a batch")
-			}
-		})
-	}
+	graphfake.RunErrorCases(t, testToken, cases, func(t *testing.T, h http.HandlerFunc) connectors.Connector {
+		c, _ := newTestConnector(t, h)
+		return c
+	}, testAccount())
 }
 
 // TestUsageBackoff: once the usage headers pass usage_backoff, the poll

@@ -2,19 +2,12 @@ package instagram
 
 import (
 	"testing"
+
+	"github.com/ife-mx/vigia/connectors/internal/graph/graphfake"
 )
 
-func seed(f *testing.F, names ...string) {
-	for _, n := range names {
-		f.Add(readTestdata(f, n))
-	}
-	f.Add([]byte(`{"data":[]}`))
-	f.Add([]byte(`{"data":null}`))
-	f.Add([]byte(``))
-}
-
 func FuzzDecodeMedia(f *testing.F) {
-	seed(f, "media.json", "comments.json")
+	graphfake.Seed(f, "media.json", "comments.json")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ms, _, err := decodeMedia(b)
 		if err != nil {
@@ -29,7 +22,7 @@ func FuzzDecodeMedia(f *testing.F) {
 }
 
 func FuzzDecodeComments(f *testing.F) {
-	seed(f, "comments.json", "replies.json")
+	graphfake.Seed(f, "comments.json", "replies.json")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, nested := range []bool{true, false} {
 			cs, _, err := decodeComments(b, nested)
@@ -54,7 +47,7 @@ func FuzzDecodeComments(f *testing.F) {
 }
 
 func FuzzDecodeAccount(f *testing.F) {
-	seed(f, "user.json")
+	graphfake.Seed(f, "user.json")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if a, err := decodeAccount(b); err == nil && (a.ID == "" || a.Username == "") {
 			t.Fatal("accepted an account without id or username")
