@@ -1,6 +1,7 @@
 package instagram
 
 import (
+	"fmt"
 	"net/url"
 	"strconv"
 
@@ -36,6 +37,9 @@ func (s *session) account(id string) (*account, []byte, error) {
 	}
 	a, err := decodeAccount(resp.Body)
 	if err != nil {
+		if id == "me" {
+			err = fmt.Errorf("%w (with Facebook Login /me is a Facebook user: set the account's external_id to the Instagram account id)", err)
+		}
 		return nil, nil, connectors.Malformed(Network, "user", err)
 	}
 	s.AddItems(1)

@@ -3,6 +3,7 @@ package instagram
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"reflect"
 	"strings"
@@ -40,7 +41,15 @@ func TestPollErrors(t *testing.T) {
 		graphfake.ErrorCase{Name: "recorded 80002", Status: 400, Body: string(readTestdata(t, "error_80002.json")), Check: graphfake.WantReset(testNow.Add(connectors.RateLimitFallback))},
 		graphfake.ErrorCase{Name: "recorded 190", Status: 400, Body: string(readTestdata(t, "error_190.json")), Check: graphfake.WantIs(connectors.ErrAuth)},
 		graphfake.ErrorCase{Name: "recorded 100/33", Status: 400, Body: string(readTestdata(t, "error_100_33.json")), Check: graphfake.WantIs(connectors.ErrNotFound)},
-		graphfake.ErrorCase{Name: "a Facebook user, not an IG account", Status: 200, Body: `{"id":"10160000000000001","name":"Ana"}`, Check: graphfake.WantIs(connectors.ErrMalformed)},
+		graphfake.ErrorCase{Name: "a Facebook user, not an IG account", Status: 200, Body: `{"id":"10160000000000001","name":"Ana"}`, Check: func(err error) error {
+			if err := graphfake.WantIs(connectors.ErrMalformed)(err); err != nil {
+				return err
+			}
+			if !strings.Contains(err.Error(), "external_id") {
+				return fmt.Errorf("error %q does not say to set external_id", err)
+			}
+			return nil
+		}},
 	)
 	graphfake.RunErrorCases(t, testToken, cases, func(t *testing.T, h http.HandlerFunc) connectors.Connector {
 		c, _ := newTestConnector(t, h)
