@@ -40,8 +40,9 @@ func (c *Collector) Deleted(id string) {
 }
 
 // ReadNewest reads an edge listed newest first, one page at a time through
-// page, until a page holds an item created before stop or no next page
-// exists; complete is false when maxPages ran out first.
+// page, until a page ends with an item created before stop or no next page
+// exists; complete is false when maxPages ran out first. Only a page's last
+// item counts: a pinned old post listed first does not end the reading.
 func ReadNewest[T any](maxPages int, stop time.Time, created func(T) time.Time, page func(after string) ([]T, Paging, error)) (all []T, complete bool, err error) {
 	after := ""
 	for pages := 0; pages < maxPages; pages++ {
@@ -54,10 +55,8 @@ func ReadNewest[T any](maxPages int, stop time.Time, created func(T) time.Time, 
 		if !more {
 			return all, true, nil
 		}
-		for _, x := range xs {
-			if created(x).Before(stop) {
-				return all, true, nil
-			}
+		if len(xs) > 0 && created(xs[len(xs)-1]).Before(stop) {
+			return all, true, nil
 		}
 		after = next
 	}

@@ -192,3 +192,33 @@ func FuzzRegainAccess(f *testing.F) {
 		}
 	})
 }
+
+// TestReadNewest_Pinned: an old post listed first (pinned) does not stop
+// the reading; a page ending before stop does.
+func TestReadNewest_Pinned(t *testing.T) {
+	t.Parallel()
+	at := func(h int) time.Time { return time.Unix(int64(h)*3600, 0) }
+	pages := [][]int{{1, 50, 49}, {48, 47, 46}, {45, 10, 9}, {8, 7, 6}}
+	calls := 0
+	all, complete, err := ReadNewest(10, at(20), func(h int) time.Time { return at(h) }, func(after string) ([]int, Paging, error) {
+		calls++
+		var pg Paging
+		if calls < len(pages) {
+			pg.Next, pg.Cursors.After = "https://graph.facebook.com/next", "c"
+		}
+		return pages[calls-1], pg, nil
+	})
+	if err != nil || !complete || calls != 3 || len(all) != 9 {
+		t.Errorf("read %d pages, %d items, complete %v, %v; want 3 pages, 9 items, complete", calls, len(all), complete, err)
+	}
+	calls = 0
+	_, complete, _ = ReadNewest(2, at(20), func(h int) time.Time { return at(h) }, func(after string) ([]int, Paging, error) {
+		calls++
+		pg := Paging{Next: "n"}
+		pg.Cursors.After = "c"
+		return pages[calls-1], pg, nil
+	})
+	if complete || calls != 2 {
+		t.Errorf("with 2 pages at most: %d calls, complete %v", calls, complete)
+	}
+}
