@@ -20,6 +20,9 @@ const (
 	accountFields = "id,username,name,biography,profile_picture_url,website,followers_count,media_count"
 	mediaFields   = "id,caption,media_type,media_product_type,permalink,timestamp,username,media_url,comments_count"
 	replyFields   = "id,text,timestamp,username,from,hidden,like_count,parent_id"
+	// tagFields are asked of media by others: owner is returned only to
+	// the media's owner, username is the author.
+	tagFields = "id,caption,media_type,permalink,timestamp,username"
 )
 
 // commentFields asks for top-level comments with their first limit replies
@@ -59,9 +62,14 @@ func (s *session) list(op, path, fields, after string) ([]byte, error) {
 	return resp.Body, nil
 }
 
-// media reads one page of the account's media, newest first.
-func (s *session) media(userID, after string) ([]*media, graph.Paging, error) {
-	b, err := s.list("list media", "/"+url.PathEscape(userID)+"/media", mediaFields, after)
+// media reads one page of the account's media (edge "media") or of the
+// media of others tagging it (edge "tags"), newest first.
+func (s *session) media(userID, edge, after string) ([]*media, graph.Paging, error) {
+	fields := mediaFields
+	if edge == "tags" {
+		fields = tagFields
+	}
+	b, err := s.list("list "+edge, "/"+url.PathEscape(userID)+"/"+edge, fields, after)
 	if err != nil {
 		return nil, graph.Paging{}, err
 	}

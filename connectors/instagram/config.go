@@ -11,6 +11,9 @@ import (
 // the account's media.
 type Config struct {
 	graph.Settings `yaml:",inline"`
+	// Tagged also reads the media of others that tag the account
+	// (/{ig-user-id}/tags), as mentions; off by default.
+	Tagged bool `yaml:"tagged"`
 }
 
 // Hosts of the Instagram Platform: graph.facebook.com with Facebook Login for

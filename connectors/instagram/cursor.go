@@ -18,6 +18,8 @@ type cursor struct {
 	User string `json:"user,omitempty"`
 	// Media is the newest own media seen.
 	Media graph.Mark `json:"media"`
+	// Tagged is the newest media tagging the account seen (Config.Tagged).
+	Tagged graph.Mark `json:"tagged,omitzero"`
 	// Window holds the own media whose comments are re-checked, newest
 	// first; Parents maps each reply to its top-level comment.
 	Window graph.Window `json:"window,omitempty"`

@@ -32,6 +32,20 @@ func TestDecodeMedia(t *testing.T) {
 	}
 }
 
+func TestDecodeTags(t *testing.T) {
+	t.Parallel()
+	ms, pg, err := decodeMedia(readTestdata(t, "tags.json"))
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("tags: %v, %d media", err, len(ms))
+	}
+	if m := ms[0]; m.Username != "marta.k" || m.MediaType != "CAROUSEL_ALBUM" || m.CommentsCount != nil || m.created.IsZero() {
+		t.Errorf("tagged media = %+v", m)
+	}
+	if _, ok := pg.More(); ok {
+		t.Error("a page without next must be the last")
+	}
+}
+
 func TestDecodeComments(t *testing.T) {
 	t.Parallel()
 	cs, pg, err := decodeComments(readTestdata(t, "comments.json"), true)

@@ -25,7 +25,7 @@ func readTestdata(t testing.TB, name string) []byte { return graphfake.ReadTestd
 func newTestConnector(t *testing.T, h http.HandlerFunc) (*Connector, *atomic.Int32) {
 	t.Helper()
 	url, calls := graphfake.NewServer(t, testToken, h)
-	c, err := New(Config{graph.Settings{BaseURL: url, APIVersion: testVersion}}, connectors.Deps{
+	c, err := New(Config{Settings: graph.Settings{BaseURL: url, APIVersion: testVersion}}, connectors.Deps{
 		HTTP: connectors.NewHTTPClient(connectors.HTTPOptions{RetryMax: -1}),
 		Now:  func() time.Time { return testNow },
 	})

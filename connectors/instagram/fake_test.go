@@ -54,6 +54,7 @@ func newFakeHandler(token string) func(t testing.TB, sc *connectortest.Scenario,
 		mux.HandleFunc("GET "+prefix+"/{id}/media", f.media)
 		mux.HandleFunc("GET "+prefix+"/{id}/comments", f.comments)
 		mux.HandleFunc("GET "+prefix+"/{id}/replies", f.replies)
+		mux.HandleFunc("GET "+prefix+"/{id}/tags", f.tags)
 		mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 			t.Errorf("fake graph: unexpected request %s %s", r.Method, r.URL.Path)
 			graphfake.WriteError(w, http.StatusBadRequest, 2500, 0, "Unknown path components: "+r.URL.Path, "OAuthException")
@@ -270,6 +271,43 @@ func (f *fakeIG) replies(w http.ResponseWriter, r *http.Request) {
 	data := make([]any, 0, len(sel))
 	for _, rid := range sel {
 		data = append(data, f.renderComment(byID[rid], now, id))
+	}
+	graphfake.WriteJSON(w, http.StatusOK, map[string]any{"data": data, "paging": pg})
+}
+
+// tags serves GET /{ig-user-id}/tags: the scenario's mentions as media of
+// others tagging the account, newest first. Graph strips the "@" of
+// captions on media the app user does not own, and returns username
+// instead of owner.
+func (f *fakeIG) tags(w http.ResponseWriter, r *http.Request) {
+	now := f.Now()
+	if id := r.PathValue("id"); id != f.SC.Account.ID {
+		f.T.Errorf("fake graph: %s: not the IG user id", r.URL.Path)
+	}
+	f.CheckQuery(r, tagFields, nil, "limit", "after")
+	var ids []string
+	byID := map[string]*connectortest.ScenarioItem{}
+	for i := len(f.SC.Items) - 1; i >= 0; i-- {
+		it := &f.SC.Items[i]
+		if it.Kind != connectors.KindMention || !it.VisibleAt(now) {
+			continue
+		}
+		ids = append(ids, it.ID)
+		byID[it.ID] = it
+	}
+	sel, pg := graphfake.Page(r, ids, 25)
+	data := make([]any, 0, len(sel))
+	for _, id := range sel {
+		it := byID[id]
+		u, _ := f.SC.User(it.AuthorID, now)
+		data = append(data, map[string]any{
+			"id":         it.ID,
+			"caption":    strings.ReplaceAll(it.Versions[it.VersionAt(now)].Text, "@", ""),
+			"media_type": "IMAGE",
+			"permalink":  "https://www.instagram.com/p/T" + strconv.FormatUint(mustUint(id)%(1<<40), 36) + "/",
+			"timestamp":  graphfake.Time(it.Created()),
+			"username":   u.Handle,
+		})
 	}
 	graphfake.WriteJSON(w, http.StatusOK, map[string]any{"data": data, "paging": pg})
 }

@@ -7,7 +7,7 @@ import (
 )
 
 func FuzzDecodeMedia(f *testing.F) {
-	graphfake.Seed(f, "media.json", "comments.json")
+	graphfake.Seed(f, "media.json", "tags.json", "comments.json")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ms, _, err := decodeMedia(b)
 		if err != nil {

@@ -35,6 +35,11 @@
 // A poll with nothing new makes 2 + (window media) calls, plus
 // one per comment with more replies than a page.
 //
+//  5. With Config.Tagged, GET /{ig-user-id}/tags?fields=id,caption,
+//     media_type,permalink,timestamp,username: media of others tagging the
+//     account, as KindMention (AuthorID empty: Graph returns the owner's
+//     username only), newer than their own mark.
+//
 // # Items
 //
 // Media are KindPost; top-level comments KindComment (parent and root the
@@ -75,6 +80,7 @@ const Network = "instagram"
 // concurrent use: each account's state lives in its cursor.
 type Connector struct {
 	graph.Base
+	tagged bool
 }
 
 var (
@@ -88,7 +94,7 @@ func New(cfg Config, deps connectors.Deps) (*Connector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Connector{Base: b}, nil
+	return &Connector{Base: b, tagged: cfg.Tagged}, nil
 }
 
 // NewFactory returns the factory for `network: instagram`: it decodes the
@@ -174,6 +180,11 @@ func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur conne
 	if err := p.ownMedia(); err != nil {
 		return connectors.Batch{}, err
 	}
+	if c.tagged {
+		if err := p.tagged(); err != nil {
+			return connectors.Batch{}, err
+		}
+	}
 	cs.Window.Trim(c.Settings.WindowPosts, p.since)
 	for _, w := range cs.Window {
 		if err := p.recheck(w); err != nil {
@@ -197,7 +208,7 @@ func (p *poller) ownMedia() error {
 		stop = time.Unix(m, 0) // after an outage longer than the window
 	}
 	ms, complete, err := graph.ReadNewest(p.c.Settings.MaxPages, stop, func(m *media) time.Time { return m.created },
-		func(after string) ([]*media, graph.Paging, error) { return p.s.media(p.acct.ID, after) })
+		func(after string) ([]*media, graph.Paging, error) { return p.s.media(p.acct.ID, "media", after) })
 	if err != nil {
 		return err
 	}
@@ -209,6 +220,38 @@ func (p *poller) ownMedia() error {
 			}
 			return p.mediaItem(m, time.Time{})
 		})
+	return nil
+}
+
+// tagged reads the media of others that tag the account, as mentions newer
+// than their mark (on the first poll, the window's). Their edits and
+// deletions are not followed.
+func (p *poller) tagged() error {
+	stop := p.since
+	if m := p.cs.Tagged.Time; m != 0 {
+		stop = time.Unix(m, 0)
+	}
+	ms, complete, err := graph.ReadNewest(p.c.Settings.MaxPages, stop, func(m *media) time.Time { return m.created },
+		func(after string) ([]*media, graph.Paging, error) { return p.s.media(p.acct.ID, "tags", after) })
+	if err != nil {
+		return err
+	}
+	newMark := p.cs.Tagged
+	for _, m := range ms {
+		if p.cs.Tagged.Seen(m.created, m.ID) || m.created.Before(p.since) && p.cs.Tagged.Time == 0 {
+			continue
+		}
+		newMark.Advance(m.created, m.ID)
+		if m.Username == p.acct.Username {
+			continue // the account tagging itself
+		}
+		it := p.mediaItem(m, time.Time{})
+		it.Kind, it.Own, it.AuthorID, it.AuthorHandle, it.AuthorName = connectors.KindMention, false, "", m.Username, ""
+		p.Emit(it)
+	}
+	if complete {
+		p.cs.Tagged = newMark
+	}
 	return nil
 }
 

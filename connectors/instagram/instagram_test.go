@@ -15,7 +15,7 @@ const testWindow = 72 * time.Hour
 // testConfig is the configuration of the conformance run: small pages so
 // every edge pages.
 func testConfig(baseURL string) Config {
-	return Config{graph.Settings{BaseURL: baseURL, APIVersion: testVersion, PageLimit: 5, WindowPosts: graph.MaxWindowPosts, WindowAge: testWindow}}
+	return Config{Settings: graph.Settings{BaseURL: baseURL, APIVersion: testVersion, PageLimit: 5, WindowPosts: graph.MaxWindowPosts, WindowAge: testWindow}}
 }
 
 func harness() connectortest.Harness {

@@ -16,7 +16,7 @@ import (
 func newPollEnv(t *testing.T, sc *connectortest.Scenario) *graphfake.Env {
 	t.Helper()
 	e := graphfake.NewEnv(t, sc, newFakeHandler(testToken))
-	c, err := New(Config{graph.Settings{BaseURL: e.URL, APIVersion: testVersion, PageLimit: 2, WindowAge: 48 * time.Hour}}, connectors.Deps{
+	c, err := New(Config{Settings: graph.Settings{BaseURL: e.URL, APIVersion: testVersion, PageLimit: 2, WindowAge: 48 * time.Hour}}, connectors.Deps{
 		HTTP: connectors.NewHTTPClient(connectors.HTTPOptions{RetryMax: -1}),
 		Now:  e.Now,
 	})
@@ -125,6 +125,57 @@ func TestPollConversation(t *testing.T) {
 	b = e.Poll(at(60))
 	if len(b.Items) != 0 || len(b.Deletions) != 0 || b.Budget.Calls != 2 {
 		t.Errorf("after the window: %d items, %d deletions, %d calls, want 0, 0, 2", len(b.Items), len(b.Deletions), b.Budget.Calls)
+	}
+}
+
+// TestPollTagged: with tagged on, media of others tagging the account are
+// mentions, each returned once; with it off, /tags is never called.
+func TestPollTagged(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 3, 2, 6, 0, 0, 0, time.UTC)
+	at := func(h int) time.Time { return t0.Add(time.Duration(h) * time.Hour) }
+	v := func(text string, h int) []connectortest.Version { return []connectortest.Version{{Text: text, At: at(h)}} }
+	sc := &connectortest.Scenario{
+		Start:   t0,
+		End:     at(10),
+		Account: connectortest.ScenarioAccount{ID: "100", Handle: "ife_mx", DisplayName: "IFE"},
+		Users:   []connectortest.ScenarioUser{{ID: "900", Handle: "ana", Name: "Ana Ruiz"}},
+		Items: []connectortest.ScenarioItem{
+			{ID: "1", Kind: connectors.KindPost, AuthorID: "100", Own: true, Versions: v("Aviso", 1)},
+			{ID: "2", Kind: connectors.KindMention, AuthorID: "900", Versions: v("Foto con @ife_mx en el módulo", 2)},
+			{ID: "3", Kind: connectors.KindMention, AuthorID: "900", Versions: v("Otra con @ife_mx", 5)},
+		},
+	}
+	e := newPollEnv(t, sc)
+	c, err := New(Config{Settings: graph.Settings{BaseURL: e.URL, APIVersion: testVersion, PageLimit: 2, WindowAge: 48 * time.Hour}, Tagged: true}, connectors.Deps{
+		HTTP: connectors.NewHTTPClient(connectors.HTTPOptions{RetryMax: -1}),
+		Now:  e.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := e.Conn
+	e.Conn = c
+
+	b := e.Poll(at(3))
+	got := graphfake.ByID(b.Items)
+	m := got["2"]
+	if len(got) != 2 || m.Kind != connectors.KindMention || m.Own || m.AuthorID != "" || m.AuthorHandle != "ana" ||
+		m.Text != "Foto con ife_mx en el módulo" || !m.CreatedAt.Equal(at(2)) || !strings.HasPrefix(m.URL, "https://www.instagram.com/p/") {
+		t.Errorf("first poll: %+v", b.Items)
+	}
+	if b.Budget.Calls != 4 {
+		t.Errorf("made %d calls, want 4 (user, media, tags, comments of 1)", b.Budget.Calls)
+	}
+	if b := e.Poll(at(4)); len(b.Items) != 0 {
+		t.Errorf("the mention came again: %+v", b.Items)
+	}
+	if b := e.Poll(at(6)); len(b.Items) != 1 || b.Items[0].ExternalID != "3" {
+		t.Errorf("new mention: %+v", b.Items)
+	}
+	e.Conn = plain
+	if b := e.Poll(at(7)); b.Budget.Calls != 3 {
+		t.Errorf("without tagged: %d calls, want 3 (no /tags)", b.Budget.Calls)
 	}
 }
 
