@@ -134,7 +134,9 @@ func TestPollTagged(t *testing.T) {
 	t.Parallel()
 	t0 := time.Date(2026, 3, 2, 6, 0, 0, 0, time.UTC)
 	at := func(h int) time.Time { return t0.Add(time.Duration(h) * time.Hour) }
-	v := func(text string, h int) []connectortest.Version { return []connectortest.Version{{Text: text, At: at(h)}} }
+	v := func(text string, h int) []connectortest.Version {
+		return []connectortest.Version{{Text: text, At: at(h)}}
+	}
 	sc := &connectortest.Scenario{
 		Start:   t0,
 		End:     at(10),
