@@ -50,7 +50,6 @@ package facebook
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/url"
 	"time"
@@ -113,22 +112,6 @@ func (c *Connector) session(ctx context.Context, acct connectors.Account) (*sess
 		return nil, err
 	}
 	return &session{Session: gs, c: c}, nil
-}
-
-// pageRef is the node the account's Page is read from.
-func pageRef(acct connectors.Account) string {
-	if acct.ExternalID != "" {
-		return acct.ExternalID
-	}
-	return "me"
-}
-
-// checkOwner fails when the Graph answered for another Page.
-func checkOwner(acct connectors.Account, p *page) error {
-	if acct.ExternalID != "" && acct.ExternalID != p.ID {
-		return fmt.Errorf("facebook: get page: answered for Page %s, not %s: %w", p.ID, acct.ExternalID, connectors.ErrAuth)
-	}
-	return nil
 }
 
 // Poll fetches what is new for acct since cur; see the package documentation.

@@ -37,7 +37,7 @@ func WantReset(reset time.Time) func(error) error {
 			return fmt.Errorf("error %v is not a *RateLimitError", err)
 		}
 		if !rl.Reset.Equal(reset) {
-			return fmt.Errorf("Reset = %v, want %v", rl.Reset, reset)
+			return fmt.Errorf("reset %v, want %v", rl.Reset, reset)
 		}
 		return nil
 	}
