@@ -592,6 +592,7 @@ func exampleEnv(t *testing.T) agent.LookupEnv {
 		"VIGIA_BLUESKY_APP_PASSWORD":   "b",
 		"VIGIA_FACEBOOK_DERFE_TOKEN":   "f",
 		"VIGIA_FACEBOOK_JALISCO_TOKEN": "j",
+		"VIGIA_INSTAGRAM_CNCS_TOKEN":   "i",
 	})
 }
 
@@ -605,7 +606,7 @@ func TestExampleConfig(t *testing.T) {
 	for _, a := range cfg.AccountConfigs() {
 		networks[a.Network] = true
 	}
-	for _, n := range []string{"x", "facebook", "youtube", "mastodon", "bluesky"} {
+	for _, n := range []string{"x", "facebook", "instagram", "youtube", "mastodon", "bluesky"} {
 		if !networks[n] {
 			t.Errorf("the example has no %s account", n)
 		}
@@ -619,7 +620,7 @@ func TestExampleConfig(t *testing.T) {
 
 	// Without its variables the example names each missing one.
 	_, err = agent.ParseConfig(configs.Example, "vigia.yaml", nil)
-	if ces := asConfigErrors(t, err); len(ces) != 9 {
+	if ces := asConfigErrors(t, err); len(ces) != 10 {
 		t.Errorf("got %d problems without the environment:\n%v", len(ces), err)
 	}
 }

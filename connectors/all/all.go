@@ -6,6 +6,7 @@ import (
 	"github.com/ife-mx/vigia/connectors/bluesky"
 	execplugin "github.com/ife-mx/vigia/connectors/exec"
 	"github.com/ife-mx/vigia/connectors/facebook"
+	"github.com/ife-mx/vigia/connectors/instagram"
 	"github.com/ife-mx/vigia/connectors/mastodon"
 	"github.com/ife-mx/vigia/connectors/simulated"
 	"github.com/ife-mx/vigia/connectors/threads"
@@ -27,6 +28,7 @@ func Registry() *connectors.Registry {
 	must(r.Register(bluesky.Network, bluesky.NewFactory()))
 	must(r.Register(execplugin.Network, execplugin.NewFactory()))
 	must(r.Register(facebook.Network, facebook.NewFactory()))
+	must(r.Register(instagram.Network, instagram.NewFactory()))
 	must(r.Register(threads.Network, threads.NewFactory()))
 	must(r.Register(tiktok.Network, tiktok.NewFactory()))
 	must(r.Register(youtube.Network, youtube.NewFactory()))

@@ -12,7 +12,7 @@ import (
 func TestRegistry(t *testing.T) {
 	t.Parallel()
 	got := all.Registry().Networks()
-	for _, want := range []string{"simulated", "x", "mastodon", "bluesky", "exec", "facebook", "threads", "tiktok", "youtube"} {
+	for _, want := range []string{"simulated", "x", "mastodon", "bluesky", "exec", "facebook", "instagram", "threads", "tiktok", "youtube"} {
 		if !slices.Contains(got, want) {
 			t.Errorf("Registry lacks %q: %v", want, got)
 		}

@@ -48,6 +48,15 @@ func (r *runner) verify() {
 		it, _ := sc.Item(id)
 		return it
 	}
+	// listedUnder is the item s is listed under: its parent, or with
+	// FlatReplies its top-level comment.
+	listedUnder := func(s *ScenarioItem) *ScenarioItem {
+		p := item(s.ParentID)
+		for h.FlatReplies && p != nil && p.Kind == connectors.KindReply {
+			p = item(p.ParentID)
+		}
+		return p
+	}
 	// root is the own post heading the item's conversation: itself for posts,
 	// nil for mentions.
 	root := func(s *ScenarioItem) *ScenarioItem {
@@ -67,6 +76,9 @@ func (r *runner) verify() {
 		if rt != s && !rt.DeletedAt.IsZero() && rt.DeletedAt.Before(end) {
 			end = rt.DeletedAt
 		}
+		if p := listedUnder(s); h.FlatReplies && s.Kind == connectors.KindReply && p != nil && !p.DeletedAt.IsZero() && p.DeletedAt.Before(end) {
+			end = p.DeletedAt
+		}
 		return end
 	}
 	// required reports whether s was visible to some successful poll within
@@ -75,7 +87,7 @@ func (r *runner) verify() {
 		if s.Created().Before(r.start.Add(-h.backfill())) || h.NoMentions && s.Kind == connectors.KindMention {
 			return false
 		}
-		rt, parent := root(s), item(s.ParentID)
+		rt, parent := root(s), listedUnder(s)
 		captureEnd := forever
 		if rt != nil && rt != s && h.Reach > 0 {
 			captureEnd = rt.Created().Add(h.Reach - slack)
@@ -91,8 +103,8 @@ func (r *runner) verify() {
 		return false
 	}
 
-	// parentOf is the parent the network reports: on two-level networks a
-	// reply answers the comment heading its thread.
+	// parentOf is the parent the network reports: on two-level networks
+	// (TwoLevelReplies) a reply answers the comment heading its thread.
 	parentOf := func(s *ScenarioItem) string {
 		if !h.TwoLevelReplies || s.Kind != connectors.KindReply {
 			return s.ParentID
@@ -108,7 +120,7 @@ func (r *runner) verify() {
 	}
 
 	threadSeen := func(s *ScenarioItem) bool {
-		rt, parent := root(s), item(s.ParentID)
+		rt, parent := root(s), listedUnder(s)
 		for _, p := range r.okPolls {
 			if s.VisibleAt(p) && (parent == nil || parent.VisibleAt(p)) && (rt == nil || rt.VisibleAt(p)) {
 				return true
@@ -142,7 +154,11 @@ func (r *runner) verify() {
 			want("Kind", it.Kind, s.Kind)
 			want("RootID", it.RootID, h.itemID(s.RootID))
 		}
-		want("ParentID", it.ParentID, h.itemID(parentOf(s)))
+		wantParent := parentOf(s)
+		if p := listedUnder(s); h.FlatReplies && p != nil {
+			wantParent = p.ID
+		}
+		want("ParentID", it.ParentID, h.itemID(wantParent))
 		want("Own", it.Own, s.Own)
 		want("AuthorID", it.AuthorID, h.userID(s.AuthorID))
 		if !it.CreatedAt.Equal(s.Created()) {

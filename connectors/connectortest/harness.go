@@ -70,6 +70,11 @@ type Harness struct {
 	// deep (YouTube): a reply to a reply is reported with ParentID the
 	// comment heading its thread, the only parent the network gives.
 	TwoLevelReplies bool
+	// FlatReplies says the network has one reply level (Instagram): a reply
+	// to a reply is attached to the top-level comment, which is then the
+	// ParentID the connector must report, and whose deletion takes its
+	// replies out of sight (they need not be marked deleted).
+	FlatReplies bool
 	// Backfill is how far back before its first poll the connector reads;
 	// items created earlier are not required (when returned they must be
 	// right); 0 means 168h.
@@ -92,11 +97,12 @@ type Harness struct {
 	// own items must carry the scenario account's Handle.
 	Handle func(u ScenarioUser) string
 	// NoMentions says the network has no way to list mentions of the account
-	// (TikTok's Business API, YouTube): mentions are not required; those
+	// (TikTok's Business API, YouTube; Instagram reports them only through
+	// webhooks): mentions are not required; those
 	// returned must still be right.
 	NoMentions bool
 	// Name maps a user to the AuthorName the connector reports (Threads
-	// exposes no display name of people: ""; YouTube: "@handle"); nil means
+	// and Instagram expose no display name of people: ""; YouTube: "@handle"); nil means
 	// u.Name.
 	Name func(u ScenarioUser) string
 }

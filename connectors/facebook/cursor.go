@@ -1,15 +1,11 @@
 package facebook
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"slices"
-	"sort"
-	"time"
 
 	"github.com/ife-mx/vigia/connectors"
+	"github.com/ife-mx/vigia/connectors/internal/graph"
 )
 
 // cursorVersion is the version of the cursor's JSON layout.
@@ -25,54 +21,11 @@ type cursor struct {
 	// discarded.
 	Page string `json:"page,omitempty"`
 	// Posts is the newest own post seen.
-	Posts mark `json:"posts"`
+	Posts graph.Mark `json:"posts"`
 	// Tagged is the newest post tagging the Page seen.
-	Tagged mark `json:"tagged"`
+	Tagged graph.Mark `json:"tagged"`
 	// Window holds the own posts whose comments are re-checked, newest first.
-	Window []*windowPost `json:"window,omitempty"`
-}
-
-// mark is a position in a time-ordered edge: the newest creation (Unix
-// seconds) and the ids created in that second.
-type mark struct {
-	Time int64    `json:"t,omitempty"`
-	IDs  []string `json:"ids,omitempty"`
-}
-
-// seen reports whether an item created at t with the given id is at or
-// before the mark.
-func (m mark) seen(t time.Time, id string) bool {
-	u := t.Unix()
-	return m.Time != 0 && (u < m.Time || u == m.Time && slices.Contains(m.IDs, id))
-}
-
-// advance moves the mark to include an item.
-func (m *mark) advance(t time.Time, id string) {
-	switch u := t.Unix(); {
-	case u > m.Time:
-		m.Time, m.IDs = u, []string{id}
-	case u == m.Time && !slices.Contains(m.IDs, id):
-		m.IDs = append(m.IDs, id)
-	}
-}
-
-// windowPost is an own post in the window.
-type windowPost struct {
-	ID string `json:"id"`
-	// Created is the post's creation (Unix seconds).
-	Created int64 `json:"created"`
-	// Hash is the hash of the post's message as last returned.
-	Hash string `json:"hash"`
-	// Known are the comments and replies under it already returned: id → hash
-	// of the message as last returned.
-	Known map[string]string `json:"known,omitempty"`
-}
-
-// hashText returns a short hash of a message: comments carry no edit time, so
-// edits are noticed by a changed hash.
-func hashText(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:8])
+	Window graph.Window `json:"window,omitempty"`
 }
 
 // decodeCursor reads a cursor; nil is the start.
@@ -87,13 +40,8 @@ func decodeCursor(b connectors.Cursor) (*cursor, error) {
 	if c.V != cursorVersion {
 		return nil, fmt.Errorf("facebook: cursor: unknown version %d", c.V)
 	}
-	for _, w := range c.Window {
-		if w == nil || w.ID == "" {
-			return nil, fmt.Errorf("facebook: cursor: window entry without id")
-		}
-		if w.Known == nil {
-			w.Known = map[string]string{}
-		}
+	if err := c.Window.Check(); err != nil {
+		return nil, fmt.Errorf("facebook: cursor: %w", err)
 	}
 	return c, nil
 }
@@ -101,46 +49,10 @@ func decodeCursor(b connectors.Cursor) (*cursor, error) {
 // encode renders the cursor.
 func (c *cursor) encode() connectors.Cursor {
 	c.V = cursorVersion
-	c.sortWindow()
+	c.Window.Sort()
 	b, err := json.Marshal(c)
 	if err != nil {
 		panic(fmt.Sprintf("facebook: encode cursor: %v", err)) // plain structs always marshal
 	}
 	return b
-}
-
-func (c *cursor) sortWindow() {
-	sort.SliceStable(c.Window, func(i, j int) bool {
-		if c.Window[i].Created != c.Window[j].Created {
-			return c.Window[i].Created > c.Window[j].Created
-		}
-		return c.Window[i].ID > c.Window[j].ID
-	})
-}
-
-// post returns the window entry with the given id.
-func (c *cursor) post(id string) *windowPost {
-	for _, w := range c.Window {
-		if w.ID == id {
-			return w
-		}
-	}
-	return nil
-}
-
-// remove drops a post from the window.
-func (c *cursor) remove(id string) {
-	c.Window = slices.DeleteFunc(c.Window, func(w *windowPost) bool { return w.ID == id })
-}
-
-// trim keeps the newest n posts created at or after since.
-func (c *cursor) trim(n int, since time.Time) {
-	c.sortWindow()
-	out := c.Window[:0]
-	for _, w := range c.Window {
-		if len(out) < n && w.Created >= since.Unix() {
-			out = append(out, w)
-		}
-	}
-	c.Window = out
 }

@@ -1,20 +1,13 @@
 package facebook
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/ife-mx/vigia/connectors/internal/graph/graphfake"
 )
 
-func readTestdata(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+func readTestdata(t testing.TB, name string) []byte { return graphfake.ReadTestdata(t, name) }
 
 func TestDecodePosts(t *testing.T) {
 	t.Parallel()
@@ -35,7 +28,7 @@ func TestDecodePosts(t *testing.T) {
 	if want := time.Date(2026, 8, 20, 9, 20, 11, 0, time.UTC); !p.updated.Equal(want) {
 		t.Errorf("updated = %v, want %v", p.updated, want)
 	}
-	if after, ok := pg.more(); !ok || after != "QVFIUkNPZAGF0cHZAYVWFHLWdlOTd2" {
+	if after, ok := pg.More(); !ok || after != "QVFIUkNPZAGF0cHZAYVWFHLWdlOTd2" {
 		t.Errorf("more = %q, %v", after, ok)
 	}
 	if len(p.raw) == 0 {
@@ -58,7 +51,7 @@ func TestDecodeComments(t *testing.T) {
 	if cs[1].Parent == nil || cs[1].Parent.ID != "998877665544_1200000000000001" || cs[1].From.ID != "1122334455" {
 		t.Errorf("reply = %+v", cs[1])
 	}
-	if _, ok := pg.more(); ok {
+	if _, ok := pg.More(); ok {
 		t.Error("a page without next must be the last")
 	}
 }
@@ -71,30 +64,6 @@ func TestDecodePage(t *testing.T) {
 	}
 	if p.ID != "1122334455" || p.Username != "cityofexample" || p.FollowersCount != 15234 || p.Picture == nil || p.Picture.Data.URL == "" || p.VerificationStatus != "blue_verified" {
 		t.Errorf("page = %+v", p)
-	}
-}
-
-func TestDecodeGraphError(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		file          string
-		code, subcode int
-		transient     bool
-	}{
-		{"error_32.json", 32, 0, true},
-		{"error_190.json", 190, 463, false},
-		{"error_100.json", 100, 33, false},
-	} {
-		t.Run(tc.file, func(t *testing.T) {
-			t.Parallel()
-			e, ok := decodeGraphError(readTestdata(t, tc.file))
-			if !ok || e.Code != tc.code || e.Subcode != tc.subcode || e.IsTransient != tc.transient {
-				t.Errorf("got %+v, %v", e, ok)
-			}
-		})
-	}
-	if _, ok := decodeGraphError([]byte(`{"data":[]}`)); ok {
-		t.Error("a list is not an error")
 	}
 }
 

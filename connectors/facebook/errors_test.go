@@ -3,15 +3,15 @@ package facebook
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/ife-mx/vigia/connectors"
+	"github.com/ife-mx/vigia/connectors/internal/graph"
+	"github.com/ife-mx/vigia/connectors/internal/graph/graphfake"
 )
 
 var testNow = time.Date(2026, 8, 20, 12, 0, 0, 0, time.UTC)
@@ -20,16 +20,8 @@ var testNow = time.Date(2026, 8, 20, 12, 0, 0, 0, time.UTC)
 // counts the requests h saw.
 func newTestConnector(t *testing.T, h http.HandlerFunc, mod func(*Config)) (*Connector, *atomic.Int32) {
 	t.Helper()
-	var calls atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		if got := r.Header.Get("Authorization"); got != "Bearer "+testToken {
-			t.Errorf("Authorization header is not the Page token")
-		}
-		h(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	cfg := Config{BaseURL: srv.URL, APIVersion: testVersion}
+	url, calls := graphfake.NewServer(t, testToken, h)
+	cfg := Config{graph.Settings{BaseURL: url, APIVersion: testVersion}}
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -40,90 +32,15 @@ func newTestConnector(t *testing.T, h http.HandlerFunc, mod func(*Config)) (*Con
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c, &calls
-}
-
-func errorBody(code, subcode int) string {
-	return fmt.Sprintf(`{"error":{"message":"(#%d) boom","type":"OAuthException","code":%d,"error_subcode":%d,"fbtrace_id":"Ab"}}`, code, code, subcode)
+	return c, calls
 }
 
 func TestPollErrors(t *testing.T) {
 	t.Parallel()
-	regain := `{"1122334455":[{"type":"pages","call_count":100,"total_cputime":40,"total_time":40,"estimated_time_to_regain_access":17.5}]}`
-	for _, tc := range []struct {
-		name   string
-		status int
-		body   string
-		header map[string]string
-		check  func(error) error
-	}{
-		{"190 auth", 400, errorBody(190, 463), nil, wantIs(connectors.ErrAuth)},
-		{"190 with 401", 401, errorBody(190, 0), nil, wantIs(connectors.ErrAuth)},
-		{"100/33 not found", 400, errorBody(100, 33), nil, wantIs(connectors.ErrNotFound)},
-		{"803 not found", 404, errorBody(803, 0), nil, wantIs(connectors.ErrNotFound)},
-		{"4 app limit, fallback reset", 403, errorBody(4, 0), nil, wantReset(testNow.Add(connectors.RateLimitFallback))},
-		{"17 user limit", 403, errorBody(17, 0), map[string]string{"X-App-Usage": `{"call_count":100,"total_time":3,"total_cputime":4,"estimated_time_to_regain_access":5}`}, wantReset(testNow.Add(5 * time.Minute))},
-		{"32 page limit", 400, errorBody(32, 0), map[string]string{"X-Business-Use-Case-Usage": regain}, wantReset(testNow.Add(17*time.Minute + 30*time.Second))},
-		{"613 custom limit", 400, errorBody(613, 0), nil, wantReset(testNow.Add(connectors.RateLimitFallback))},
-		{"80001 pages BUC", 400, errorBody(80001, 0), map[string]string{"X-Business-Use-Case-Usage": regain}, wantReset(testNow.Add(17*time.Minute + 30*time.Second))},
-		{"80002 instagram BUC", 400, errorBody(80002, 0), nil, wantReset(testNow.Add(connectors.RateLimitFallback))},
-		{"plain 429", 429, `{}`, map[string]string{"Retry-After": "30"}, wantReset(testNow.Add(30 * time.Second))},
-		{"other code is transient", 400, errorBody(368, 0), nil, wantReason(connectors.ReasonTransient)},
-		{"html 502 is transient", 502, `<html>bad gateway</html>`, nil, wantReason(connectors.ReasonTransient)},
-		{"malformed 200", 200, `<html>`, nil, wantIs(connectors.ErrMalformed)},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			c, _ := newTestConnector(t, func(w http.ResponseWriter, r *http.Request) {
-				for k, v := range tc.header {
-					w.Header().Set(k, v)
-				}
-				w.WriteHeader(tc.status)
-				_, _ = w.Write([]byte(tc.body))
-			}, nil)
-			b, err := c.Poll(context.Background(), testAccount(), nil)
-			if err := tc.check(err); err != nil {
-				t.Error(err)
-			}
-			if err != nil && strings.Contains(err.Error(), testToken) {
-				t.Error("the token is in the error")
-			}
-			if b.Cursor != nil || len(b.Items) > 0 {
-				t.Error("a failed poll returned a batch")
-			}
-		})
-	}
-}
-
-func wantIs(target error) func(error) error {
-	return func(err error) error {
-		if !errors.Is(err, target) {
-			return fmt.Errorf("error %v does not wrap %v", err, target)
-		}
-		return nil
-	}
-}
-
-func wantReason(r string) func(error) error {
-	return func(err error) error {
-		if got := connectors.Reason(err); got != r {
-			return fmt.Errorf("error %v is %s, want %s", err, got, r)
-		}
-		return nil
-	}
-}
-
-func wantReset(reset time.Time) func(error) error {
-	return func(err error) error {
-		var rl *connectors.RateLimitError
-		if !errors.As(err, &rl) {
-			return fmt.Errorf("error %v is not a *RateLimitError", err)
-		}
-		if !rl.Reset.Equal(reset) {
-			return fmt.Errorf("Reset = %v, want %v", rl.Reset, reset)
-		}
-		return nil
-	}
+	graphfake.RunErrorCases(t, testToken, graphfake.ErrorCases(testNow, "1122334455"), func(t *testing.T, h http.HandlerFunc) connectors.Connector {
+		c, _ := newTestConnector(t, h, nil)
+		return c
+	}, testAccount())
 }
 
 // TestUsageBackoff: once the usage headers pass usage_backoff, the poll
@@ -146,7 +63,7 @@ func TestUsageBackoff(t *testing.T) {
 				_, _ = w.Write(readTestdata(t, "page.json"))
 			}, nil)
 			_, err := c.Poll(context.Background(), testAccount(), nil)
-			if err := wantReset(tc.reset)(err); err != nil {
+			if err := graphfake.WantReset(tc.reset)(err); err != nil {
 				t.Error(err)
 			}
 			if n := calls.Load(); n != 1 {
@@ -216,7 +133,7 @@ func TestProbeAndFactory(t *testing.T) {
 		v.(*Config).WindowPosts = 5
 		return nil
 	}, deps)
-	if err != nil || conn.Network() != Network || conn.(*Connector).cfg.APIVersion != DefaultAPIVersion || conn.(*Connector).cfg.WindowPosts != 5 {
+	if err != nil || conn.Network() != Network || conn.(*Connector).Settings.APIVersion != DefaultAPIVersion || conn.(*Connector).Settings.WindowPosts != 5 {
 		t.Errorf("factory: %v, %+v", err, conn)
 	}
 	if _, err := f(func(v any) error { v.(*Config).UsageBackoff = 2; return nil }, deps); err == nil || !strings.Contains(err.Error(), "usage_backoff") {

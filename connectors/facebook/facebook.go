@@ -50,13 +50,12 @@ package facebook
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/url"
-	"sort"
 	"time"
 
 	"github.com/ife-mx/vigia/connectors"
+	"github.com/ife-mx/vigia/connectors/internal/graph"
 )
 
 // Network is the network's name in configurations.
@@ -65,10 +64,7 @@ const Network = "facebook"
 // Connector polls Facebook Pages. It is safe for concurrent use: each
 // account's state lives in its cursor.
 type Connector struct {
-	cfg  Config
-	http *connectors.HTTPClient
-	log  *slog.Logger
-	now  func() time.Time
+	graph.Base
 }
 
 var (
@@ -78,34 +74,19 @@ var (
 
 // New returns a connector for cfg; zero fields take their defaults.
 func New(cfg Config, deps connectors.Deps) (*Connector, error) {
-	cfg = cfg.withDefaults()
-	if err := cfg.Validate(); err != nil {
+	b, err := graph.NewBase(Network, cfg.Settings, deps)
+	if err != nil {
 		return nil, err
 	}
-	if deps.HTTP == nil {
-		return nil, fmt.Errorf("facebook: no HTTP client")
-	}
-	c := &Connector{cfg: cfg, http: deps.HTTP, log: deps.Logger, now: deps.Now}
-	c.cfg.BaseURL = normalizeBaseURL(cfg.BaseURL)
-	if c.log == nil {
-		c.log = slog.New(slog.DiscardHandler)
-	}
-	if c.now == nil {
-		c.now = time.Now
-	}
-	return c, nil
+	return &Connector{Base: b}, nil
 }
 
 // NewFactory returns the factory for `network: facebook`: it decodes the
 // networks.facebook section over DefaultConfig and calls New.
 func NewFactory() connectors.Factory {
-	return func(decode func(v any) error, deps connectors.Deps) (connectors.Connector, error) {
-		cfg := DefaultConfig()
-		if err := decode(&cfg); err != nil {
-			return nil, fmt.Errorf("facebook: config: %w", err)
-		}
+	return graph.Factory(Network, DefaultConfig, func(cfg Config, deps connectors.Deps) (connectors.Connector, error) {
 		return New(cfg, deps)
-	}
+	})
 }
 
 // Network returns Network.
@@ -113,31 +94,24 @@ func (c *Connector) Network() string { return Network }
 
 // Probe checks the token by reading the Page.
 func (c *Connector) Probe(ctx context.Context, acct connectors.Account) error {
-	s, err := c.newSession(ctx, acct)
+	s, err := c.session(ctx, acct)
 	if err != nil {
 		return err
 	}
-	p, _, err := s.page(pageRef(acct))
+	p, _, err := s.page(graph.NodeRef(acct))
 	if err != nil {
 		return err
 	}
-	return checkOwner(acct, p)
+	return graph.CheckOwner(Network, "get page", acct, p.ID)
 }
 
-// pageRef is the node the account's Page is read from.
-func pageRef(acct connectors.Account) string {
-	if acct.ExternalID != "" {
-		return acct.ExternalID
+// session opens a Graph session for acct with its Page token.
+func (c *Connector) session(ctx context.Context, acct connectors.Account) (*session, error) {
+	gs, err := c.Graph.Session(ctx, acct, CredentialToken)
+	if err != nil {
+		return nil, err
 	}
-	return "me"
-}
-
-// checkOwner fails when the Graph answered for another Page.
-func checkOwner(acct connectors.Account, p *page) error {
-	if acct.ExternalID != "" && acct.ExternalID != p.ID {
-		return fmt.Errorf("facebook: get page: answered for Page %s, not %s: %w", p.ID, acct.ExternalID, connectors.ErrAuth)
-	}
-	return nil
+	return &session{Session: gs, c: c}, nil
 }
 
 // Poll fetches what is new for acct since cur; see the package documentation.
@@ -160,82 +134,64 @@ type poller struct {
 	now    time.Time
 	since  time.Time // the window's start
 
-	items     []connectors.Item
-	emitted   map[string]int
-	deletions []connectors.Deletion
+	graph.Collector
 }
 
 func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur connectors.Cursor) (connectors.Batch, error) {
-	s, err := c.newSession(ctx, acct)
+	s, err := c.session(ctx, acct)
 	if err != nil {
 		return connectors.Batch{}, err
 	}
 	cs, err := decodeCursor(cur)
 	if err != nil {
-		c.log.LogAttrs(ctx, slog.LevelWarn, "unreadable cursor; starting over",
+		c.Log.LogAttrs(ctx, slog.LevelWarn, "unreadable cursor; starting over",
 			slog.String("account", acct.ID), slog.Any("error", err))
 		cs = &cursor{V: cursorVersion}
 	}
-	pg, raw, err := s.page(pageRef(acct))
+	pg, raw, err := s.page(graph.NodeRef(acct))
 	if err != nil {
 		return connectors.Batch{}, err
 	}
-	if err := checkOwner(acct, pg); err != nil {
+	if err := graph.CheckOwner(Network, "get page", acct, pg.ID); err != nil {
 		return connectors.Batch{}, err
 	}
 	if cs.Page != "" && cs.Page != pg.ID {
-		c.log.LogAttrs(ctx, slog.LevelWarn, "cursor of another Page; starting over", slog.String("account", acct.ID))
+		c.Log.LogAttrs(ctx, slog.LevelWarn, "cursor of another Page; starting over", slog.String("account", acct.ID))
 		cs = &cursor{V: cursorVersion}
 	}
 	cs.Page = pg.ID
-	now := c.now()
+	now := c.Now()
 	p := &poller{
 		c: c, s: s, cs: cs, pageID: pg.ID, handle: pg.Username,
-		now: now, since: now.Add(-c.cfg.WindowAge), emitted: map[string]int{},
+		now: now, since: now.Add(-c.Settings.WindowAge),
 	}
+	p.Collector.Now = now
 	if err := p.ownPosts(); err != nil {
 		return connectors.Batch{}, err
 	}
 	if err := p.tagged(); err != nil {
 		return connectors.Batch{}, err
 	}
-	cs.trim(c.cfg.WindowPosts, p.since)
+	cs.Window.Trim(c.Settings.WindowPosts, p.since)
 	for _, w := range cs.Window {
 		if err := p.recheck(w); err != nil {
 			return connectors.Batch{}, err
 		}
 	}
 	return connectors.Batch{
-		Items:     p.items,
-		Deletions: p.deletions,
+		Items:     p.Items,
+		Deletions: p.Deletions,
 		Profile:   pg.profile(raw),
 		Cursor:    cs.encode(),
-		Budget:    s.budget(),
+		Budget:    s.Budget(),
 	}, nil
 }
 
 // readPosts reads an edge of posts newest first until a post created before
 // stop; complete is false when MaxPages ran out first.
 func (p *poller) readPosts(op, path string, stop time.Time) (all []*post, complete bool, err error) {
-	after := ""
-	for pages := 0; pages < p.c.cfg.MaxPages; pages++ {
-		ps, pg, err := p.s.posts(op, path, after)
-		if err != nil {
-			return nil, false, err
-		}
-		all = append(all, ps...)
-		next, more := pg.more()
-		if !more {
-			return all, true, nil
-		}
-		for _, x := range ps {
-			if x.created.Before(stop) {
-				return all, true, nil
-			}
-		}
-		after = next
-	}
-	return all, false, nil
+	return graph.ReadNewest(p.c.Settings.MaxPages, stop, func(x *post) time.Time { return x.created },
+		func(after string) ([]*post, graph.Paging, error) { return p.s.posts(op, path, after) })
 }
 
 // ownPosts reads the Page's published posts: new ones, edits and deletions
@@ -249,50 +205,18 @@ func (p *poller) ownPosts() error {
 	if err != nil {
 		return err
 	}
-	sort.SliceStable(ps, func(i, j int) bool { return ps[i].created.Before(ps[j].created) })
-	listed := make(map[string]bool, len(ps))
-	newMark := p.cs.Posts
-	for _, x := range ps {
-		listed[x.ID] = true
-		h := hashText(x.Message)
-		if w := p.cs.post(x.ID); w != nil {
-			if w.Hash != h {
-				w.Hash = h
-				edited := x.updated
-				if !edited.After(x.created) {
-					edited = p.now
-				}
-				p.emit(p.postItem(x, connectors.KindPost, edited))
+	graph.SyncOwn(&p.Collector, &p.cs.Posts, &p.cs.Window, p.since, ps, complete,
+		func(x *post) (string, time.Time, string) { return x.ID, x.created, x.Message },
+		func(x *post, edit bool) connectors.Item {
+			var edited time.Time
+			switch {
+			case x.updated.After(x.created):
+				edited = x.updated
+			case edit:
+				edited = p.now
 			}
-			continue
-		}
-		if p.cs.Posts.seen(x.created, x.ID) {
-			continue
-		}
-		var edited time.Time
-		if x.updated.After(x.created) {
-			edited = x.updated
-		}
-		p.emit(p.postItem(x, connectors.KindPost, edited))
-		if !x.created.Before(p.since) {
-			p.cs.Window = append(p.cs.Window, &windowPost{ID: x.ID, Created: x.created.Unix(), Hash: h, Known: map[string]string{}})
-		}
-		newMark.advance(x.created, x.ID)
-	}
-	if !complete {
-		return nil // keep the mark: the gap below what was read is still open
-	}
-	p.cs.Posts = newMark
-	oldest := time.Time{}
-	if len(ps) > 0 {
-		oldest = ps[0].created
-	}
-	for _, w := range append([]*windowPost(nil), p.cs.Window...) {
-		if !listed[w.ID] && (len(ps) == 0 || w.Created >= oldest.Unix()) {
-			p.deleted(w.ID)
-			p.cs.remove(w.ID)
-		}
-	}
+			return p.postItem(x, connectors.KindPost, edited)
+		})
 	return nil
 }
 
@@ -308,10 +232,10 @@ func (p *poller) tagged() error {
 	}
 	newMark := p.cs.Tagged
 	for _, x := range ps {
-		if p.cs.Tagged.seen(x.created, x.ID) || x.created.Before(p.since) && p.cs.Tagged.Time == 0 {
+		if p.cs.Tagged.Seen(x.created, x.ID) || x.created.Before(p.since) && p.cs.Tagged.Time == 0 {
 			continue
 		}
-		newMark.advance(x.created, x.ID)
+		newMark.Advance(x.created, x.ID)
 		if x.From != nil && x.From.ID == p.pageID {
 			continue
 		}
@@ -319,7 +243,7 @@ func (p *poller) tagged() error {
 		if x.updated.After(x.created) {
 			edited = x.updated
 		}
-		p.emit(p.postItem(x, connectors.KindMention, edited))
+		p.Emit(p.postItem(x, connectors.KindMention, edited))
 	}
 	if complete {
 		p.cs.Tagged = newMark
@@ -328,49 +252,19 @@ func (p *poller) tagged() error {
 }
 
 // recheck reads every comment and reply under a window post.
-func (p *poller) recheck(w *windowPost) error {
+func (p *poller) recheck(w *graph.WindowPost) error {
 	seen := map[string]bool{}
-	after := ""
-	complete := false
-	for pages := 0; pages < p.c.cfg.MaxPages; pages++ {
-		cs, pg, err := p.s.comments(w.ID, after)
-		if err != nil {
-			return err
-		}
-		for _, cm := range cs {
-			seen[cm.ID] = true
-			h := hashText(cm.Message)
-			old, known := w.Known[cm.ID]
-			if known && old == h {
-				continue
-			}
-			var edited time.Time
-			if known {
-				edited = p.now
-			}
-			w.Known[cm.ID] = h
-			p.emit(p.commentItem(cm, w.ID, edited))
-		}
-		next, more := pg.more()
-		if !more {
-			complete = true
-			break
-		}
-		after = next
+	complete, err := graph.ReadAll(p.c.Settings.MaxPages, func(after string) ([]*comment, graph.Paging, error) {
+		return p.s.comments(w.ID, after)
+	}, func(cm *comment) {
+		seen[cm.ID] = true
+		p.Note(w, cm.ID, cm.Message, "", func(edited time.Time) connectors.Item { return p.commentItem(cm, w.ID, edited) })
+	})
+	if err != nil {
+		return err
 	}
-	if !complete {
-		return nil
-	}
-	gone := make([]string, 0)
-	for id := range w.Known {
-		if !seen[id] {
-			gone = append(gone, id)
-		}
-	}
-	sort.Strings(gone)
-	for _, id := range gone {
-		delete(w.Known, id)
-		p.deleted(id)
+	if complete {
+		p.Gone(w, seen)
 	}
 	return nil
 }
@@ -380,7 +274,7 @@ func (p *poller) postItem(x *post, kind connectors.Kind, edited time.Time) conne
 	it := connectors.Item{
 		ExternalID: x.ID,
 		Kind:       kind,
-		Text:       text(x.Message),
+		Text:       graph.Text(x.Message),
 		CreatedAt:  x.created,
 		EditedAt:   edited,
 		URL:        x.PermalinkURL,
@@ -397,7 +291,7 @@ func (p *poller) commentItem(cm *comment, root string, edited time.Time) connect
 		Kind:       connectors.KindComment,
 		ParentID:   root,
 		RootID:     root,
-		Text:       text(cm.Message),
+		Text:       graph.Text(cm.Message),
 		CreatedAt:  cm.created,
 		EditedAt:   edited,
 		URL:        cm.PermalinkURL,
@@ -426,27 +320,6 @@ func (p *poller) author(it *connectors.Item, from *object, ownEdge bool) {
 		it.AuthorID = from.ID
 		it.AuthorName = from.Name
 	}
-}
-
-// emit adds an item to the batch; an item emitted twice keeps its latest
-// state.
-func (p *poller) emit(it connectors.Item) {
-	if i, ok := p.emitted[it.ExternalID]; ok {
-		p.items[i] = it
-		return
-	}
-	p.emitted[it.ExternalID] = len(p.items)
-	p.items = append(p.items, it)
-}
-
-// deleted records a deletion.
-func (p *poller) deleted(id string) {
-	for _, d := range p.deletions {
-		if d.ExternalID == id {
-			return
-		}
-	}
-	p.deletions = append(p.deletions, connectors.Deletion{ExternalID: id, ObservedAt: p.now})
 }
 
 // profile renders the Page's profile.

@@ -1,67 +1,30 @@
 package facebook
 
 import (
-	"context"
-	"net/http/httptest"
-	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/ife-mx/vigia/connectors"
 	"github.com/ife-mx/vigia/connectors/connectortest"
+	"github.com/ife-mx/vigia/connectors/internal/graph"
+	"github.com/ife-mx/vigia/connectors/internal/graph/graphfake"
 )
 
-// pollEnv polls a hand-written scenario through the fake Graph server.
-type pollEnv struct {
-	t   *testing.T
-	c   *Connector
-	ns  atomic.Int64
-	cur connectors.Cursor
-}
-
-func (e *pollEnv) now() time.Time  { return time.Unix(0, e.ns.Load()).UTC() }
-func (e *pollEnv) set(t time.Time) { e.ns.Store(t.UnixNano()) }
-
-func newPollEnv(t *testing.T, sc *connectortest.Scenario) *pollEnv {
+// newPollEnv polls a hand-written scenario through the fake Graph server,
+// with pages of two.
+func newPollEnv(t *testing.T, sc *connectortest.Scenario) *graphfake.Env {
 	t.Helper()
-	e := &pollEnv{t: t}
-	e.set(sc.Start)
-	srv := httptest.NewServer(newFakeHandler(testToken)(t, sc, e.now))
-	t.Cleanup(srv.Close)
-	c, err := New(Config{BaseURL: srv.URL, APIVersion: testVersion, PageLimit: 2, WindowAge: 48 * time.Hour}, connectors.Deps{
+	e := graphfake.NewEnv(t, sc, newFakeHandler(testToken))
+	c, err := New(Config{graph.Settings{BaseURL: e.URL, APIVersion: testVersion, PageLimit: 2, WindowAge: 48 * time.Hour}}, connectors.Deps{
 		HTTP: connectors.NewHTTPClient(connectors.HTTPOptions{RetryMax: -1}),
-		Now:  e.now,
+		Now:  e.Now,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.c = c
+	e.Conn, e.Acct, e.Token = c, testAccount(), testToken
+	e.Acct.ExternalID = "100"
 	return e
-}
-
-func (e *pollEnv) poll(at time.Time) connectors.Batch {
-	e.t.Helper()
-	e.set(at)
-	acct := testAccount()
-	acct.ExternalID = "100"
-	b, err := e.c.Poll(context.Background(), acct, e.cur)
-	if err != nil {
-		e.t.Fatalf("poll at %s: %v", at.Format(time.RFC3339), err)
-	}
-	if strings.Contains(string(b.Cursor), testToken) {
-		e.t.Fatal("the token is in the cursor")
-	}
-	e.cur = b.Cursor
-	return b
-}
-
-func byID(items []connectors.Item) map[string]connectors.Item {
-	m := map[string]connectors.Item{}
-	for _, it := range items {
-		m[it.ExternalID] = it
-	}
-	return m
 }
 
 func TestPollConversation(t *testing.T) {
@@ -85,8 +48,8 @@ func TestPollConversation(t *testing.T) {
 	}
 	e := newPollEnv(t, sc)
 
-	b := e.poll(at(4))
-	got := byID(b.Items)
+	b := e.Poll(at(4))
+	got := graphfake.ByID(b.Items)
 	if len(got) != 6 {
 		t.Fatalf("first poll: %d items, want 6: %+v", len(got), b.Items)
 	}
@@ -112,30 +75,30 @@ func TestPollConversation(t *testing.T) {
 		t.Errorf("profile = %+v", b.Profile)
 	}
 
-	if b := e.poll(at(4).Add(30 * time.Minute)); len(b.Items) != 0 || len(b.Deletions) != 0 {
+	if b := e.Poll(at(4).Add(30 * time.Minute)); len(b.Items) != 0 || len(b.Deletions) != 0 {
 		t.Errorf("quiet poll: %+v", b)
 	}
 
 	// The post's edit carries updated_time; the comment's, the poll's time.
-	b = e.poll(at(6).Add(time.Minute))
-	got = byID(b.Items)
+	b = e.Poll(at(6).Add(time.Minute))
+	got = graphfake.ByID(b.Items)
 	if len(got) != 2 || got["1"].Text != "Aviso (corregido)" || !got["1"].EditedAt.Equal(at(5)) ||
 		got["2"].Text != "¿Dónde? Gracias" || !got["2"].EditedAt.Equal(at(6).Add(time.Minute)) {
 		t.Errorf("edits: %+v", b.Items)
 	}
 
 	// The own reply and then a whole post disappear.
-	b = e.poll(at(7))
+	b = e.Poll(at(7))
 	if len(b.Items) != 0 || len(b.Deletions) != 1 || b.Deletions[0].ExternalID != "3" {
 		t.Errorf("reply deletion: %+v", b)
 	}
-	b = e.poll(at(8))
+	b = e.Poll(at(8))
 	if len(b.Items) != 0 || len(b.Deletions) != 1 || b.Deletions[0].ExternalID != "5" {
 		t.Errorf("post deletion: %+v", b)
 	}
 
 	// Out of the window: no more comment calls for post 1 and 6.
-	b = e.poll(at(60))
+	b = e.Poll(at(60))
 	if len(b.Items) != 0 || len(b.Deletions) != 0 || b.Budget.Calls != 3 {
 		t.Errorf("after the window: %d items, %d deletions, %d calls, want 0, 0, 3", len(b.Items), len(b.Deletions), b.Budget.Calls)
 	}
@@ -161,38 +124,10 @@ func TestCursorRestart(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			e := newPollEnv(t, sc)
-			e.cur = cur
-			if b := e.poll(t0.Add(time.Hour)); len(b.Items) != 1 {
+			e.Cur = cur
+			if b := e.Poll(t0.Add(time.Hour)); len(b.Items) != 1 {
 				t.Errorf("got %d items, want the post again", len(b.Items))
 			}
 		})
-	}
-}
-
-func TestMarkSeen(t *testing.T) {
-	t.Parallel()
-	at := time.Unix(1000, 0)
-	var m mark
-	if m.seen(at, "a") {
-		t.Error("the zero mark has seen something")
-	}
-	m.advance(at, "a")
-	m.advance(at, "b")
-	m.advance(at.Add(-time.Second), "z")
-	for _, tc := range []struct {
-		t    time.Time
-		id   string
-		want bool
-	}{
-		{at, "a", true}, {at, "b", true}, {at, "c", false},
-		{at.Add(-time.Second), "q", true}, {at.Add(time.Second), "a", false},
-	} {
-		if got := m.seen(tc.t, tc.id); got != tc.want {
-			t.Errorf("seen(%v, %s) = %v, want %v", tc.t.Unix(), tc.id, got, tc.want)
-		}
-	}
-	m.advance(at.Add(time.Second), "n")
-	if m.Time != 1001 || len(m.IDs) != 1 {
-		t.Errorf("mark = %+v", m)
 	}
 }
