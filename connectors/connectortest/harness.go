@@ -242,16 +242,16 @@ type runner struct {
 	arc  *memArchive
 	logs *syncBuffer
 
-	start    time.Time // the first poll
-	served   atomic.Int64
+	start  time.Time // the first poll
+	served atomic.Int64
 	// netFault, when set, is the network fault every request meets.
 	netFault atomic.Pointer[string]
 	// pollTimeout bounds each Poll; 0 means a minute.
 	pollTimeout time.Duration
 	retryMax    int
-	okPolls  []time.Time
-	profiles []observedProfile
-	lastTick tickResult
+	okPolls     []time.Time
+	profiles    []observedProfile
+	lastTick    tickResult
 }
 
 type observedProfile struct {
