@@ -9,9 +9,9 @@ import (
 )
 
 // FuzzRedactURL: whatever URL a server or a configuration hands over (a
-// redirect's Location, a base_url), its redacted form never carries the
-// password of its user information nor the value of a credential-like query
-// parameter, and redacting never panics.
+// redirect's Location, a base_url), redacting never panics, and its redacted
+// form does not depend on the password of its user information nor on the
+// value of a credential-like query parameter.
 func FuzzRedactURL(f *testing.F) {
 	f.Add("https://graph.facebook.com/v21.0/me?access_token=EAAB", "access_token", "s3cr3tTOKENvalue")
 	f.Add("https://user:pw@mastodon.social/api/v1/x?a=1&b=2#frag", "client_secret", "0123456789abcdef")
@@ -22,18 +22,21 @@ func FuzzRedactURL(f *testing.F) {
 			return
 		}
 		_ = connectors.RedactURL(u)
-		if len(secret) < 12 || !strings.HasSuffix(strings.ToLower(key), "token") && !strings.HasSuffix(strings.ToLower(key), "secret") {
+		if secret == "" || !strings.HasSuffix(strings.ToLower(key), "token") && !strings.HasSuffix(strings.ToLower(key), "secret") {
 			return
 		}
-		q := u.Query()
-		q.Set(key, secret)
-		u.RawQuery = q.Encode()
-		u.User = url.UserPassword("usuario", secret)
-		got := connectors.RedactURL(u)
-		for _, form := range []string{secret, url.QueryEscape(secret), url.PathEscape(secret)} {
-			if strings.Contains(got, form) {
-				t.Fatalf("RedactURL(%q) = %q still holds the secret", u.String(), got)
-			}
+		// The same URL with the secret or with another value in its place
+		// redacts to the same text: nothing of the secret shows.
+		with := func(v string) string {
+			w := *u
+			q := w.Query()
+			q.Set(key, v)
+			w.RawQuery = q.Encode()
+			w.User = url.UserPassword("usuario", v)
+			return connectors.RedactURL(&w)
+		}
+		if a, b := with(secret), with("otro-valor"); a != b {
+			t.Fatalf("RedactURL shows the secret %q: %q, and with another value %q", secret, a, b)
 		}
 	})
 }
