@@ -74,8 +74,9 @@ type harness struct {
 	addr   string
 }
 
-// start runs an agent on cfg with registry r until the test ends.
-func start(t testing.TB, cfg *agent.Config, r *connectors.Registry, reviewer agent.Reviewer) *harness {
+// start runs an agent on cfg with registry r until the test ends; each of opts may
+// change the agent's options (a logger to read) before it is built.
+func start(t testing.TB, cfg *agent.Config, r *connectors.Registry, reviewer agent.Reviewer, opts ...func(*agent.Options)) *harness {
 	t.Helper()
 	ctx := context.Background()
 	store, err := archive.Open(ctx, cfg.Database, archive.Options{})
@@ -88,10 +89,14 @@ func start(t testing.TB, cfg *agent.Config, r *connectors.Registry, reviewer age
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := agent.New(ctx, agent.Options{
+	o := agent.Options{
 		Config: cfg, Registry: r, Store: store, Registerer: reg, Gatherer: reg, Listener: ln,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Reviewer: reviewer,
-	})
+	}
+	for _, f := range opts {
+		f(&o)
+	}
+	a, err := agent.New(ctx, o)
 	if err != nil {
 		t.Fatal(err)
 	}

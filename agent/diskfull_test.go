@@ -2,10 +2,14 @@ package agent_test
 
 import (
 	"context"
+	"log/slog"
 	"maps"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/ife-mx/vigia/agent"
 	"github.com/ife-mx/vigia/archive"
 	"github.com/ife-mx/vigia/connectors"
 	"github.com/ife-mx/vigia/connectors/simulated"
@@ -48,7 +52,10 @@ func TestAgent_DiskFull(t *testing.T) {
 func testDiskFull(t *testing.T, dir string, fill, free func(*harness)) {
 	world := frozenWorld(t, simulated.Faults{})
 	cfg := testConfig(t, dir, 20*time.Millisecond, map[string]string{"full-x": "x", "full-ma": "mastodon"})
-	h := start(t, cfg, simRegistry(world, "x", "mastodon"), nil)
+	var logs lockedLog
+	h := start(t, cfg, simRegistry(world, "x", "mastodon"), nil, func(o *agent.Options) {
+		o.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	})
 	fill(h)
 	accts := cfg.Accounts()
 	full := func() float64 {
@@ -70,6 +77,9 @@ func testDiskFull(t *testing.T, dir string, fill, free func(*harness)) {
 	if !maps.Equal(cursors, cursorsAfter) {
 		t.Errorf("cursors moved while the archive was full: %q → %q", cursors, cursorsAfter)
 	}
+	if !strings.Contains(logs.String(), `level=ERROR msg="archive full: nothing of this poll was stored and the cursor stays`) {
+		t.Errorf("no error line says the archive is full:\n%s", logs.String())
+	}
 	failed := counter(t, h.reg, "vigia_polls_total", map[string]string{"account": "full-x", "result": "transient"}) +
 		counter(t, h.reg, "vigia_polls_total", map[string]string{"account": "full-ma", "result": "transient"})
 	if failed == 0 {
@@ -78,6 +88,8 @@ func testDiskFull(t *testing.T, dir string, fill, free func(*harness)) {
 
 	free(h)
 	waitFor(t, "the backfill to resume once space returned", func() bool { return archivedAll(t, h.store, world, accts) })
+	final, _ := snapshot(t, h.store, accts)
+	t.Logf("full at %d items (%d failed writes while full); %d items once space returned", after, int(full()), final)
 	if err := h.stop(); err != nil {
 		t.Fatal(err)
 	}
@@ -96,6 +108,24 @@ func testDiskFull(t *testing.T, dir string, fill, free func(*harness)) {
 	if err != nil || rep.Problem != nil {
 		t.Fatalf("verify: %+v, %v", rep.Problem, err)
 	}
+}
+
+// lockedLog is a log buffer safe for the agent's concurrent writers.
+type lockedLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // snapshot returns the number of archived items and every account's cursor.
