@@ -214,27 +214,7 @@ func TestAgent_ArchiveMatchesSimulation(t *testing.T) {
 	if err := h.stop(); err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	diffs, err := simcheck.Compare(ctx, h.store, world, accts, world.SimNow(time.Now()), 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range diffs {
-		t.Error(d)
-	}
-	for _, acct := range accts {
-		vd, err := simcheck.CompareVersions(ctx, h.store, world, acct, acct.Network, world.SimNow(time.Now()), 10)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, d := range vd {
-			t.Error(d)
-		}
-	}
-	rep, err := h.store.Verify(ctx)
-	if err != nil || rep.Problem != nil {
-		t.Fatalf("verify: %+v, %v", rep.Problem, err)
-	}
+	rep := matchTruth(t, h.store, world, accts)
 	if got := counter(t, h.reg, "vigia_archive_records", nil); int64(got) != rep.Records {
 		t.Errorf("vigia_archive_records = %v, the chain holds %d", got, rep.Records)
 	}
@@ -244,6 +224,36 @@ func TestAgent_ArchiveMatchesSimulation(t *testing.T) {
 	if got := counter(t, h.reg, "vigia_last_successful_poll_timestamp_seconds", map[string]string{"account": "cncs-yt"}); got == 0 {
 		t.Error("last successful poll of cncs-yt not exported")
 	}
+}
+
+// matchTruth fails the test unless the archive holds the world's ground truth for
+// accts, item by item and version by version, and its hash chain verifies; it
+// returns the verification report.
+func matchTruth(t testing.TB, s *archive.Store, world *simulated.World, accts []connectors.Account) archive.VerifyReport {
+	t.Helper()
+	ctx := context.Background()
+	upTo := world.SimNow(time.Now())
+	diffs, err := simcheck.Compare(ctx, s, world, accts, upTo, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range diffs {
+		t.Error(d)
+	}
+	for _, acct := range accts {
+		vd, err := simcheck.CompareVersions(ctx, s, world, acct, acct.Network, upTo, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range vd {
+			t.Error(d)
+		}
+	}
+	rep, err := s.Verify(ctx)
+	if err != nil || rep.Problem != nil {
+		t.Fatalf("verify: %+v, %v", rep.Problem, err)
+	}
+	return rep
 }
 
 func TestAgent_FaultsConverge(t *testing.T) {
