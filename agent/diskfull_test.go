@@ -88,6 +88,12 @@ func testDiskFull(t *testing.T, dir string, fill, free func(*harness)) {
 	free(h)
 	waitFor(t, "the backfill to resume once space returned", func() bool { return archivedAll(t, h.store, world, accts) })
 	final, _ := snapshot(t, h.store, accts)
+	if !strings.Contains(logs.String(), `level=INFO msg="archive writable again: polls resume where they stopped"`) {
+		t.Error("no line says the archive is writable again")
+	}
+	if n := strings.Count(logs.String(), `msg="archive full:`); n < 1 || float64(n) >= full() {
+		t.Errorf("%d error lines say the archive is full for %v failed writes: want one per episode", n, full())
+	}
 	t.Logf("full at %d items (%d failed writes while full); %d items once space returned", after, int(full()), final)
 	if err := h.stop(); err != nil {
 		t.Fatal(err)

@@ -58,6 +58,9 @@ func (a *Agent) pollOnce(ctx context.Context, cfg AccountConfig, conn connectors
 		})
 		a.metrics.ArchiveCommitSeconds.Observe(time.Since(t0).Seconds())
 		if err == nil {
+			if a.full.CompareAndSwap(true, false) {
+				log.Info("archive writable again: polls resume where they stopped")
+			}
 			a.cond.count(acct, res.Stored, flags, bands)
 			a.resp.committed(ctx, cfg, batch, flags, res.Stored)
 			a.observeSuccess(cfg, batch, res, finished.Sub(started))
@@ -99,15 +102,18 @@ func (a *Agent) pollOnce(ctx context.Context, cfg AccountConfig, conn connectors
 }
 
 // archiveWriteFailed counts an archive write that failed (nothing of it was
-// stored, the cursor stayed) in vigia_archive_write_errors_total, and says so in
-// the log when the archive is full: the account backs off and its polls resume
-// where they were once space returns.
+// stored, the cursor stayed) in vigia_archive_write_errors_total. The first
+// failure of an archive full says so in the log (each failed poll logs its own
+// warning): the accounts back off, and their polls resume where they were once
+// space returns.
 func (a *Agent) archiveWriteFailed(log *slog.Logger, err error) {
 	reason := "other"
 	if errors.Is(err, archive.ErrFull) {
 		reason = "disk_full"
-		log.Error("archive full: nothing of this poll was stored and the cursor stays; free space on the archive's filesystem",
-			slog.Any("error", err))
+		if a.full.CompareAndSwap(false, true) {
+			log.Error("archive full: nothing of this poll was stored and the cursor stays; free space on the archive's filesystem",
+				slog.Any("error", err))
+		}
 	}
 	a.metrics.ArchiveWriteErrors.WithLabelValues(reason).Inc()
 }
