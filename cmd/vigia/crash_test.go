@@ -64,6 +64,31 @@ organs:
 `, filepath.Join(dir, "vigia.db"), anchor.UTC().Format(time.RFC3339Nano), backfill)
 }
 
+// crashWorld loads the crashConfig written at cfgPath and builds its simulated
+// world as the daemon will: it returns the configuration, the world, the frozen
+// instant to compare at, and how many items the accounts' ground truth holds.
+func crashWorld(t *testing.T, cfgPath string, anchor time.Time) (*agent.Config, *simulated.World, time.Time, int) {
+	t.Helper()
+	cfg, err := agent.LoadConfig(cfgPath, func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	simCfg := simulated.DefaultConfig()
+	if err := cfg.NetworkDecoder("simulated")(&simCfg); err != nil {
+		t.Fatal(err)
+	}
+	world, err := simulated.NewWorld(simCfg, anchor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	upTo := world.SimNow(anchor.Add(time.Hour)) // the clock is frozen: an hour moves it 3.6 µs
+	want := 0
+	for _, a := range cfg.Accounts() {
+		want += len(world.Truth(a, upTo).Items)
+	}
+	return cfg, world, upTo, want
+}
+
 // archived counts the items in the archive (0 before it exists).
 func archived(t *testing.T, path string) int64 {
 	t.Helper()
@@ -133,24 +158,8 @@ func TestCrashSafety(t *testing.T) {
 	if err := os.WriteFile(cfgPath, []byte(crashConfig(dir, anchor, backfill)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := agent.LoadConfig(cfgPath, func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatal(err)
-	}
-	simCfg := simulated.DefaultConfig()
-	if err := cfg.NetworkDecoder("simulated")(&simCfg); err != nil {
-		t.Fatal(err)
-	}
-	world, err := simulated.NewWorld(simCfg, anchor)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, world, upTo, want := crashWorld(t, cfgPath, anchor)
 	accts := cfg.Accounts()
-	upTo := world.SimNow(anchor.Add(time.Hour)) // the clock is frozen: an hour moves it 3.6 µs
-	want := 0
-	for _, a := range accts {
-		want += len(world.Truth(a, upTo).Items)
-	}
 	t.Logf("the simulation published %d items", want)
 
 	rng := rand.New(rand.NewPCG(uint64(anchor.UnixNano()), 1))
