@@ -13,6 +13,7 @@ import (
 	"github.com/ife-mx/vigia/archive"
 	"github.com/ife-mx/vigia/connectors"
 	"github.com/ife-mx/vigia/connectors/simulated"
+	"github.com/ife-mx/vigia/internal/tmpfs"
 )
 
 // TestAgent_DiskFull fills the archive while a backfill streams in, by SQLite's
@@ -41,8 +42,8 @@ func TestAgent_DiskFull(t *testing.T) {
 	})
 	t.Run("tmpfs", func(t *testing.T) {
 		t.Parallel()
-		dir := mountTmpfs(t, "1m") // before start: unmounted after the archive closes
-		testDiskFull(t, dir, func(*harness) {}, func(*harness) { resizeTmpfs(t, dir, "256m") })
+		dir := tmpfs.Mount(t, "1m") // before start: unmounted after the archive closes
+		testDiskFull(t, dir, func(*harness) {}, func(*harness) { tmpfs.Resize(t, dir, "256m") })
 	})
 }
 
