@@ -47,17 +47,9 @@ fmt-check:
 		echo "gofmt cambiaría estos archivos (ejecute gofmt -w):"; echo "$$unformatted"; exit 1; \
 	fi
 
-# Every Fuzz target, discovered with go test -list so new ones are picked up; each
-# runs alone in its package (go test -fuzz takes one package and one target).
+# Every Fuzz target (discovered with go test -list) for FUZZTIME each: .ci/fuzz.
 fuzz:
-	@list=$$($(GO) test -list '^Fuzz' ./...) || { echo "$$list"; exit 1; }; \
-	targets=$$(echo "$$list" | awk '/^Fuzz/ { names[n++] = $$1; next } \
-		/^ok / { for (i = 0; i < n; i++) print $$2, names[i] } { n = 0 }'); \
-	if [ -z "$$targets" ]; then echo "no hay objetivos Fuzz"; exit 0; fi; \
-	echo "$$targets" | while read -r pkg name; do \
-		echo "== $$pkg $$name ($(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) "$$pkg" || exit 1; \
-	done
+	GO=$(GO) FUZZTIME=$(FUZZTIME) .ci/fuzz
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(BENCH_PKGS)

@@ -78,6 +78,7 @@ type Agent struct {
 	cond  *conduct
 
 	ready  atomic.Bool
+	full   atomic.Bool // the archive refused the last write as full (logged once per episode)
 	stats  Stats
 	server *http.Server
 	addr   string

@@ -74,8 +74,9 @@ type harness struct {
 	addr   string
 }
 
-// start runs an agent on cfg with registry r until the test ends.
-func start(t testing.TB, cfg *agent.Config, r *connectors.Registry, reviewer agent.Reviewer) *harness {
+// start runs an agent on cfg with registry r until the test ends; each of opts may
+// change the agent's options (a logger to read) before it is built.
+func start(t testing.TB, cfg *agent.Config, r *connectors.Registry, reviewer agent.Reviewer, opts ...func(*agent.Options)) *harness {
 	t.Helper()
 	ctx := context.Background()
 	store, err := archive.Open(ctx, cfg.Database, archive.Options{})
@@ -88,10 +89,14 @@ func start(t testing.TB, cfg *agent.Config, r *connectors.Registry, reviewer age
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := agent.New(ctx, agent.Options{
+	o := agent.Options{
 		Config: cfg, Registry: r, Store: store, Registerer: reg, Gatherer: reg, Listener: ln,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Reviewer: reviewer,
-	})
+	}
+	for _, f := range opts {
+		f(&o)
+	}
+	a, err := agent.New(ctx, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,27 +214,7 @@ func TestAgent_ArchiveMatchesSimulation(t *testing.T) {
 	if err := h.stop(); err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	diffs, err := simcheck.Compare(ctx, h.store, world, accts, world.SimNow(time.Now()), 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range diffs {
-		t.Error(d)
-	}
-	for _, acct := range accts {
-		vd, err := simcheck.CompareVersions(ctx, h.store, world, acct, acct.Network, world.SimNow(time.Now()), 10)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, d := range vd {
-			t.Error(d)
-		}
-	}
-	rep, err := h.store.Verify(ctx)
-	if err != nil || rep.Problem != nil {
-		t.Fatalf("verify: %+v, %v", rep.Problem, err)
-	}
+	rep := matchTruth(t, h.store, world, accts)
 	if got := counter(t, h.reg, "vigia_archive_records", nil); int64(got) != rep.Records {
 		t.Errorf("vigia_archive_records = %v, the chain holds %d", got, rep.Records)
 	}
@@ -239,6 +224,36 @@ func TestAgent_ArchiveMatchesSimulation(t *testing.T) {
 	if got := counter(t, h.reg, "vigia_last_successful_poll_timestamp_seconds", map[string]string{"account": "cncs-yt"}); got == 0 {
 		t.Error("last successful poll of cncs-yt not exported")
 	}
+}
+
+// matchTruth fails the test unless the archive holds the world's ground truth for
+// accts, item by item and version by version, and its hash chain verifies; it
+// returns the verification report.
+func matchTruth(t testing.TB, s *archive.Store, world *simulated.World, accts []connectors.Account) archive.VerifyReport {
+	t.Helper()
+	ctx := context.Background()
+	upTo := world.SimNow(time.Now())
+	diffs, err := simcheck.Compare(ctx, s, world, accts, upTo, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range diffs {
+		t.Error(d)
+	}
+	for _, acct := range accts {
+		vd, err := simcheck.CompareVersions(ctx, s, world, acct, acct.Network, upTo, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range vd {
+			t.Error(d)
+		}
+	}
+	rep, err := s.Verify(ctx)
+	if err != nil || rep.Problem != nil {
+		t.Fatalf("verify: %+v, %v", rep.Problem, err)
+	}
+	return rep
 }
 
 func TestAgent_FaultsConverge(t *testing.T) {

@@ -58,6 +58,9 @@ func (a *Agent) pollOnce(ctx context.Context, cfg AccountConfig, conn connectors
 		})
 		a.metrics.ArchiveCommitSeconds.Observe(time.Since(t0).Seconds())
 		if err == nil {
+			if a.full.CompareAndSwap(true, false) {
+				log.Info("archive writable again: polls resume where they stopped")
+			}
 			a.cond.count(acct, res.Stored, flags, bands)
 			a.resp.committed(ctx, cfg, batch, flags, res.Stored)
 			a.observeSuccess(cfg, batch, res, finished.Sub(started))
@@ -72,6 +75,8 @@ func (a *Agent) pollOnce(ctx context.Context, cfg AccountConfig, conn connectors
 			// The connector returned something the archive refuses: nothing of it is
 			// stored and the cursor stays, as for a malformed response.
 			err = fmt.Errorf("%s: batch refused: %w: %v", cfg.Network, connectors.ErrMalformed, ve)
+		} else {
+			a.archiveWriteFailed(log, err)
 		}
 	}
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
@@ -89,10 +94,28 @@ func (a *Agent) pollOnce(ctx context.Context, cfg AccountConfig, conn connectors
 		Account: cfg.ID, Started: started, Finished: finished, Calls: ncalls,
 		Reason: reason, Error: err.Error(), NextPollAt: plan(err),
 	}); rerr != nil {
+		a.archiveWriteFailed(log, rerr)
 		log.Error("could not record a failed poll", slog.Any("error", rerr))
 	}
 	log.Warn("poll failed", slog.String("reason", reason), slog.Any("error", err))
 	return false, err
+}
+
+// archiveWriteFailed counts an archive write that failed (nothing of it was
+// stored, the cursor stayed) in vigia_archive_write_errors_total. The first
+// failure of an archive full says so in the log (each failed poll logs its own
+// warning): the accounts back off, and their polls resume where they were once
+// space returns.
+func (a *Agent) archiveWriteFailed(log *slog.Logger, err error) {
+	reason := "other"
+	if errors.Is(err, archive.ErrFull) {
+		reason = "disk_full"
+		if a.full.CompareAndSwap(false, true) {
+			log.Error("archive full: nothing of this poll was stored and the cursor stays; free space on the archive's filesystem",
+				slog.Any("error", err))
+		}
+	}
+	a.metrics.ArchiveWriteErrors.WithLabelValues(reason).Inc()
 }
 
 func (a *Agent) observeSuccess(cfg AccountConfig, b connectors.Batch, res archive.Result, d time.Duration) {

@@ -218,6 +218,11 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx, a *appender) erro
 	if s.wc == nil {
 		return errors.New("archive: store is closed")
 	}
+	return classifyFull(s.writeTx(ctx, fn))
+}
+
+// writeTx runs fn in a write transaction on the held connection; s.mu is held.
+func (s *Store) writeTx(ctx context.Context, fn func(tx *sql.Tx, a *appender) error) error {
 	tx, err := s.wc.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("archive: begin: %w", err)

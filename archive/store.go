@@ -51,6 +51,9 @@ type Options struct {
 	// ReadOnly opens the archive for reading and verification only: no migrations,
 	// and every write method fails.
 	ReadOnly bool
+	// MaxPageCount, when positive, caps the database file at that many pages
+	// once migrations are applied (see SetMaxPageCount).
+	MaxPageCount int64
 }
 
 func dsn(path string, ro bool) string {
@@ -111,6 +114,12 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		}
 		s.stmts = st
 		s.cache = stmtCache{}
+		if opts.MaxPageCount > 0 {
+			if _, err := s.SetMaxPageCount(ctx, opts.MaxPageCount); err != nil {
+				s.Close()
+				return nil, err
+			}
+		}
 	}
 	r, err := sql.Open("sqlite3", dsn(path, true))
 	if err != nil {

@@ -31,6 +31,7 @@ type Metrics struct {
 	AccountInfo          *prometheus.GaugeVec
 	ArchiveRecords       prometheus.Gauge
 	ArchiveCommitSeconds prometheus.Histogram
+	ArchiveWriteErrors   *prometheus.CounterVec
 
 	// Response tracking (Criterios 5.2.e, 6.xvi, 6.xvii).
 	CommentsReceived      *prometheus.CounterVec
@@ -64,10 +65,15 @@ var Intents = []string{"question", "info_request", "suggestion", "complaint", "p
 // attention hours.
 var businessBuckets = []float64{300, 900, 1800, 3600, 2 * 3600, 4 * 3600, 8 * 3600, 16 * 3600, 24 * 3600, 45 * 3600}
 
+// ArchiveWriteErrorReasons are the values of the reason label of
+// vigia_archive_write_errors_total: disk_full (the archive's filesystem, or its
+// page cap, is full) and other.
+var ArchiveWriteErrorReasons = []string{"disk_full", "other"}
+
 // New builds the metrics and registers them on reg.
 func New(reg prometheus.Registerer) *Metrics {
 	f := promauto.With(reg)
-	return &Metrics{
+	m := &Metrics{
 		PollsTotal: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "vigia_polls_total",
 			Help: "Polls of an account, by result (ok, auth, rate_limited, not_found, malformed, transient, canceled).",
@@ -142,6 +148,10 @@ func New(reg prometheus.Registerer) *Metrics {
 			Help:    "Duration of one archive transaction storing a poll's batch.",
 			Buckets: []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5},
 		}),
+		ArchiveWriteErrors: f.NewCounterVec(prometheus.CounterOpts{
+			Name: "vigia_archive_write_errors_total",
+			Help: "Archive writes (a poll's commit or its failure record) that failed, by reason (disk_full, other); nothing of them was stored and the cursor stayed.",
+		}, []string{"reason"}),
 		CommentsReceived: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "vigia_comments_received_total",
 			Help: "Comments and mentions by others on the account's content, by intent (question, info_request, suggestion, complaint, praise, other).",
@@ -190,6 +200,10 @@ func New(reg prometheus.Registerer) *Metrics {
 			Buckets: []float64{0.0001, 0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5},
 		}),
 	}
+	for _, r := range ArchiveWriteErrorReasons {
+		m.ArchiveWriteErrors.WithLabelValues(r)
+	}
+	return m
 }
 
 // Account identifies an account's label values.

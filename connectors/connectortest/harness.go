@@ -189,6 +189,13 @@ func (h *Harness) seed() int64 {
 //     ErrMalformed; a failed poll returns an empty Batch.
 //   - steady_state: with nothing new for Slack, a poll makes at most
 //     SteadyCalls requests.
+//   - network_faults: for each of NetFaultKinds (connection resets before
+//     and during a body, a timeout, a slow body, 429 and 5xx storms,
+//     truncated JSON, an HTML page) lasting three hourly polls, every poll
+//     fails with the right kind (rate_limited for 429 in one request; malformed
+//     for truncated JSON and HTML; transient otherwise), in at most
+//     RetryMax+1 requests, without moving the cursor, and later polls recover
+//     everything.
 //
 // Throughout: no Poll panics, Budget.Calls equals the requests the server
 // saw, no batch lists an item twice, each Profile matches the scenario at
@@ -221,6 +228,10 @@ func Run(t *testing.T, h Harness) {
 	t.Run("steady_state", func(t *testing.T) {
 		t.Parallel()
 		testSteady(t, &h)
+	})
+	t.Run("network_faults", func(t *testing.T) {
+		t.Parallel()
+		testNetFaults(t, &h)
 	})
 }
 
@@ -261,11 +272,16 @@ type runner struct {
 	arc  *memArchive
 	logs *syncBuffer
 
-	start    time.Time // the first poll
-	served   atomic.Int64
-	okPolls  []time.Time
-	profiles []observedProfile
-	lastTick tickResult
+	start  time.Time // the first poll
+	served atomic.Int64
+	// netFault, when set, is the network fault every request meets.
+	netFault atomic.Pointer[string]
+	// pollTimeout bounds each Poll; 0 means a minute.
+	pollTimeout time.Duration
+	retryMax    int
+	okPolls     []time.Time
+	profiles    []observedProfile
+	lastTick    tickResult
 }
 
 type observedProfile struct {
@@ -286,13 +302,18 @@ func newRunner(t testing.TB, h *Harness, sc *Scenario, start time.Time) *runner 
 	inner := h.Handler(t, sc, r.clk.Now)
 	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		r.served.Add(1)
+		if kind := r.netFault.Load(); kind != nil {
+			injectNetFault(t, *kind, inner, w, req)
+			return
+		}
 		inner.ServeHTTP(w, req)
 	}))
 	t.Cleanup(r.srv.Close)
 	logger := slog.New(slog.NewTextHandler(r.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	r.retryMax = 2
 	client := connectors.NewHTTPClient(connectors.HTTPOptions{
 		Timeout:      20 * time.Second,
-		RetryMax:     2,
+		RetryMax:     r.retryMax,
 		RetryWaitMin: time.Millisecond,
 		RetryWaitMax: 5 * time.Millisecond,
 		Logger:       logger,
@@ -383,7 +404,11 @@ func (r *runner) poll() (b connectors.Batch, err error) {
 			b, err = connectors.Batch{}, fmt.Errorf("connectortest: panic: %v", p)
 		}
 	}()
-	ctx, cancel := context.WithTimeout(r.t.Context(), time.Minute)
+	timeout := r.pollTimeout
+	if timeout <= 0 {
+		timeout = time.Minute
+	}
+	ctx, cancel := context.WithTimeout(r.t.Context(), timeout)
 	defer cancel()
 	return r.conn.Poll(ctx, r.acct, r.arc.cursor)
 }
