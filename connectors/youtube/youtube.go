@@ -54,9 +54,12 @@
 //
 // Every request costs UnitsPerCall, retries and failures included, against a
 // ledger per Google Cloud project (OptionQuotaProject) with DailyUnits a
-// Pacific day. Before each request, and each retry, the ledger must have the
-// unit: otherwise the poll stops and returns a *connectors.RateLimitError
-// whose Reset is the next midnight America/Los_Angeles. The units spent are
+// Pacific day. A poll starts only when the ledger has the units the
+// account's last successful poll spent (kept in the cursor), so polls do not
+// die half-way with their units wasted; before each request, and each retry,
+// the ledger must have the unit. Otherwise the poll stops and returns a
+// *connectors.RateLimitError whose Reset is the next midnight
+// America/Los_Angeles. The units spent are
 // kept in the cursor, so a restart remembers them. Budget.Remaining is the
 // project's units left today, Budget.Reset the next Pacific midnight.
 //
@@ -202,6 +205,9 @@ func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur conne
 	}
 	now := c.now()
 	s.ledger.restore(now, cs.QuotaDay, cs.QuotaUsed)
+	if err := s.ledger.reserve(now, max(UnitsPerCall, cs.Cost)); err != nil {
+		return connectors.Batch{}, fmt.Errorf("youtube: poll needs about %d units: %w", cs.Cost, err)
+	}
 	ch, err := s.channel(acct)
 	if err != nil {
 		return connectors.Batch{}, err
@@ -230,6 +236,7 @@ func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur conne
 		Budget:    s.budget(),
 	}
 	cs.QuotaDay, cs.QuotaUsed, _, _ = s.ledger.state(c.now())
+	cs.Cost = b.Budget.Calls * UnitsPerCall
 	b.Cursor = cs.encode()
 	return b, nil
 }

@@ -1,0 +1,146 @@
+package youtube
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ife-mx/vigia/connectors"
+	"github.com/ife-mx/vigia/connectors/connectortest"
+)
+
+func TestQuotaDay(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		at    time.Time
+		day   string
+		reset time.Time
+	}{
+		// PST (UTC-8): midnight is 08:00 UTC.
+		{time.Date(2026, 3, 2, 7, 59, 59, 0, time.UTC), "2026-03-01", time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)},
+		{time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC), "2026-03-02", time.Date(2026, 3, 3, 8, 0, 0, 0, time.UTC)},
+		// The day DST begins (Mar 8 2026) has 23 hours; the next midnight is PDT (UTC-7).
+		{time.Date(2026, 3, 8, 12, 0, 0, 0, time.UTC), "2026-03-08", time.Date(2026, 3, 9, 7, 0, 0, 0, time.UTC)},
+		// The day DST ends (Nov 1 2026) has 25 hours.
+		{time.Date(2026, 11, 1, 7, 30, 0, 0, time.UTC), "2026-11-01", time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)},
+		// 23:59 in Mexico City's summer evening is still the same Pacific day.
+		{time.Date(2026, 8, 20, 6, 59, 0, 0, time.UTC), "2026-08-19", time.Date(2026, 8, 20, 7, 0, 0, 0, time.UTC)},
+	} {
+		day, reset := quotaDay(tc.at)
+		if day != tc.day || !reset.Equal(tc.reset) {
+			t.Errorf("quotaDay(%v) = %s, %v; want %s, %v", tc.at, day, reset, tc.day, tc.reset)
+		}
+	}
+}
+
+// unitCounter counts the requests a fake server saw per Pacific day.
+type unitCounter struct {
+	mu    sync.Mutex
+	byDay map[string]int
+	now   func() time.Time
+}
+
+func (u *unitCounter) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		day, _ := quotaDay(u.now())
+		u.mu.Lock()
+		u.byDay[day]++
+		u.mu.Unlock()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (u *unitCounter) day(d string) int {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.byDay[d]
+}
+
+// TestMonth_NeverExceedsDailyUnits polls the scripted month every 10 minutes
+// with an allowance far below what that costs, faults included (server
+// errors are retried, and each retry is a unit), restarting the connector
+// every day at noon Pacific from the last cursor: no Pacific day ever sees
+// more requests than the allowance (plus, on a restart, the units of the
+// polls that failed since the last successful one: the cursor, the only
+// state that survives, is written by successful polls), a refused poll
+// makes no request and
+// says when the quota resets (the next Pacific midnight), the connector's
+// Budget agrees with the server's count, and polling resumes after each
+// reset.
+func TestMonth_NeverExceedsDailyUnits(t *testing.T) {
+	t.Parallel()
+	const allowance = 120
+	sc := connectortest.Month(11, connectortest.Epoch)
+	var mu sync.Mutex
+	clock := sc.Start
+	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+	uc := &unitCounter{byDay: map[string]int{}, now: now}
+	srv := httptest.NewServer(uc.wrap(newFakeHandler(testToken, fakeOptions{embed: 1})(t, sc, now)))
+	defer srv.Close()
+	build := func() *Connector {
+		c, err := New(Config{BaseURL: srv.URL, DailyUnits: allowance, PageSize: 3, CommentPageSize: 5, WindowAge: testWindow}, connectors.Deps{
+			HTTP: connectors.NewHTTPClient(connectors.HTTPOptions{RetryMax: 3, RetryWaitMin: time.Millisecond, RetryWaitMax: 2 * time.Millisecond, Now: now}),
+			Now:  now,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	c := build()
+	acct := testAccount()
+	acct.ExternalID = channelID(sc.Account.ID)
+	var cur connectors.Cursor
+	refused, ok, days := 0, 0, map[string]bool{}
+	lastRestart := ""
+	sinceOK, lost := 0, map[string]int{} // units spent since the last successful poll; forgotten by restarts
+	for at := sc.Start; at.Before(sc.End); at = at.Add(10 * time.Minute) {
+		mu.Lock()
+		clock = at
+		mu.Unlock()
+		day, reset := quotaDay(at)
+		days[day] = true
+		if p := at.In(pacific); p.Hour() == 12 && day != lastRestart {
+			c, lastRestart = build(), day // a restart: the ledger comes back from the cursor
+			lost[day] += sinceOK
+		}
+		before := uc.day(day)
+		b, err := c.Poll(context.Background(), acct, cur)
+		spent := uc.day(day) - before
+		sinceOK += spent
+		var rl *connectors.RateLimitError
+		switch {
+		case err == nil:
+			ok++
+			sinceOK = 0
+			cur = b.Cursor
+			if b.Budget.Calls != spent || b.Budget.Remaining != allowance-uc.day(day) || !b.Budget.Reset.Equal(reset) {
+				t.Errorf("%s: budget %+v; the server saw %d requests, %d today", at.Format(time.RFC3339), b.Budget, spent, uc.day(day))
+			}
+		case errors.As(err, &rl) && errors.Is(err, errQuota):
+			refused++
+			if !rl.Reset.Equal(reset) {
+				t.Errorf("%s: refused until %v, want the next Pacific midnight %v", at.Format(time.RFC3339), rl.Reset, reset)
+			}
+		case sc.FaultAt(at) == nil && connectors.Reason(err) != connectors.ReasonTransient:
+			// Faults (and the retries they cost) are expected; anything else is not.
+			t.Errorf("%s: %v", at.Format(time.RFC3339), err)
+		}
+		if n := uc.day(day); n > allowance+lost[day] {
+			t.Fatalf("%s: %d requests on %s, over the allowance of %d (+%d forgotten by a restart)", at.Format(time.RFC3339), n, day, allowance, lost[day])
+		}
+	}
+	// Every day the allowance ran out, and every day polling resumed.
+	if refused == 0 || ok < len(days) {
+		t.Errorf("%d polls refused, %d succeeded over %d days", refused, ok, len(days))
+	}
+	forgotten := 0
+	for _, n := range lost {
+		forgotten += n
+	}
+	t.Logf("%d days, %d polls succeeded, %d refused for quota, %d units forgotten by %d restarts", len(days), ok, refused, forgotten, len(days))
+}
