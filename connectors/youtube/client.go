@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -90,6 +92,9 @@ func (c *Connector) newSession(ctx context.Context, acct connectors.Account) (*s
 	svc, err := yt.NewService(s.ctx,
 		option.WithEndpoint(base+"/"),
 		option.WithHTTPClient(&http.Client{Transport: s}),
+		// The client's own logging (GOOGLE_SDK_GO_LOGGING_LEVEL) would print
+		// requests and bodies; the shared client logs redacted URLs instead.
+		option.WithLogger(slog.New(slog.DiscardHandler)),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("youtube: client: %w", err)
@@ -215,7 +220,7 @@ func (s *session) classify(op string, ge *googleapi.Error, now time.Time) error 
 func retryAfter(h http.Header, now time.Time) (time.Time, bool) {
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if f, err := strconv.ParseFloat(v, 64); err == nil && !strings.ContainsAny(v, "eExXpP_") {
-		if f <= 0 || f > 1e8 {
+		if math.IsNaN(f) || f <= 0 || f > 1e8 {
 			return time.Time{}, false
 		}
 		return now.Add(time.Duration(f * float64(time.Second)).Round(time.Millisecond)), true

@@ -144,3 +144,30 @@ func TestMonth_NeverExceedsDailyUnits(t *testing.T) {
 	}
 	t.Logf("%d days, %d polls succeeded, %d refused for quota, %d units forgotten by %d restarts", len(days), ok, refused, forgotten, len(days))
 }
+
+func TestRetryAfter(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 3, 2, 18, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		in   string
+		want time.Time
+		ok   bool
+	}{
+		{"120", now.Add(2 * time.Minute), true},
+		{"737.345", now.Add(737345 * time.Millisecond), true},
+		{"Mon, 02 Mar 2026 18:05:00 GMT", now.Add(5 * time.Minute), true},
+		{"", time.Time{}, false},
+		{"0", time.Time{}, false},
+		{"-5", time.Time{}, false},
+		{"NaN", time.Time{}, false},
+		{"Inf", time.Time{}, false},
+		{"1e3", time.Time{}, false},
+		{"0x10", time.Time{}, false},
+		{"soon", time.Time{}, false},
+	} {
+		got, ok := retryAfter(http.Header{"Retry-After": {tc.in}}, now)
+		if ok != tc.ok || !got.Equal(tc.want) {
+			t.Errorf("retryAfter(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
