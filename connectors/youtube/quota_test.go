@@ -5,7 +5,10 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -169,5 +172,38 @@ func TestRetryAfter(t *testing.T) {
 		if ok != tc.ok || !got.Equal(tc.want) {
 			t.Errorf("retryAfter(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
 		}
+	}
+}
+
+// TestPoll_RetriesStopAtTheAllowance: retries of server errors are units
+// too; the last unit of the day is the last attempt, however many retries
+// the shared client would still make.
+func TestPoll_RetriesStopAtTheAllowance(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		hits.Add(1)
+		body, _ := os.ReadFile(filepath.Join("testdata", "error_backend.json"))
+		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write(body)
+	}))
+	defer srv.Close()
+	at := time.Date(2026, 3, 2, 18, 0, 0, 0, time.UTC)
+	now := func() time.Time { return at }
+	c, err := New(Config{BaseURL: srv.URL, DailyUnits: 3}, connectors.Deps{
+		HTTP: connectors.NewHTTPClient(connectors.HTTPOptions{RetryMax: 5, RetryWaitMin: time.Millisecond, RetryWaitMax: 2 * time.Millisecond}),
+		Now:  now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct := replayAccount()
+	if _, err := c.Poll(t.Context(), acct, nil); connectors.Reason(err) != connectors.ReasonTransient || hits.Load() != 3 {
+		t.Fatalf("first poll: %v after %d requests; want a transient error after 3 (the allowance), not 6 (RetryMax)", err, hits.Load())
+	}
+	var rl *connectors.RateLimitError
+	if _, err := c.Poll(t.Context(), acct, nil); !errors.As(err, &rl) || !rl.Reset.Equal(time.Date(2026, 3, 3, 8, 0, 0, 0, time.UTC)) || hits.Load() != 3 {
+		t.Errorf("second poll: %v after %d requests; want rate limited until Pacific midnight, no request", err, hits.Load())
 	}
 }
