@@ -207,3 +207,46 @@ func TestPoll_RetriesStopAtTheAllowance(t *testing.T) {
 		t.Errorf("second poll: %v after %d requests; want rate limited until Pacific midnight, no request", err, hits.Load())
 	}
 }
+
+// TestPoll_QuietPollUnitsWithDefaults measures what the README's quota
+// arithmetic assumes: with the default configuration (pages of 50 videos and
+// 100 threads, a 168h window, YouTube embedding up to five replies), a poll
+// with nothing new costs 3 units, plus at most reply_rechecks (2) for threads
+// with more replies than they embed.
+func TestPoll_QuietPollUnitsWithDefaults(t *testing.T) {
+	t.Parallel()
+	sc := connectortest.Month(7, connectortest.Epoch)
+	sc.Faults = nil
+	var mu sync.Mutex
+	clock := sc.Start
+	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+	srv := httptest.NewServer(newFakeHandler(testToken, fakeOptions{embed: 5})(t, sc, now))
+	defer srv.Close()
+	c, err := New(Config{BaseURL: srv.URL}, connectors.Deps{HTTP: connectors.NewHTTPClient(connectors.HTTPOptions{RetryMax: -1}), Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct := testAccount()
+	acct.ExternalID = channelID(sc.Account.ID)
+	var cur connectors.Cursor
+	hist := map[int]int{}
+	var prev time.Time
+	for at := sc.Start; !at.After(sc.End); at = at.Add(2 * time.Hour) {
+		mu.Lock()
+		clock = at
+		mu.Unlock()
+		b, err := c.Poll(t.Context(), acct, cur)
+		if err != nil {
+			t.Fatalf("%s: %v", at.Format(time.RFC3339), err)
+		}
+		cur = b.Cursor
+		if !prev.IsZero() && !sc.Changed(prev, at) {
+			hist[b.Budget.Calls]++
+			if b.Budget.Calls > 3+DefaultReplyRechecks {
+				t.Errorf("%s: a quiet poll cost %d units", at.Format(time.RFC3339), b.Budget.Calls)
+			}
+		}
+		prev = at
+	}
+	t.Logf("quiet polls by units: %v", hist)
+}
