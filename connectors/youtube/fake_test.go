@@ -173,7 +173,7 @@ func (f *fakeYouTube) wrap(next http.Handler) http.Handler {
 			// a scenario's finer reset is kept as a decimal fraction, which
 			// the connector reads, because the suite compares resets exactly.
 			h.Set("Retry-After", strconv.FormatFloat(fault.Reset.Sub(now).Seconds(), 'f', -1, 64))
-			writeError(w, http.StatusForbidden, "rateLimitExceeded", "youtube.quota", "The request cannot be completed because you have exceeded your <a href=\"/youtube/v3/getting-started#quota\">quota</a>.", "")
+			writeError(w, http.StatusForbidden, "rateLimitExceeded", "usageLimits", "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user' of service 'youtube.googleapis.com' for consumer 'project_number:123456789012'.", "PERMISSION_DENIED")
 		case connectortest.FaultServerError:
 			if n%2 == 0 {
 				writeError(w, http.StatusInternalServerError, "backendError", "global", "Backend Error", "INTERNAL")
