@@ -37,6 +37,10 @@ var (
 		"commentThreadNotFound", "parentCommentNotFound"}
 )
 
+// errNoPlaylist is playlistNotFound: on a channel that exists, its uploads
+// playlist is missing when it has never uploaded.
+var errNoPlaylist = fmt.Errorf("playlist %w", connectors.ErrNotFound)
+
 // session is one poll's (or probe's) view of the YouTube Data API: the
 // official client, pointed at the configured base URL, over the shared HTTP
 // client. Every request goes through roundTrip, which checks the quota
@@ -203,6 +207,8 @@ func (s *session) classify(op string, ge *googleapi.Error, now time.Time) error 
 		return fmt.Errorf("youtube: %s: %w", op, &connectors.RateLimitError{Reset: reset, Err: errors.New(detail)})
 	case has(authReasons) || ge.Code == http.StatusUnauthorized:
 		return fmt.Errorf("youtube: %s: %s: %w", op, detail, connectors.ErrAuth)
+	case has([]string{"playlistNotFound"}):
+		return fmt.Errorf("youtube: %s: %s: %w", op, detail, errNoPlaylist)
 	case has(notFoundReasons) || ge.Code == http.StatusNotFound:
 		return fmt.Errorf("youtube: %s: %s: %w", op, detail, connectors.ErrNotFound)
 	case ge.Code == http.StatusForbidden:

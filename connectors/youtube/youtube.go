@@ -71,13 +71,15 @@
 // *connectors.RateLimitError until Retry-After, else for
 // connectors.RateLimitFallback; 401, authError, an invalid or expired key or
 // token, and a disabled API are connectors.ErrAuth; 404, channelNotFound,
-// playlistNotFound, videoNotFound and an empty channels.list answer are
-// connectors.ErrNotFound; a body that does not decode is
+// videoNotFound and an empty channels.list answer are connectors.ErrNotFound
+// (playlistNotFound for the uploads of a channel that exists means no
+// uploads); a body that does not decode is
 // connectors.ErrMalformed; anything else is transient.
 package youtube
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -250,6 +252,12 @@ func (p *poller) videos(playlist string) error {
 	page := ""
 	for pages := 0; pages < p.c.cfg.MaxPages; pages++ {
 		got, next, err := p.s.uploads(playlist, page)
+		if errors.Is(err, errNoPlaylist) && page == "" {
+			// The channel exists (channels.list found it) and has no uploads
+			// playlist: it has no public video.
+			complete = true
+			break
+		}
 		if err != nil {
 			return err
 		}
