@@ -55,8 +55,8 @@ type session struct {
 	header http.Header
 
 	items int
-	// spent counts the failed attempts the retry gate already charged.
-	spent int
+	// taken counts the units taken from the ledger for the current call.
+	taken int
 	body  []byte // the last response's body
 	// callErr is the last error of the shared client (a transport failure),
 	// kept to tell it apart from a decoding failure of the official client.
@@ -107,34 +107,37 @@ func (c *Connector) newSession(ctx context.Context, acct connectors.Account) (*s
 	return s, nil
 }
 
-// retryAllowed is the shared client's retry gate: a retry is another unit.
+// retryAllowed is the shared client's retry gate: a retry is another unit,
+// taken from the ledger before it is made.
 func (s *session) retryAllowed() bool {
-	now := s.c.now()
-	s.ledger.spend(now, UnitsPerCall) // the failed attempt
-	s.spent++
-	return s.ledger.reserve(now, UnitsPerCall) == nil
+	if s.ledger.take(s.c.now(), UnitsPerCall) != nil {
+		return false
+	}
+	s.taken++
+	return true
 }
 
 // RoundTrip implements http.RoundTripper for the official client: one call
-// through the shared HTTP client, after the ledger agreed to its unit.
+// through the shared HTTP client, after the ledger gave its unit.
 func (s *session) RoundTrip(req *http.Request) (*http.Response, error) {
 	s.body, s.callErr = nil, nil
 	now := s.c.now()
-	if err := s.ledger.reserve(now, UnitsPerCall); err != nil {
+	if err := s.ledger.take(now, UnitsPerCall); err != nil {
 		s.callErr = err
 		return nil, err
 	}
-	before := s.spent
+	day, _ := quotaDay(now)
+	s.taken = 1
 	req = req.Clone(s.ctx)
 	for k, vs := range s.header {
 		req.Header[k] = vs
 	}
 	attempts := s.calls.Load()
 	resp, err := s.c.http.Do(req)
-	// Units: every attempt; those the retry gate already recorded are not
-	// counted twice.
-	if n := s.calls.Load() - attempts - (s.spent - before); n > 0 {
-		s.ledger.spend(s.c.now(), n*UnitsPerCall)
+	// Every attempt had its unit taken first; the gate may have taken one
+	// for a retry the client then did not make (retries ran out).
+	if made := s.calls.Load() - attempts; s.taken > made {
+		s.ledger.refund(day, (s.taken-made)*UnitsPerCall)
 	}
 	if err != nil {
 		s.callErr = err

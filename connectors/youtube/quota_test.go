@@ -250,3 +250,66 @@ func TestPoll_QuietPollUnitsWithDefaults(t *testing.T) {
 	}
 	t.Logf("quiet polls by units: %v", hist)
 }
+
+// TestPoll_ProjectsShareOneAllowance: accounts of one Google Cloud project
+// polled concurrently spend one allowance between them; an account of
+// another project (options.quota_project) has its own.
+func TestPoll_ProjectsShareOneAllowance(t *testing.T) {
+	t.Parallel()
+	const allowance = 30
+	sc := connectortest.Month(5, connectortest.Epoch)
+	sc.Faults = nil
+	at := sc.Start.Add(4 * 24 * time.Hour)
+	now := func() time.Time { return at }
+	var hits atomic.Int64
+	inner := newFakeHandler(testToken, fakeOptions{})(t, sc, now)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		inner.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	c, err := New(Config{BaseURL: srv.URL, DailyUnits: allowance}, connectors.Deps{HTTP: connectors.NewHTTPClient(connectors.HTTPOptions{RetryMax: -1}), Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poll := func(id, project string, n int) (ok, refused int) {
+		acct := testAccount()
+		acct.ID, acct.ExternalID = id, channelID(sc.Account.ID)
+		if project != "" {
+			acct.Options = map[string]string{OptionQuotaProject: project}
+		}
+		var cur connectors.Cursor
+		for i := 0; i < n; i++ {
+			b, err := c.Poll(t.Context(), acct, cur)
+			var rl *connectors.RateLimitError
+			switch {
+			case err == nil:
+				ok++
+				cur = b.Cursor
+			case errors.As(err, &rl):
+				refused++
+			default:
+				t.Errorf("%s: %v", id, err)
+			}
+		}
+		return ok, refused
+	}
+	var wg sync.WaitGroup
+	var refusedShared atomic.Int64
+	for _, id := range []string{"a", "b", "c"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, r := poll(id, "", 10)
+			refusedShared.Add(int64(r))
+		}()
+	}
+	wg.Wait()
+	if n := hits.Load(); n > allowance || refusedShared.Load() == 0 {
+		t.Fatalf("three accounts of one project made %d requests (allowance %d), %d polls refused", n, allowance, refusedShared.Load())
+	}
+	before := hits.Load()
+	if ok, _ := poll("d", "otro-proyecto", 2); ok != 2 || hits.Load()-before > allowance {
+		t.Errorf("an account of another project: %d polls ok, %d requests", ok, hits.Load()-before)
+	}
+}

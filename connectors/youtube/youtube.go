@@ -56,8 +56,9 @@
 // ledger per Google Cloud project (OptionQuotaProject) with DailyUnits a
 // Pacific day. A poll starts only when the ledger has the units the
 // account's last successful poll spent (kept in the cursor), so polls do not
-// die half-way with their units wasted; before each request, and each retry,
-// the ledger must have the unit. Otherwise the poll stops and returns a
+// die half-way with their units wasted; each request, and each retry, takes
+// its unit from the ledger before it is made (atomically: concurrent polls of
+// one project cannot both take the last unit). Otherwise the poll stops and returns a
 // *connectors.RateLimitError whose Reset is the next midnight
 // America/Los_Angeles. The units spent are
 // kept in the cursor, so a restart remembers them. Budget.Remaining is the
