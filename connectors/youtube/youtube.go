@@ -83,6 +83,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -247,31 +248,19 @@ func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur conne
 // videos reads the uploads playlist: new videos, edits and deletions of the
 // window.
 func (p *poller) videos(playlist string) error {
-	stop := p.cs.Videos.stop(p.since)
-	var vs []*videoEntry
-	complete := false
-	page := ""
-	for pages := 0; pages < p.c.cfg.MaxPages; pages++ {
-		got, next, err := p.s.uploads(playlist, page)
-		if errors.Is(err, errNoPlaylist) && page == "" {
-			// The channel exists (channels.list found it) and has no uploads
-			// playlist: it has no public video.
-			complete = true
-			break
-		}
-		if err != nil {
-			return err
-		}
-		vs = append(vs, got...)
-		older := false
-		for _, v := range got {
-			older = older || v.Published.Before(stop)
-		}
-		if next == "" || older {
-			complete = true
-			break
-		}
-		page = next
+	vs, complete, err := readNewest(p.c.cfg.MaxPages, p.cs.Videos.stop(p.since),
+		func(page string) ([]*videoEntry, string, error) {
+			vs, next, err := p.s.uploads(playlist, page)
+			if errors.Is(err, errNoPlaylist) && page == "" {
+				// The channel exists (channels.list found it) and has no
+				// uploads playlist: it has no public video.
+				return nil, "", nil
+			}
+			return vs, next, err
+		},
+		func(v *videoEntry) time.Time { return v.Published })
+	if err != nil {
+		return err
 	}
 	sort.SliceStable(vs, func(i, j int) bool { return vs[i].Published.Before(vs[j].Published) })
 	newMark := p.cs.Videos
@@ -315,25 +304,11 @@ func (p *poller) videos(playlist string) error {
 // threads reads the comment threads on the channel's videos: new comments
 // and replies, edits and deletions of the window.
 func (p *poller) threads() error {
-	stop := p.cs.Threads.stop(p.since)
-	var ts []*threadEntry
-	complete := false
-	page := ""
-	for pages := 0; pages < p.c.cfg.MaxPages; pages++ {
-		got, next, err := p.s.threads(p.channel, page)
-		if err != nil {
-			return err
-		}
-		ts = append(ts, got...)
-		older := false
-		for _, t := range got {
-			older = older || t.Top.Published.Before(stop)
-		}
-		if next == "" || older {
-			complete = true
-			break
-		}
-		page = next
+	ts, complete, err := readNewest(p.c.cfg.MaxPages, p.cs.Threads.stop(p.since),
+		func(page string) ([]*threadEntry, string, error) { return p.s.threads(p.channel, page) },
+		func(t *threadEntry) time.Time { return t.Top.Published })
+	if err != nil {
+		return err
 	}
 	sort.SliceStable(ts, func(i, j int) bool { return ts[i].Top.Published.Before(ts[j].Top.Published) })
 	newMark := p.cs.Threads
@@ -408,6 +383,25 @@ func (p *poller) threads() error {
 		delete(p.cs.Known, id)
 	}
 	return nil
+}
+
+// readNewest reads a listing served newest first, page after page, until a
+// page holds an item published before stop or the listing ends; complete is
+// false when maxPages ran out first.
+func readNewest[T any](maxPages int, stop time.Time, fetch func(page string) ([]T, string, error), published func(T) time.Time) (all []T, complete bool, err error) {
+	page := ""
+	for pages := 0; pages < maxPages; pages++ {
+		got, next, err := fetch(page)
+		if err != nil {
+			return nil, false, err
+		}
+		all = append(all, got...)
+		if next == "" || slices.ContainsFunc(got, func(x T) bool { return published(x).Before(stop) }) {
+			return all, true, nil
+		}
+		page = next
+	}
+	return all, false, nil
 }
 
 // replies brings a thread's replies up to date: every reply when fetch (a
