@@ -114,3 +114,32 @@ func TestPoll_AccessTokenAndProbe(t *testing.T) {
 		t.Errorf("Probe of an unknown channel: %v", err)
 	}
 }
+
+func TestReadNewest(t *testing.T) {
+	t.Parallel()
+	base := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
+	stop := base.Add(-24 * time.Hour)
+	h := func(n int) time.Time { return base.Add(time.Duration(n) * time.Hour) }
+	pages := map[string][]time.Time{
+		// An old thread bumped by a recent reply, listed first: not the end.
+		"":   {h(-100), h(5), h(4)},
+		"p2": {h(3), h(-20)},
+		"p3": {h(-30), h(-40)},
+		"p4": {h(-50)},
+	}
+	next := map[string]string{"": "p2", "p2": "p3", "p3": "p4"}
+	var fetched []string
+	fetch := func(page string) ([]time.Time, string, error) {
+		fetched = append(fetched, page)
+		return pages[page], next[page], nil
+	}
+	id := func(t time.Time) time.Time { return t }
+	all, complete, err := readNewest(10, stop, fetch, id)
+	if err != nil || !complete || len(all) != 7 || strings.Join(fetched, ",") != ",p2,p3" {
+		t.Errorf("read %d items, complete %v, err %v, pages %q; want 7 items from 3 pages", len(all), complete, err, fetched)
+	}
+	fetched = nil
+	if _, complete, _ := readNewest(2, stop, fetch, id); complete || len(fetched) != 2 {
+		t.Errorf("with 2 pages at most: complete %v after %q", complete, fetched)
+	}
+}

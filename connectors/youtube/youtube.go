@@ -12,14 +12,14 @@
 //     forHandle=@handle when the account has no ExternalID): the profile and
 //     the uploads playlist (contentDetails.relatedPlaylists.uploads).
 //  2. playlistItems.list?part=snippet,contentDetails&playlistId=UU…, newest
-//     first, page after page until a video older than both the window
-//     (WindowAge) and the newest video seen. New videos are those published
+//     first, page after page until a page ends with a video older than both
+//     the window (WindowAge) and the newest video seen. New videos are those published
 //     after the cursor's mark; a window video whose title or description
 //     changed is an edit (EditedAt = the poll's time: videos carry no edit
 //     time); a window video missing from the listing is a deletion.
 //  3. commentThreads.list?part=snippet,replies&allThreadsRelatedToChannelId=
-//     UC…&order=time&textFormat=plainText, newest first, until a thread older
-//     than the window and the newest thread seen. One listing covers every
+//     UC…&order=time&textFormat=plainText, newest first, until a page ends
+//     with a thread older than the window and the newest thread seen. One listing covers every
 //     video of the channel, old ones too, so a quiet poll costs one page
 //     however many videos the window holds (commentThreads.list?videoId=
 //     would cost a call per video). A top-level comment whose text or
@@ -83,7 +83,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -386,8 +385,11 @@ func (p *poller) threads() error {
 }
 
 // readNewest reads a listing served newest first, page after page, until a
-// page holds an item published before stop or the listing ends; complete is
-// false when maxPages ran out first.
+// page ends with an item published before stop or the listing ends;
+// complete is false when maxPages ran out first. The page's last item, not
+// any item, decides: an older item out of order (a thread YouTube lists by
+// recent activity, a video whose publication was rescheduled) does not cut
+// the reading short.
 func readNewest[T any](maxPages int, stop time.Time, fetch func(page string) ([]T, string, error), published func(T) time.Time) (all []T, complete bool, err error) {
 	page := ""
 	for pages := 0; pages < maxPages; pages++ {
@@ -396,7 +398,7 @@ func readNewest[T any](maxPages int, stop time.Time, fetch func(page string) ([]
 			return nil, false, err
 		}
 		all = append(all, got...)
-		if next == "" || slices.ContainsFunc(got, func(x T) bool { return published(x).Before(stop) }) {
+		if next == "" || len(got) > 0 && published(got[len(got)-1]).Before(stop) {
 			return all, true, nil
 		}
 		page = next
