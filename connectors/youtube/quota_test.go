@@ -313,3 +313,21 @@ func TestPoll_ProjectsShareOneAllowance(t *testing.T) {
 		t.Errorf("an account of another project: %d polls ok, %d requests", ok, hits.Load()-before)
 	}
 }
+
+// TestPoll_CostAboveTheAllowance: a poll that cost more than the whole
+// allowance (a large backfill) does not lock the account out: a fresh day's
+// poll starts, and spends the day's units.
+func TestPoll_CostAboveTheAllowance(t *testing.T) {
+	t.Parallel()
+	rs := newReplay(t, okRoutes)
+	var now atomic.Int64
+	now.Store(time.Date(2026, 8, 27, 9, 0, 0, 0, time.UTC).UnixNano())
+	c := replayConnector(t, rs, &now, Config{DailyUnits: 3})
+	cur, _ := decodeCursor(nil)
+	cur.Cost = 50
+	var rl *connectors.RateLimitError
+	_, err := c.Poll(context.Background(), replayAccount(), cur.encode())
+	if !errors.As(err, &rl) || !errors.Is(err, errQuota) || rs.hits.Load() != 3 {
+		t.Errorf("%v after %d requests; want a poll that starts and stops at the 3 units of the day", err, rs.hits.Load())
+	}
+}

@@ -208,7 +208,9 @@ func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur conne
 	}
 	now := c.now()
 	s.ledger.restore(now, cs.QuotaDay, cs.QuotaUsed)
-	if err := s.ledger.reserve(now, max(UnitsPerCall, cs.Cost)); err != nil {
+	// At most the whole allowance: a backfill that cost more must not lock
+	// the account out for good.
+	if err := s.ledger.reserve(now, min(max(UnitsPerCall, cs.Cost), s.ledger.allowance)); err != nil {
 		return connectors.Batch{}, fmt.Errorf("youtube: poll needs about %d units: %w", cs.Cost, err)
 	}
 	ch, err := s.channel(acct)
