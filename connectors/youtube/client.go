@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -35,6 +37,10 @@ var (
 		"commentThreadNotFound", "parentCommentNotFound"}
 )
 
+// errNoPlaylist is playlistNotFound: on a channel that exists, its uploads
+// playlist is missing when it has never uploaded.
+var errNoPlaylist = fmt.Errorf("playlist %w", connectors.ErrNotFound)
+
 // session is one poll's (or probe's) view of the YouTube Data API: the
 // official client, pointed at the configured base URL, over the shared HTTP
 // client. Every request goes through roundTrip, which checks the quota
@@ -49,8 +55,8 @@ type session struct {
 	header http.Header
 
 	items int
-	// spent counts the failed attempts the retry gate already charged.
-	spent int
+	// taken counts the units taken from the ledger for the current call.
+	taken int
 	body  []byte // the last response's body
 	// callErr is the last error of the shared client (a transport failure),
 	// kept to tell it apart from a decoding failure of the official client.
@@ -90,6 +96,9 @@ func (c *Connector) newSession(ctx context.Context, acct connectors.Account) (*s
 	svc, err := yt.NewService(s.ctx,
 		option.WithEndpoint(base+"/"),
 		option.WithHTTPClient(&http.Client{Transport: s}),
+		// The client's own logging (GOOGLE_SDK_GO_LOGGING_LEVEL) would print
+		// requests and bodies; the shared client logs redacted URLs instead.
+		option.WithLogger(slog.New(slog.DiscardHandler)),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("youtube: client: %w", err)
@@ -98,34 +107,37 @@ func (c *Connector) newSession(ctx context.Context, acct connectors.Account) (*s
 	return s, nil
 }
 
-// retryAllowed is the shared client's retry gate: a retry is another unit.
+// retryAllowed is the shared client's retry gate: a retry is another unit,
+// taken from the ledger before it is made.
 func (s *session) retryAllowed() bool {
-	now := s.c.now()
-	s.ledger.spend(now, UnitsPerCall) // the failed attempt
-	s.spent++
-	return s.ledger.reserve(now, UnitsPerCall) == nil
+	if s.ledger.take(s.c.now(), UnitsPerCall) != nil {
+		return false
+	}
+	s.taken++
+	return true
 }
 
 // RoundTrip implements http.RoundTripper for the official client: one call
-// through the shared HTTP client, after the ledger agreed to its unit.
+// through the shared HTTP client, after the ledger gave its unit.
 func (s *session) RoundTrip(req *http.Request) (*http.Response, error) {
 	s.body, s.callErr = nil, nil
 	now := s.c.now()
-	if err := s.ledger.reserve(now, UnitsPerCall); err != nil {
+	if err := s.ledger.take(now, UnitsPerCall); err != nil {
 		s.callErr = err
 		return nil, err
 	}
-	before := s.spent
+	day, _ := quotaDay(now)
+	s.taken = 1
 	req = req.Clone(s.ctx)
 	for k, vs := range s.header {
 		req.Header[k] = vs
 	}
 	attempts := s.calls.Load()
 	resp, err := s.c.http.Do(req)
-	// Units: every attempt; those the retry gate already recorded are not
-	// counted twice.
-	if n := s.calls.Load() - attempts - (s.spent - before); n > 0 {
-		s.ledger.spend(s.c.now(), n*UnitsPerCall)
+	// Every attempt had its unit taken first; the gate may have taken one
+	// for a retry the client then did not make (retries ran out).
+	if made := s.calls.Load() - attempts; s.taken > made {
+		s.ledger.refund(day, (s.taken-made)*UnitsPerCall)
 	}
 	if err != nil {
 		s.callErr = err
@@ -198,6 +210,8 @@ func (s *session) classify(op string, ge *googleapi.Error, now time.Time) error 
 		return fmt.Errorf("youtube: %s: %w", op, &connectors.RateLimitError{Reset: reset, Err: errors.New(detail)})
 	case has(authReasons) || ge.Code == http.StatusUnauthorized:
 		return fmt.Errorf("youtube: %s: %s: %w", op, detail, connectors.ErrAuth)
+	case has([]string{"playlistNotFound"}):
+		return fmt.Errorf("youtube: %s: %s: %w", op, detail, errNoPlaylist)
 	case has(notFoundReasons) || ge.Code == http.StatusNotFound:
 		return fmt.Errorf("youtube: %s: %s: %w", op, detail, connectors.ErrNotFound)
 	case ge.Code == http.StatusForbidden:
@@ -215,7 +229,7 @@ func (s *session) classify(op string, ge *googleapi.Error, now time.Time) error 
 func retryAfter(h http.Header, now time.Time) (time.Time, bool) {
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if f, err := strconv.ParseFloat(v, 64); err == nil && !strings.ContainsAny(v, "eExXpP_") {
-		if f <= 0 || f > 1e8 {
+		if math.IsNaN(f) || f <= 0 || f > 1e8 {
 			return time.Time{}, false
 		}
 		return now.Add(time.Duration(f * float64(time.Second)).Round(time.Millisecond)), true

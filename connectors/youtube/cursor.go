@@ -36,6 +36,9 @@ type cursor struct {
 	// day when the cursor was written, so a restart remembers them.
 	QuotaDay  string `json:"quota_day,omitempty"`
 	QuotaUsed int    `json:"quota_used,omitempty"`
+	// Cost is the units the last successful poll spent: a poll starts only
+	// when the ledger has that many, rather than fail half-way.
+	Cost int `json:"cost,omitempty"`
 }
 
 // mark is a position in a time-ordered listing: the newest publication (Unix

@@ -173,7 +173,7 @@ func (f *fakeYouTube) wrap(next http.Handler) http.Handler {
 			// a scenario's finer reset is kept as a decimal fraction, which
 			// the connector reads, because the suite compares resets exactly.
 			h.Set("Retry-After", strconv.FormatFloat(fault.Reset.Sub(now).Seconds(), 'f', -1, 64))
-			writeError(w, http.StatusForbidden, "rateLimitExceeded", "youtube.quota", "The request cannot be completed because you have exceeded your <a href=\"/youtube/v3/getting-started#quota\">quota</a>.", "")
+			writeError(w, http.StatusForbidden, "rateLimitExceeded", "usageLimits", "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user' of service 'youtube.googleapis.com' for consumer 'project_number:123456789012'.", "PERMISSION_DENIED")
 		case connectortest.FaultServerError:
 			if n%2 == 0 {
 				writeError(w, http.StatusInternalServerError, "backendError", "global", "Backend Error", "INTERNAL")
@@ -383,13 +383,15 @@ func (f *fakeYouTube) comment(it *connectortest.ScenarioItem, now time.Time) map
 	return map[string]any{"kind": "youtube#comment", "etag": etag(it.ID + v.Text), "id": it.ID, "snippet": sn}
 }
 
-// repliesOf returns the visible replies of a thread, oldest first.
-func (f *fakeYouTube) repliesOf(top *connectortest.ScenarioItem, now time.Time) []*connectortest.ScenarioItem {
-	var out []*connectortest.ScenarioItem
+// repliesByTop returns the visible replies of every thread, oldest first,
+// in one pass over the scenario.
+func (f *fakeYouTube) repliesByTop(now time.Time) map[string][]*connectortest.ScenarioItem {
+	out := map[string][]*connectortest.ScenarioItem{}
 	for i := range f.sc.Items {
 		it := &f.sc.Items[i]
-		if it.Kind == connectors.KindReply && it.RootID == top.RootID && f.visible(it, now) && f.top(it) == top {
-			out = append(out, it)
+		if it.Kind == connectors.KindReply && f.visible(it, now) {
+			top := f.top(it)
+			out[top.ID] = append(out[top.ID], it)
 		}
 	}
 	return out
@@ -410,8 +412,9 @@ func (f *fakeYouTube) commentThreads(w http.ResponseWriter, r *http.Request) {
 	}
 	start, end, next := pageOf(r, len(tops), 20, 100)
 	items := make([]any, 0, end-start)
+	byTop := f.repliesByTop(now)
 	for _, top := range tops[start:end] {
-		replies := f.repliesOf(top, now)
+		replies := byTop[top.ID]
 		th := map[string]any{
 			"kind": "youtube#commentThread",
 			"etag": etag("t" + top.ID),
@@ -443,7 +446,7 @@ func (f *fakeYouTube) comments(w http.ResponseWriter, r *http.Request) {
 	f.checkQuery(r, []string{"snippet"}, map[string]string{"textFormat": "plainText"}, "parentId", "maxResults", "pageToken")
 	var replies []*connectortest.ScenarioItem
 	if top, ok := f.sc.Item(r.URL.Query().Get("parentId")); ok && top.Kind == connectors.KindComment && f.visible(top, now) {
-		replies = f.repliesOf(top, now)
+		replies = f.repliesByTop(now)[top.ID]
 	}
 	start, end, next := pageOf(r, len(replies), 20, 100)
 	items := make([]any, 0, end-start)

@@ -65,6 +65,11 @@ func (l *ledger) roll(now time.Time) (reset time.Time) {
 func (l *ledger) reserve(now time.Time, n int) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	return l.check(now, n)
+}
+
+// check is reserve with the lock held.
+func (l *ledger) check(now time.Time, n int) error {
 	reset := l.roll(now)
 	if l.blocked.After(now) {
 		return &connectors.RateLimitError{Reset: l.blocked, Err: fmt.Errorf("%w: YouTube reported quotaExceeded", errQuota)}
@@ -75,12 +80,26 @@ func (l *ledger) reserve(now time.Time, n int) error {
 	return nil
 }
 
-// spend records n units spent at now.
-func (l *ledger) spend(now time.Time, n int) {
+// take reserves n units for requests about to be made, atomically with the
+// check of reserve, so concurrent polls of one project cannot both take the
+// last unit.
+func (l *ledger) take(now time.Time, n int) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.roll(now)
+	if err := l.check(now, n); err != nil {
+		return err
+	}
 	l.used += n
+	return nil
+}
+
+// refund gives back n units taken on day for requests that were not made.
+func (l *ledger) refund(day string, n int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if day == l.day {
+		l.used = max(0, l.used-n)
+	}
 }
 
 // exhausted records that YouTube refused for exceeded quota: no call until

@@ -265,6 +265,31 @@ func TestPoll_Errors(t *testing.T) {
 	}
 }
 
+func TestPoll_ChannelWithoutUploads(t *testing.T) {
+	t.Parallel()
+	routes := map[string]route{}
+	for k, v := range okRoutes {
+		routes[k] = v
+	}
+	routes["playlistItems"] = route{file: "error_playlist_not_found.json", status: 404}
+	rs := newReplay(t, routes)
+	var now atomic.Int64
+	now.Store(time.Date(2026, 8, 27, 9, 0, 0, 0, time.UTC).UnixNano())
+	c := replayConnector(t, rs, &now, Config{})
+	b, err := c.Poll(context.Background(), replayAccount(), nil)
+	if err != nil {
+		t.Fatalf("a channel without uploads: %v", err)
+	}
+	for _, it := range b.Items {
+		if it.Kind == connectors.KindPost {
+			t.Errorf("a video from a missing playlist: %+v", it)
+		}
+	}
+	if len(b.Items) != 5 || b.Profile == nil {
+		t.Errorf("%d items (want the 5 comments and replies), profile %v", len(b.Items), b.Profile)
+	}
+}
+
 func TestPoll_QuotaExceededStopsUntilPacificMidnight(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 3, 8, 6, 30, 0, 0, time.UTC) // Mar 7 22:30 PST; DST begins at 2:00 on Mar 8

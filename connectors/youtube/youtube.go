@@ -12,14 +12,14 @@
 //     forHandle=@handle when the account has no ExternalID): the profile and
 //     the uploads playlist (contentDetails.relatedPlaylists.uploads).
 //  2. playlistItems.list?part=snippet,contentDetails&playlistId=UU…, newest
-//     first, page after page until a video older than both the window
-//     (WindowAge) and the newest video seen. New videos are those published
+//     first, page after page until a page ends with a video older than both
+//     the window (WindowAge) and the newest video seen. New videos are those published
 //     after the cursor's mark; a window video whose title or description
 //     changed is an edit (EditedAt = the poll's time: videos carry no edit
 //     time); a window video missing from the listing is a deletion.
 //  3. commentThreads.list?part=snippet,replies&allThreadsRelatedToChannelId=
-//     UC…&order=time&textFormat=plainText, newest first, until a thread older
-//     than the window and the newest thread seen. One listing covers every
+//     UC…&order=time&textFormat=plainText, newest first, until a page ends
+//     with a thread older than the window and the newest thread seen. One listing covers every
 //     video of the channel, old ones too, so a quiet poll costs one page
 //     however many videos the window holds (commentThreads.list?videoId=
 //     would cost a call per video). A top-level comment whose text or
@@ -54,9 +54,13 @@
 //
 // Every request costs UnitsPerCall, retries and failures included, against a
 // ledger per Google Cloud project (OptionQuotaProject) with DailyUnits a
-// Pacific day. Before each request, and each retry, the ledger must have the
-// unit: otherwise the poll stops and returns a *connectors.RateLimitError
-// whose Reset is the next midnight America/Los_Angeles. The units spent are
+// Pacific day. A poll starts only when the ledger has the units the
+// account's last successful poll spent (kept in the cursor), so polls do not
+// die half-way with their units wasted; each request, and each retry, takes
+// its unit from the ledger before it is made (atomically: concurrent polls of
+// one project cannot both take the last unit). Otherwise the poll stops and returns a
+// *connectors.RateLimitError whose Reset is the next midnight
+// America/Los_Angeles. The units spent are
 // kept in the cursor, so a restart remembers them. Budget.Remaining is the
 // project's units left today, Budget.Reset the next Pacific midnight.
 //
@@ -68,13 +72,15 @@
 // *connectors.RateLimitError until Retry-After, else for
 // connectors.RateLimitFallback; 401, authError, an invalid or expired key or
 // token, and a disabled API are connectors.ErrAuth; 404, channelNotFound,
-// playlistNotFound, videoNotFound and an empty channels.list answer are
-// connectors.ErrNotFound; a body that does not decode is
+// videoNotFound and an empty channels.list answer are connectors.ErrNotFound
+// (playlistNotFound for the uploads of a channel that exists means no
+// uploads); a body that does not decode is
 // connectors.ErrMalformed; anything else is transient.
 package youtube
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -202,6 +208,11 @@ func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur conne
 	}
 	now := c.now()
 	s.ledger.restore(now, cs.QuotaDay, cs.QuotaUsed)
+	// At most the whole allowance: a backfill that cost more must not lock
+	// the account out for good.
+	if err := s.ledger.reserve(now, min(max(UnitsPerCall, cs.Cost), s.ledger.allowance)); err != nil {
+		return connectors.Batch{}, fmt.Errorf("youtube: poll needs about %d units: %w", cs.Cost, err)
+	}
 	ch, err := s.channel(acct)
 	if err != nil {
 		return connectors.Batch{}, err
@@ -230,6 +241,7 @@ func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur conne
 		Budget:    s.budget(),
 	}
 	cs.QuotaDay, cs.QuotaUsed, _, _ = s.ledger.state(c.now())
+	cs.Cost = b.Budget.Calls * UnitsPerCall
 	b.Cursor = cs.encode()
 	return b, nil
 }
@@ -237,25 +249,19 @@ func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur conne
 // videos reads the uploads playlist: new videos, edits and deletions of the
 // window.
 func (p *poller) videos(playlist string) error {
-	stop := p.cs.Videos.stop(p.since)
-	var vs []*videoEntry
-	complete := false
-	page := ""
-	for pages := 0; pages < p.c.cfg.MaxPages; pages++ {
-		got, next, err := p.s.uploads(playlist, page)
-		if err != nil {
-			return err
-		}
-		vs = append(vs, got...)
-		older := false
-		for _, v := range got {
-			older = older || v.Published.Before(stop)
-		}
-		if next == "" || older {
-			complete = true
-			break
-		}
-		page = next
+	vs, complete, err := readNewest(p.c.cfg.MaxPages, p.cs.Videos.stop(p.since),
+		func(page string) ([]*videoEntry, string, error) {
+			vs, next, err := p.s.uploads(playlist, page)
+			if errors.Is(err, errNoPlaylist) && page == "" {
+				// The channel exists (channels.list found it) and has no
+				// uploads playlist: it has no public video.
+				return nil, "", nil
+			}
+			return vs, next, err
+		},
+		func(v *videoEntry) time.Time { return v.Published })
+	if err != nil {
+		return err
 	}
 	sort.SliceStable(vs, func(i, j int) bool { return vs[i].Published.Before(vs[j].Published) })
 	newMark := p.cs.Videos
@@ -299,25 +305,11 @@ func (p *poller) videos(playlist string) error {
 // threads reads the comment threads on the channel's videos: new comments
 // and replies, edits and deletions of the window.
 func (p *poller) threads() error {
-	stop := p.cs.Threads.stop(p.since)
-	var ts []*threadEntry
-	complete := false
-	page := ""
-	for pages := 0; pages < p.c.cfg.MaxPages; pages++ {
-		got, next, err := p.s.threads(p.channel, page)
-		if err != nil {
-			return err
-		}
-		ts = append(ts, got...)
-		older := false
-		for _, t := range got {
-			older = older || t.Top.Published.Before(stop)
-		}
-		if next == "" || older {
-			complete = true
-			break
-		}
-		page = next
+	ts, complete, err := readNewest(p.c.cfg.MaxPages, p.cs.Threads.stop(p.since),
+		func(page string) ([]*threadEntry, string, error) { return p.s.threads(p.channel, page) },
+		func(t *threadEntry) time.Time { return t.Top.Published })
+	if err != nil {
+		return err
 	}
 	sort.SliceStable(ts, func(i, j int) bool { return ts[i].Top.Published.Before(ts[j].Top.Published) })
 	newMark := p.cs.Threads
@@ -392,6 +384,28 @@ func (p *poller) threads() error {
 		delete(p.cs.Known, id)
 	}
 	return nil
+}
+
+// readNewest reads a listing served newest first, page after page, until a
+// page ends with an item published before stop or the listing ends;
+// complete is false when maxPages ran out first. The page's last item, not
+// any item, decides: an older item out of order (a thread YouTube lists by
+// recent activity, a video whose publication was rescheduled) does not cut
+// the reading short.
+func readNewest[T any](maxPages int, stop time.Time, fetch func(page string) ([]T, string, error), published func(T) time.Time) (all []T, complete bool, err error) {
+	page := ""
+	for pages := 0; pages < maxPages; pages++ {
+		got, next, err := fetch(page)
+		if err != nil {
+			return nil, false, err
+		}
+		all = append(all, got...)
+		if next == "" || len(got) > 0 && published(got[len(got)-1]).Before(stop) {
+			return all, true, nil
+		}
+		page = next
+	}
+	return all, false, nil
 }
 
 // replies brings a thread's replies up to date: every reply when fetch (a
