@@ -334,3 +334,28 @@ func (s *Store) OutboxStats(ctx context.Context) (pending int, oldest time.Time,
 	}
 	return pending, oldest, nil
 }
+
+// ItemSummary is what an alert shows of an archived item: its current text,
+// author's handle and address.
+type ItemSummary struct {
+	Text, AuthorHandle, URL string
+	CreatedAt               time.Time
+}
+
+// ItemForAlert returns an item's current text, author and address; found is false
+// when the archive does not hold it.
+func (s *Store) ItemForAlert(ctx context.Context, network, externalID string) (ItemSummary, bool, error) {
+	var it ItemSummary
+	var created int64
+	err := s.r.QueryRowContext(ctx, `SELECT v.text, v.author_handle, v.url, i.created_at
+		FROM items i JOIN item_versions v ON v.item_id = i.id AND v.version = i.current_version
+		WHERE i.network = ? AND i.external_id = ?`, network, externalID).Scan(&it.Text, &it.AuthorHandle, &it.URL, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ItemSummary{}, false, nil
+	}
+	if err != nil {
+		return ItemSummary{}, false, fmt.Errorf("archive: item for alert: %w", err)
+	}
+	it.CreatedAt = fromNanos(created)
+	return it, true, nil
+}
