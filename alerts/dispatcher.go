@@ -196,6 +196,9 @@ func (d *Dispatcher) Raise(ctx context.Context, ev Event) error {
 			for i := 0; i < n; i++ {
 				step := a
 				step.Step = i
+				if i > 0 {
+					step.State = StateEscalated
+				}
 				t.Outbox = append(t.Outbox, d.entries(cfg, notifiers, route.Steps[i], step, info, now)...)
 			}
 			t.Record, t.State, t.Payload, t.FiredAt, t.Step = archive.AlertFiring, archive.AlertFiring, string(payload), ev.At, n
@@ -431,7 +434,7 @@ func (d *Dispatcher) escalate(ctx context.Context) error {
 				Record: archive.AlertEscalated, State: archive.AlertFiring, Payload: cur.Event, FiredAt: cur.FiredAt, Step: n}
 			for i := cur.Step; i < n; i++ {
 				step := a
-				step.Step = i
+				step.Step, step.State = i, StateEscalated
 				t.Outbox = append(t.Outbox, d.entries(cfg, notifiers, route.Steps[i], step, info, now)...)
 			}
 			if n < len(route.Steps) {
@@ -461,10 +464,16 @@ func (d *Dispatcher) deliver(ctx context.Context) error {
 	var order []string
 	byChannel := map[string][]archive.OutboxEntry{}
 	for _, e := range pending {
-		if _, ok := byChannel[e.Channel]; !ok {
-			order = append(order, e.Channel)
+		// Urgent deliveries have their own lane: a warning held for quiet hours or
+		// the rate limit does not hold them.
+		lane := e.Channel
+		if e.Urgent {
+			lane += "\x00urgent"
 		}
-		byChannel[e.Channel] = append(byChannel[e.Channel], e)
+		if _, ok := byChannel[lane]; !ok {
+			order = append(order, lane)
+		}
+		byChannel[lane] = append(byChannel[lane], e)
 	}
 	cfg, notifiers, _ := d.snapshot()
 	var errs []error

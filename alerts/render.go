@@ -145,7 +145,11 @@ func formatWait(d time.Duration) string {
 // sanitize makes untrusted text safe to place in any message: valid UTF-8, no
 // control characters but newlines and tabs, no bidirectional overrides, mentions
 // broken, at most maxText runes.
-func sanitize(s string) string {
+func sanitize(s string) string { return clean(s, true) }
+
+// clean is sanitize; mentions are broken only when breakMentions is set (the
+// configuration's own names, such as the account's handle, are left whole).
+func clean(s string, breakMentions bool) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
@@ -164,7 +168,7 @@ func sanitize(s string) string {
 			continue
 		}
 		b.WriteRune(r)
-		if r == '@' || r == '＠' {
+		if breakMentions && (r == '@' || r == '＠') {
 			b.WriteRune('\u200b') // @channel, @here, @all and @user no longer mention
 		}
 		n++
@@ -175,6 +179,11 @@ func sanitize(s string) string {
 // oneLine is sanitize for headers and titles: no line breaks.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(sanitize(s)), " ")
+}
+
+// trustedLine is oneLine for the configuration's own names: mentions kept.
+func trustedLine(s string) string {
+	return strings.Join(strings.Fields(clean(s, false)), " ")
 }
 
 // safeLink returns the link when it is an absolute http(s) URL, else "".
@@ -221,9 +230,9 @@ func viewOf(a Alert) view {
 		v.Lines = append(v.Lines, line{Label: "", Value: sanitize(a.Body), Quote: true})
 		return v
 	}
-	add("Cuenta", oneLine(accountName(a)))
+	add("Cuenta", trustedLine(accountName(a)))
 	if a.OrganName != "" {
-		add("Órgano responsable", oneLine(a.OrganName))
+		add("Órgano responsable", trustedLine(a.OrganName))
 	}
 	add("Severidad", severityES(a.Severity))
 	if a.Author != "" {
@@ -284,7 +293,7 @@ func Subject(m Message) string {
 	}
 	v := viewOf(a)
 	if len(m.Alerts) == 1 {
-		return "[Vigía] " + v.Title + " en " + oneLine(accountName(a))
+		return "[Vigía] " + v.Title + " en " + trustedLine(accountName(a))
 	}
 	return fmt.Sprintf("[Vigía] %d alertas: %s", len(m.Alerts), v.Title)
 }
