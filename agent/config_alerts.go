@@ -205,7 +205,7 @@ func (d *decoder) alertNotifiers(ac *alerts.Config, e entry) map[string]string {
 			}
 			nc.Password, nc.URL, nc.Token = vals["password"], vals["url"], vals["token"]
 			if nc.Type == alerts.TypeEmail {
-				_, hasPassword := refs["password"]
+				hasPassword := keyLine(f["credentials"], "password") > 0
 				nc.Username = d.str(f["username"])
 				if hasPassword != (nc.Username != "") {
 					d.errorf(ne.line, ne.child("username"), "indique usuario (username) y contraseña (credentials.password) juntos, o ninguno")
@@ -247,7 +247,7 @@ func (d *decoder) alertNotifiers(ac *alerts.Config, e entry) map[string]string {
 		}
 		if nc.URL.Reveal() != "" && nc.Type != alerts.TypeAlertmanager && !httpURL(nc.URL.Reveal()) {
 			// Never quote it: a webhook's URL is its secret.
-			d.errorf(f["credentials"].line, f["credentials"].child("url"), "la URL del webhook no es una dirección http o https absoluta")
+			d.errorf(keyLine(f["credentials"], "url"), f["credentials"].child("url"), "la URL del webhook no es una dirección http o https absoluta")
 			ok = false
 		}
 		if !ok || nc.Name == "" {
@@ -257,6 +257,19 @@ func (d *decoder) alertNotifiers(ac *alerts.Config, e entry) map[string]string {
 		ac.Notifiers = append(ac.Notifiers, nc)
 	}
 	return types
+}
+
+// keyLine returns the line of a key of a mapping entry, 0 when absent.
+func keyLine(e entry, key string) int {
+	if e.absent() || e.val.Kind != yaml.MappingNode {
+		return 0
+	}
+	for i := 0; i+1 < len(e.val.Content); i += 2 {
+		if k := e.val.Content[i]; k.Value == key {
+			return k.Line
+		}
+	}
+	return 0
 }
 
 func httpURL(s string) bool {
