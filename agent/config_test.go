@@ -592,6 +592,8 @@ func exampleEnv(t *testing.T) agent.LookupEnv {
 		"VIGIA_BLUESKY_APP_PASSWORD":   "b",
 		"VIGIA_FACEBOOK_DERFE_TOKEN":   "f",
 		"VIGIA_FACEBOOK_JALISCO_TOKEN": "j",
+		"VIGIA_SMTP_PASSWORD":          "s",
+		"VIGIA_TEAMS_CNCS_URL":         "https://example.webhook.office.com/workflows/t",
 	})
 }
 
@@ -619,7 +621,7 @@ func TestExampleConfig(t *testing.T) {
 
 	// Without its variables the example names each missing one.
 	_, err = agent.ParseConfig(configs.Example, "vigia.yaml", nil)
-	if ces := asConfigErrors(t, err); len(ces) != 9 {
+	if ces := asConfigErrors(t, err); len(ces) != 11 {
 		t.Errorf("got %d problems without the environment:\n%v", len(ces), err)
 	}
 }
