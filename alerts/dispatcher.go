@@ -488,11 +488,27 @@ func (d *Dispatcher) deliver(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
+// deliverChannel sends a channel's ready deliveries in order, batch after batch,
+// until one fails or must wait.
 func (d *Dispatcher) deliverChannel(ctx context.Context, cfg Config, notifiers map[string]Notifier, list []archive.OutboxEntry) error {
+	for len(list) > 0 {
+		n, sent, err := d.deliverBatch(ctx, cfg, notifiers, list)
+		if err != nil || !sent {
+			return err
+		}
+		list = list[n:]
+	}
+	return nil
+}
+
+// deliverBatch sends the first ready batch of list; it returns how many entries it
+// took and whether the channel's next entries may go now (the batch was sent, or
+// refused for good).
+func (d *Dispatcher) deliverBatch(ctx context.Context, cfg Config, notifiers map[string]Notifier, list []archive.OutboxEntry) (int, bool, error) {
 	now := d.now()
 	head := list[0]
 	if head.NotBefore.After(now) || head.NextAttemptAt.After(now) {
-		return nil
+		return 0, false, nil
 	}
 	n, ok := notifiers[head.Notifier]
 	if !ok {
@@ -503,15 +519,15 @@ func (d *Dispatcher) deliverChannel(ctx context.Context, cfg Config, notifiers m
 		}
 		d.log.Error("alerts: notifier no longer configured; its queued deliveries are marked failed",
 			slog.String("notifier", head.Notifier), slog.Int("deliveries", len(ids)))
-		return d.store.MarkOutbox(ctx, ids, archive.OutboxFailed, now, time.Time{}, ReasonInvalid)
+		return len(ids), false, d.store.MarkOutbox(ctx, ids, archive.OutboxFailed, now, time.Time{}, ReasonInvalid)
 	}
 	if !head.Urgent && cfg.RateLimit.Messages > 0 {
 		sent, err := d.store.OutboxSentSince(ctx, head.Channel, now.Add(-cfg.RateLimit.Per))
 		if err != nil {
-			return err
+			return 0, false, err
 		}
 		if sent >= cfg.RateLimit.Messages {
-			return nil // waits, and is grouped with what arrives meanwhile
+			return 0, false, nil // waits, and is grouped with what arrives meanwhile
 		}
 	}
 	batch := list[:1]
@@ -527,7 +543,7 @@ func (d *Dispatcher) deliverChannel(ctx context.Context, cfg Config, notifiers m
 	for i, e := range batch {
 		var a Alert
 		if err := json.Unmarshal([]byte(e.Payload), &a); err != nil {
-			return fmt.Errorf("alerts: outbox entry %d: %w", e.ID, err)
+			return 0, false, fmt.Errorf("alerts: outbox entry %d: %w", e.ID, err)
 		}
 		a.ID = e.AlertID
 		msg.Alerts = append(msg.Alerts, a)
@@ -547,10 +563,10 @@ func (d *Dispatcher) deliverChannel(ctx context.Context, cfg Config, notifiers m
 			}
 		}
 		delete(d.failLog, head.Channel)
-		return d.store.MarkOutbox(ctx, ids, archive.OutboxSent, now, time.Time{}, "")
+		return len(ids), true, d.store.MarkOutbox(ctx, ids, archive.OutboxSent, now, time.Time{}, "")
 	}
 	if ctx.Err() != nil {
-		return ctx.Err() // shutting down: not the channel's failure
+		return 0, false, ctx.Err() // shutting down: not the channel's failure
 	}
 	reason := Reason(err)
 	if d.m != nil {
@@ -563,11 +579,11 @@ func (d *Dispatcher) deliverChannel(ctx context.Context, cfg Config, notifiers m
 			d.log.Warn("alerts: delivery failed; it will be retried", slog.String("notifier", head.Notifier),
 				slog.String("reason", reason), slog.Int("attempts", head.Attempts+1), slog.Time("next_attempt", next), slog.Any("error", err))
 		}
-		return d.store.MarkOutbox(ctx, ids, archive.OutboxPending, now, next, reason)
+		return 0, false, d.store.MarkOutbox(ctx, ids, archive.OutboxPending, now, next, reason)
 	}
 	d.log.Error("alerts: delivery refused; it will not be retried", slog.String("notifier", head.Notifier),
 		slog.String("reason", reason), slog.Any("error", err))
-	return d.store.MarkOutbox(ctx, ids, archive.OutboxFailed, now, time.Time{}, reason)
+	return len(ids), true, d.store.MarkOutbox(ctx, ids, archive.OutboxFailed, now, time.Time{}, reason)
 }
 
 // backoff is the wait after a delivery's attempts-th failure (0 the first).

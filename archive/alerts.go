@@ -290,8 +290,8 @@ func (s *Store) MarkOutbox(ctx context.Context, ids []int64, status string, at, 
 	var q string
 	switch status {
 	case OutboxSent, OutboxFailed:
-		q = `UPDATE alert_outbox SET status = ?, done_at = ?, attempts = attempts + 1, last_reason = ? WHERE id IN (` + ph + `)`
-		args = append(args, status, nanos(at), reason)
+		q = `UPDATE alert_outbox SET status = ?, done_at = ?, attempts = attempts + 1, last_reason = ?, message = ? WHERE id IN (` + ph + `)`
+		args = append(args, status, nanos(at), reason, ids[0])
 	case OutboxPending:
 		q = `UPDATE alert_outbox SET next_attempt_at = ?, attempts = attempts + 1, last_reason = ? WHERE id IN (` + ph + `)`
 		args = append(args, nanos(next), reason)
@@ -310,10 +310,10 @@ func (s *Store) MarkOutbox(ctx context.Context, ids []int64, status string, at, 
 }
 
 // OutboxSentSince counts the messages a channel was sent since a time (the rate
-// limit's window): entries sent at the same instant count as one message.
+// limit's window): entries sent in one message count once.
 func (s *Store) OutboxSentSince(ctx context.Context, channel string, since time.Time) (int, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT COUNT(DISTINCT done_at) FROM alert_outbox
+	err := s.r.QueryRowContext(ctx, `SELECT COUNT(DISTINCT message) FROM alert_outbox
 		WHERE channel = ? AND status = 'sent' AND done_at >= ?`, channel, nanos(since)).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("archive: outbox sent: %w", err)

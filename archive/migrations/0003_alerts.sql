@@ -39,7 +39,8 @@ CREATE TABLE alert_outbox (
     attempts        INTEGER NOT NULL DEFAULT 0,
     last_reason     TEXT NOT NULL DEFAULT '',
     status          TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
-    done_at         INTEGER
+    done_at         INTEGER,
+    message         INTEGER            -- the entries sent in one message share the first one's id
 );
 CREATE INDEX alert_outbox_pending ON alert_outbox(id) WHERE status = 'pending';
 CREATE INDEX alert_outbox_channel ON alert_outbox(channel, done_at);
