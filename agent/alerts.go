@@ -1,10 +1,12 @@
 package agent
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -72,7 +74,7 @@ func (al *alerting) configure(cfg *Config) error {
 		return al.disp.Update(*cfg.Alerts, notifiers, dir)
 	}
 	d, err := alerts.New(alerts.Options{Config: *cfg.Alerts, Notifiers: notifiers, Directory: dir, Store: al.a.store,
-		Logger: al.a.log, Metrics: al.metrics, Now: al.a.now})
+		Logger: al.a.log, Metrics: al.metrics, Now: al.a.now, Digests: digestSource{al.a}})
 	if err != nil {
 		return fmt.Errorf("agent: alerts: %w", err)
 	}
@@ -333,4 +335,69 @@ func (al *alerting) reconcile(ctx context.Context, cfg AccountConfig, status fun
 				Summary: fmt.Sprintf("El comentario en @%s (%s) ya no espera respuesta.", cfg.Handle, cfg.Network)})
 		}
 	}
+}
+
+// digestSource gives the dispatcher the digests' figures: the backlog and the
+// oldest waiting comments from the response clocks, the flags from the archive.
+type digestSource struct{ a *Agent }
+
+// AccountDigest implements alerts.DigestSource.
+func (s digestSource) AccountDigest(ctx context.Context, account string, from, to time.Time) (alerts.AccountDigest, error) {
+	var d alerts.AccountDigest
+	r := s.a.resp
+	r.mu.Lock()
+	c := r.clocks[account]
+	r.mu.Unlock()
+	if c != nil {
+		c.mu.Lock()
+		sla, network := c.sla, c.cfg.Network
+		c.mu.Unlock()
+		type waiting struct {
+			id  string
+			age time.Duration
+		}
+		var open []waiting
+		for _, st := range c.tracker.Snapshot() {
+			if st.Answered {
+				continue
+			}
+			age := sla.Calendar.BusinessDuration(st.Created, to)
+			switch {
+			case age > sla.Breached:
+				d.Breached++
+			case age > sla.AtRisk:
+				d.AtRisk++
+			default:
+				d.Within++
+			}
+			open = append(open, waiting{st.Comment, age})
+		}
+		slices.SortFunc(open, func(a, b waiting) int { return cmp.Compare(b.age, a.age) })
+		for _, w := range open[:min(len(open), 5)] {
+			wc := alerts.WaitingComment{Waited: w.age}
+			if it, ok, err := s.a.store.ItemForAlert(ctx, network, w.id); err == nil && ok {
+				wc.Text, wc.Author, wc.Link = it.Text, it.AuthorHandle, it.URL
+			}
+			d.Oldest = append(d.Oldest, wc)
+		}
+	}
+	counts, err := s.a.store.FlagCountsBetween(ctx, account, from, to)
+	if err != nil {
+		return d, err
+	}
+	for rule, n := range counts {
+		switch rule {
+		case RuleOffensive:
+			d.Offensive = n
+		case RuleOffensiveReview:
+			d.Review = n
+		case RuleSpam, RuleWatch:
+		default:
+			if d.Own == nil {
+				d.Own = map[string]int{}
+			}
+			d.Own[rule] = n
+		}
+	}
+	return d, nil
 }

@@ -215,6 +215,9 @@ type view struct {
 
 func viewOf(a Alert) view {
 	v := view{Title: RuleTitle(a.Rule), Summary: oneLine(a.Summary)}
+	if a.Rule == RuleDigest {
+		v.Summary = trustedLine(a.Summary)
+	}
 	if v.Summary == "" {
 		v.Summary = oneLine(defaultSummary(a))
 	}
@@ -289,7 +292,7 @@ func Subject(m Message) string {
 	}
 	a := m.Alerts[0]
 	if a.Rule == RuleDigest {
-		return "[Vigía] " + oneLine(a.Summary)
+		return "[Vigía] " + trustedLine(a.Summary) // written by the dispatcher from the configuration
 	}
 	v := viewOf(a)
 	if len(m.Alerts) == 1 {

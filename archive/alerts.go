@@ -359,3 +359,27 @@ func (s *Store) ItemForAlert(ctx context.Context, network, externalID string) (I
 	it.CreatedAt = fromNanos(created)
 	return it, true, nil
 }
+
+// FlagCountsBetween counts an account's flags stored in [from, to) by rule, each
+// item counted once per rule (for digests).
+func (s *Store) FlagCountsBetween(ctx context.Context, account string, from, to time.Time) (map[string]int, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT f.rule, COUNT(DISTINCT f.item_id) FROM flags f JOIN items i ON i.id = f.item_id
+		WHERE i.account_id = ? AND f.created_at >= ? AND f.created_at < ? GROUP BY f.rule`, account, nanos(from), nanos(to))
+	if err != nil {
+		return nil, fmt.Errorf("archive: flag counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var rule string
+		var n int
+		if err := rows.Scan(&rule, &n); err != nil {
+			return nil, fmt.Errorf("archive: flag counts: %w", err)
+		}
+		out[rule] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("archive: flag counts: %w", err)
+	}
+	return out, nil
+}
