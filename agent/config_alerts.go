@@ -109,6 +109,32 @@ func (d *decoder) boolean(e entry, def bool) bool {
 	return v
 }
 
+// mapItems returns the items of a list of mappings; a value that is not a list
+// (listWhat) or an item that is not a mapping (itemWhat) is reported.
+func (d *decoder) mapItems(e entry, listWhat, itemWhat string) []entry {
+	if e.absent() {
+		return nil
+	}
+	if e.val.Kind != yaml.SequenceNode {
+		d.wrongType(e, listWhat)
+		return nil
+	}
+	var out []entry
+	for i, item := range e.val.Content {
+		item = resolve(item)
+		if item == nil {
+			continue
+		}
+		ie := entry{val: item, path: fmt.Sprintf("%s[%d]", e.path, i), line: item.Line}
+		if item.Kind != yaml.MappingNode {
+			d.wrongType(ie, itemWhat)
+			continue
+		}
+		out = append(out, ie)
+	}
+	return out
+}
+
 // strList reads a list of texts (a single text is taken as a list of one).
 func (d *decoder) strList(e entry, what string) []entry {
 	if e.absent() {
@@ -136,24 +162,8 @@ func (d *decoder) strList(e entry, what string) []entry {
 // alertNotifiers decodes the notifiers; it returns each valid one's type by name.
 func (d *decoder) alertNotifiers(ac *alerts.Config, e entry) map[string]string {
 	types := map[string]string{}
-	if e.absent() {
-		return types
-	}
-	if e.val.Kind != yaml.SequenceNode {
-		d.wrongType(e, "una lista de notificadores ({name, type, …})")
-		return types
-	}
 	lines := map[string]int{}
-	for i, item := range e.val.Content {
-		item = resolve(item)
-		if item == nil {
-			continue
-		}
-		ne := entry{val: item, path: fmt.Sprintf("%s[%d]", e.path, i), line: item.Line}
-		if item.Kind != yaml.MappingNode {
-			d.wrongType(ne, "un mapa con el notificador (name, type, …)")
-			continue
-		}
+	for _, ne := range d.mapItems(e, "una lista de notificadores ({name, type, …})", "un mapa con el notificador (name, type, …)") {
 		// Read the type first: it decides the keys the notifier accepts.
 		var typ string
 		for _, p := range d.pairs(ne) {
@@ -278,24 +288,8 @@ func httpURL(s string) bool {
 }
 
 func (d *decoder) alertRoutes(ac *alerts.Config, e entry, notifiers map[string]string, contacts map[string]int) {
-	if e.absent() {
-		return
-	}
-	if e.val.Kind != yaml.SequenceNode {
-		d.wrongType(e, "una lista de rutas ({name, steps})")
-		return
-	}
 	lines := map[string]int{}
-	for i, item := range e.val.Content {
-		item = resolve(item)
-		if item == nil {
-			continue
-		}
-		re := entry{val: item, path: fmt.Sprintf("%s[%d]", e.path, i), line: item.Line}
-		if item.Kind != yaml.MappingNode {
-			d.wrongType(re, "un mapa con la ruta (name, steps)")
-			continue
-		}
+	for _, re := range d.mapItems(e, "una lista de rutas ({name, steps})", "un mapa con la ruta (name, steps)") {
 		f, _ := d.mapping(re, "name", "steps")
 		r := alerts.Route{Name: d.id(f["name"], "el nombre de la ruta"), Line: re.line}
 		if r.Name != "" {
@@ -310,24 +304,12 @@ func (d *decoder) alertRoutes(ac *alerts.Config, e entry, notifiers map[string]s
 		case se.absent():
 			d.errorf(se.line, se.path, "faltan los pasos de la ruta (steps: [{after, to, via}, …])")
 			continue
-		case se.val.Kind != yaml.SequenceNode:
-			d.wrongType(se, "una lista de pasos ({after, to, via})")
-			continue
-		case len(se.val.Content) == 0:
+		case se.val.Kind == yaml.SequenceNode && len(se.val.Content) == 0:
 			d.errorf(se.line, se.path, "la lista de pasos está vacía: escriba al menos uno")
 			continue
 		}
 		var prev time.Duration
-		for j, sitem := range se.val.Content {
-			sitem = resolve(sitem)
-			if sitem == nil {
-				continue
-			}
-			ste := entry{val: sitem, path: fmt.Sprintf("%s[%d]", se.path, j), line: sitem.Line}
-			if sitem.Kind != yaml.MappingNode {
-				d.wrongType(ste, "un mapa con el paso (after, to, via)")
-				continue
-			}
+		for _, ste := range d.mapItems(se, "una lista de pasos ({after, to, via})", "un mapa con el paso (after, to, via)") {
 			sf, _ := d.mapping(ste, "after", "to", "via")
 			s := alerts.Step{After: d.duration(sf["after"], 0, 0)}
 			if s.After < prev {

@@ -44,13 +44,7 @@ func NewAlertmanager(o AlertmanagerOptions) (*Alertmanager, error) {
 	if am.now == nil {
 		am.now = time.Now
 	}
-	if am.client == nil {
-		t := o.Timeout
-		if t <= 0 {
-			t = DefaultTimeout
-		}
-		am.client = &http.Client{Timeout: t}
-	}
+	am.client = clientOr(o.Client, o.Timeout)
 	return am, nil
 }
 

@@ -60,14 +60,19 @@ func NewWebhook(o WebhookOptions) (*Webhook, error) {
 	default:
 		return nil, fmt.Errorf("alerts: %s: unknown webhook type %q", o.Name, o.Type)
 	}
-	if w.client == nil {
-		t := o.Timeout
-		if t <= 0 {
-			t = DefaultTimeout
-		}
-		w.client = &http.Client{Timeout: t}
-	}
+	w.client = clientOr(o.Client, o.Timeout)
 	return w, nil
+}
+
+// clientOr returns c, or a client with the given timeout (DefaultTimeout when 0).
+func clientOr(c *http.Client, timeout time.Duration) *http.Client {
+	if c != nil {
+		return c
+	}
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	return &http.Client{Timeout: timeout}
 }
 
 // Name returns the notifier's configured name.

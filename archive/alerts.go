@@ -185,43 +185,31 @@ func insertOutbox(ctx context.Context, tx *sql.Tx, entries []OutboxEntry, now ti
 
 // DueEscalations returns the firing alerts whose next ladder step is due at now.
 func (s *Store) DueEscalations(ctx context.Context, now time.Time) ([]AlertStateRow, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+alertStateCols+` FROM alert_state
+	return s.alertStates(ctx, `SELECT `+alertStateCols+` FROM alert_state
 		WHERE state = 'firing' AND next_step_at IS NOT NULL AND next_step_at <= ? ORDER BY next_step_at, alert_id`, nanos(now))
-	if err != nil {
-		return nil, fmt.Errorf("archive: due escalations: %w", err)
-	}
-	defer rows.Close()
-	var out []AlertStateRow
-	for rows.Next() {
-		r, err := scanAlertState(rows)
-		if err != nil {
-			return nil, fmt.Errorf("archive: due escalations: %w", err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("archive: due escalations: %w", err)
-	}
-	return out, nil
 }
 
 // FiringAlerts returns the alerts firing now, oldest first.
 func (s *Store) FiringAlerts(ctx context.Context) ([]AlertStateRow, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+alertStateCols+` FROM alert_state WHERE state = 'firing' ORDER BY fired_at, alert_id`)
+	return s.alertStates(ctx, `SELECT `+alertStateCols+` FROM alert_state WHERE state = 'firing' ORDER BY fired_at, alert_id`)
+}
+
+func (s *Store) alertStates(ctx context.Context, q string, args ...any) ([]AlertStateRow, error) {
+	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("archive: firing alerts: %w", err)
+		return nil, fmt.Errorf("archive: alert states: %w", err)
 	}
 	defer rows.Close()
 	var out []AlertStateRow
 	for rows.Next() {
 		r, err := scanAlertState(rows)
 		if err != nil {
-			return nil, fmt.Errorf("archive: firing alerts: %w", err)
+			return nil, fmt.Errorf("archive: alert states: %w", err)
 		}
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("archive: firing alerts: %w", err)
+		return nil, fmt.Errorf("archive: alert states: %w", err)
 	}
 	return out, nil
 }
@@ -363,23 +351,6 @@ func (s *Store) ItemForAlert(ctx context.Context, network, externalID string) (I
 // FlagCountsBetween counts an account's flags stored in [from, to) by rule, each
 // item counted once per rule (for digests).
 func (s *Store) FlagCountsBetween(ctx context.Context, account string, from, to time.Time) (map[string]int, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT f.rule, COUNT(DISTINCT f.item_id) FROM flags f JOIN items i ON i.id = f.item_id
+	return s.countByRule(ctx, `SELECT f.rule, COUNT(DISTINCT f.item_id) FROM flags f JOIN items i ON i.id = f.item_id
 		WHERE i.account_id = ? AND f.created_at >= ? AND f.created_at < ? GROUP BY f.rule`, account, nanos(from), nanos(to))
-	if err != nil {
-		return nil, fmt.Errorf("archive: flag counts: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var rule string
-		var n int
-		if err := rows.Scan(&rule, &n); err != nil {
-			return nil, fmt.Errorf("archive: flag counts: %w", err)
-		}
-		out[rule] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("archive: flag counts: %w", err)
-	}
-	return out, nil
 }
