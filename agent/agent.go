@@ -217,13 +217,14 @@ func (a *Agent) apply(ctx context.Context, cfg *Config) error {
 	if err != nil {
 		return err
 	}
+	// The dispatcher first: the response clocks' rebuilds resolve alerts through it.
+	if err := a.alerts.configure(cfg); err != nil {
+		return err
+	}
 	if err := a.resp.configure(ctx, cfg); err != nil {
 		return err
 	}
 	a.cond.setWatch(wm)
-	if err := a.alerts.configure(cfg); err != nil {
-		return err
-	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.cfg = cfg

@@ -100,54 +100,47 @@ func sqlStrings(t *testing.T, db, q string, args ...any) []string {
 
 // On the simulation, every comment recommended for blocking raises one
 // offensive_comment alert that reaches the webhook with its text and link; the
-// response clock raises sla_breached for comments still awaiting an answer; a
-// restart raises and sends nothing again.
+// response clock raises sla_breached for comments awaiting an answer; across a
+// restart no alert is recorded or sent twice for the same state.
 func TestAgent_RaisesAlerts(t *testing.T) {
 	t.Parallel()
 	world := frozenWorld(t, simulated.Faults{})
 	hook, url := startHookRecorder(t)
-	dir := t.TempDir()
-	cfg := testConfig(t, dir, 50*time.Millisecond, map[string]string{"cncs-x": "x"})
+	cfg := testConfig(t, t.TempDir(), 50*time.Millisecond, map[string]string{"cncs-x": "x"})
 	cfg.Alerts = alertsTo(url)
+	db := cfg.Database
+	offensiveFlagged := func() []string {
+		return sqlStrings(t, db, `SELECT DISTINCT 'x:' || i.external_id FROM flags f JOIN items i ON i.id = f.item_id WHERE f.rule = 'offensive'`)
+	}
 	h := start(t, cfg, simRegistry(world, "x"), nil)
 	accts := cfg.Accounts()
 	waitFor(t, "the archive to catch up", func() bool { return archivedAll(t, h.store, world, accts) })
-	waitFor(t, "offensive and breached alerts to arrive", func() bool {
-		return len(hook.by(alerts.RuleOffensiveComment)) > 0 && len(hook.by(alerts.RuleSLABreached)) > 0
-	})
-	ctx := context.Background()
-	waitFor(t, "the outbox to empty", func() bool {
-		n, _, err := h.store.OutboxStats(ctx)
-		return err == nil && n == 0
+	waitFor(t, "an alert for every offensive comment, and a breached one", func() bool {
+		return len(hook.by(alerts.RuleOffensiveComment)) == len(offensiveFlagged()) && len(hook.by(alerts.RuleSLABreached)) > 0
 	})
 	if err := h.stop(); err != nil {
 		t.Fatal(err)
 	}
-
-	var offensive []string
-	texts := map[string]string{}
-	err := h.store.Items(ctx, "cncs-x", func(it archive.StoredItem) error {
-		if slices.Contains(it.Flags, "offensive") {
-			offensive = append(offensive, "x:"+it.ExternalID)
-		}
-		texts["x:"+it.ExternalID] = it.Text
-		return nil
+	h2 := start(t, cfg, simRegistry(world, "x"), nil)
+	waitFor(t, "two SLA ticks after the restart", func() bool { return slaTicks(t, h2) >= 2 })
+	ctx := context.Background()
+	waitFor(t, "the outbox to empty", func() bool {
+		n, _, err := h2.store.OutboxStats(ctx)
+		return err == nil && n == 0
 	})
-	if err != nil {
+	if err := h2.stop(); err != nil {
 		t.Fatal(err)
 	}
-	sort.Strings(offensive)
-	db := cfg.Database
+
+	offensive := offensiveFlagged()
+	if len(offensive) == 0 {
+		t.Fatal("nothing flagged offensive: the test proves nothing")
+	}
 	if got := sqlStrings(t, db, `SELECT subject FROM alert_state WHERE rule = 'offensive_comment'`); !slices.Equal(got, offensive) {
 		t.Errorf("offensive_comment alerts for %d subjects, %d comments flagged offensive", len(got), len(offensive))
 	}
 	sent := hook.by(alerts.RuleOffensiveComment)
-	seen := map[string]bool{}
 	for _, a := range sent {
-		if seen[a.Subject] {
-			t.Errorf("%s sent twice", a.Subject)
-		}
-		seen[a.Subject] = true
 		if a.Account != "cncs-x" || a.Handle != "cncs_x" || a.Network != "x" || a.OrganName == "" {
 			t.Errorf("routing facts: %+v", a)
 		}
@@ -158,36 +151,43 @@ func TestAgent_RaisesAlerts(t *testing.T) {
 	if len(sent) != len(offensive) {
 		t.Errorf("%d offensive alerts sent, %d comments flagged", len(sent), len(offensive))
 	}
-	rows, err := h.store.Responses(ctx, "cncs-x")
+	rows, err := h2.store.Responses(ctx, "cncs-x")
 	if err != nil {
 		t.Fatal(err)
 	}
+	resolved := map[string]bool{}
+	for _, s := range sqlStrings(t, db, `SELECT subject FROM alert_state WHERE rule = 'sla_breached' AND state = 'resolved'`) {
+		resolved[s] = true
+	}
 	for _, a := range hook.by(alerts.RuleSLABreached) {
-		r, ok := rows[strings.TrimPrefix(a.Subject, "x:")]
-		if !ok || !r.NeedsAnswer {
-			t.Errorf("sla_breached for %s, which does not need an answer (%+v)", a.Subject, r)
+		r := rows[strings.TrimPrefix(a.Subject, "x:")]
+		if a.State == alerts.StateFiring && !r.NeedsAnswer && !resolved[a.Subject] {
+			t.Errorf("sla_breached for %s, which needs no answer and was not resolved (%+v)", a.Subject, r)
 		}
-		if a.Waited < 8*time.Hour {
+		if a.State == alerts.StateFiring && a.Waited < 8*time.Hour {
 			t.Errorf("%s breached after %s of business time", a.Subject, a.Waited)
 		}
 	}
-	records := sqlStrings(t, db, `SELECT COUNT(*) FROM alerts`)
-
-	// A restart re-evaluates everything: nothing is recorded or sent again.
-	before := len(hook.by(alerts.RuleOffensiveComment)) + len(hook.by(alerts.RuleSLABreached)) + len(hook.by(alerts.RuleSLAAtRisk))
-	h2 := start(t, cfg, simRegistry(world, "x"), nil)
-	waitFor(t, "an SLA tick after the restart", func() bool {
-		return slaTicks(t, h2) >= 2
-	})
-	if err := h2.stop(); err != nil {
-		t.Fatal(err)
+	// Once per change of state: in the archive and on the wire, an alert's states
+	// never repeat one after the other.
+	last := map[string]string{}
+	for _, rec := range sqlStrings(t, db, `SELECT printf('%09d|%s|%s|%s', id, rule, subject, state) FROM alerts`) {
+		f := strings.SplitN(rec, "|", 4)
+		k := f[1] + "|" + f[2]
+		if last[k] == f[3] {
+			t.Errorf("alert %s recorded %s twice in a row", k, f[3])
+		}
+		last[k] = f[3]
 	}
-	after := len(hook.by(alerts.RuleOffensiveComment)) + len(hook.by(alerts.RuleSLABreached)) + len(hook.by(alerts.RuleSLAAtRisk))
-	if after != before {
-		t.Errorf("the restart sent %d alerts again", after-before)
-	}
-	if again := sqlStrings(t, db, `SELECT COUNT(*) FROM alerts`); !slices.Equal(again, records) {
-		t.Errorf("the restart recorded alerts again: %v, then %v", records, again)
+	hook.mu.Lock()
+	defer hook.mu.Unlock()
+	lastSent := map[string]alerts.State{}
+	for _, a := range hook.alerts {
+		k := a.Rule + "|" + a.Subject
+		if lastSent[k] == a.State {
+			t.Errorf("alert %s sent %s twice in a row", k, a.State)
+		}
+		lastSent[k] = a.State
 	}
 }
 
@@ -224,4 +224,54 @@ func slaTicks(t *testing.T, h *harness) uint64 {
 		}
 	}
 	return 0
+}
+
+// A comment waiting past its answer time raises sla_breached to the administrators'
+// channel; the account's answer resolves it and says so; a restart after that sends
+// nothing.
+func TestAgent_AnswerResolvesSLAAlert(t *testing.T) {
+	t.Parallel()
+	hook, url := startHookRecorder(t)
+	created := time.Date(2026, 11, 2, 16, 0, 0, 0, time.UTC) // a Monday, 10:00 in Mexico City: weeks ago
+	post := connectors.Item{ExternalID: "p1", Kind: connectors.KindPost, Own: true, AuthorID: "inst", AuthorHandle: "a",
+		Text: "Consulta los módulos de atención.", CreatedAt: created.Add(-time.Hour), URL: "https://x.com/a/status/p1"}
+	comment := connectors.Item{ExternalID: "c1", Kind: connectors.KindComment, ParentID: "p1", RootID: "p1", AuthorID: "u1",
+		AuthorHandle: "ciudadana", Text: "¿Dónde tramito mi credencial para votar?", CreatedAt: created, URL: "https://x.com/ciudadana/status/c1"}
+	answer := connectors.Item{ExternalID: "r1", Kind: connectors.KindReply, ParentID: "c1", RootID: "p1", Own: true, AuthorID: "inst",
+		AuthorHandle: "a", Text: "@ciudadana Hola, puedes tramitarla en cualquier módulo; consulta https://ife.org.mx/modulos",
+		CreatedAt: created.Add(72 * time.Hour), URL: "https://x.com/a/status/r1"}
+	var mu sync.Mutex
+	items := []connectors.Item{post, comment}
+	conn := &fakeConn{network: "x", poll: func(context.Context, connectors.Account, connectors.Cursor) (connectors.Batch, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return connectors.Batch{Items: append([]connectors.Item(nil), items...), Cursor: connectors.Cursor("c"), Budget: connectors.Budget{Calls: 1, Remaining: -1}}, nil
+	}}
+	cfg := testConfig(t, t.TempDir(), 20*time.Millisecond, map[string]string{"a": "x"})
+	cfg.Alerts = alertsTo(url)
+	h := start(t, cfg, fakeRegistry(conn), nil)
+	waitFor(t, "the sla_breached alert", func() bool { return len(hook.by(alerts.RuleSLABreached)) == 1 })
+	fired := hook.by(alerts.RuleSLABreached)[0]
+	if fired.Subject != "x:c1" || fired.Text != comment.Text || fired.Author != "ciudadana" || fired.Link != comment.URL || fired.Waited <= 8*time.Hour {
+		t.Errorf("fired: %+v", fired)
+	}
+	mu.Lock()
+	items = append(items, answer)
+	mu.Unlock()
+	waitFor(t, "the resolution", func() bool { return len(hook.by(alerts.RuleSLABreached)) == 2 })
+	h.stop()
+	res := hook.by(alerts.RuleSLABreached)[1]
+	if res.State != alerts.StateResolved || res.Subject != "x:c1" || !strings.Contains(res.Summary, "ya fue respondido") || res.EndsAt.IsZero() {
+		t.Errorf("resolution: %+v", res)
+	}
+	if n := len(hook.by(alerts.RuleSLAAtRisk)); n != 0 {
+		t.Errorf("%d sla_at_risk messages: a comment first measured past its answer time is only breached", n)
+	}
+
+	h2 := start(t, cfg, fakeRegistry(conn), nil)
+	waitFor(t, "two SLA ticks", func() bool { return slaTicks(t, h2) >= 2 })
+	h2.stop()
+	if n := len(hook.by(alerts.RuleSLABreached)); n != 2 {
+		t.Errorf("%d sla_breached messages after the restart, want the same 2", n)
+	}
 }
