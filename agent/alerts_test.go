@@ -17,7 +17,6 @@ import (
 
 	"github.com/ife-mx/vigia/agent"
 	"github.com/ife-mx/vigia/alerts"
-	"github.com/ife-mx/vigia/archive"
 	"github.com/ife-mx/vigia/connectors"
 	"github.com/ife-mx/vigia/connectors/simulated"
 )

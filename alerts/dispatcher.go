@@ -556,6 +556,9 @@ func (d *Dispatcher) deliverBatch(ctx context.Context, cfg Config, notifiers map
 	sctx, cancel := context.WithTimeout(ctx, timeout)
 	err := n.Notify(sctx, msg)
 	cancel()
+	// What was sent is recorded even when the dispatcher is stopping: an entry
+	// delivered but left pending would be sent again after a restart.
+	mctx := context.WithoutCancel(ctx)
 	if err == nil {
 		if d.m != nil {
 			for _, a := range msg.Alerts {
@@ -563,7 +566,7 @@ func (d *Dispatcher) deliverBatch(ctx context.Context, cfg Config, notifiers map
 			}
 		}
 		delete(d.failLog, head.Channel)
-		return len(ids), true, d.store.MarkOutbox(ctx, ids, archive.OutboxSent, now, time.Time{}, "")
+		return len(ids), true, d.store.MarkOutbox(mctx, ids, archive.OutboxSent, now, time.Time{}, "")
 	}
 	if ctx.Err() != nil {
 		return 0, false, ctx.Err() // shutting down: not the channel's failure
@@ -579,11 +582,11 @@ func (d *Dispatcher) deliverBatch(ctx context.Context, cfg Config, notifiers map
 			d.log.Warn("alerts: delivery failed; it will be retried", slog.String("notifier", head.Notifier),
 				slog.String("reason", reason), slog.Int("attempts", head.Attempts+1), slog.Time("next_attempt", next), slog.Any("error", err))
 		}
-		return 0, false, d.store.MarkOutbox(ctx, ids, archive.OutboxPending, now, next, reason)
+		return 0, false, d.store.MarkOutbox(mctx, ids, archive.OutboxPending, now, next, reason)
 	}
 	d.log.Error("alerts: delivery refused; it will not be retried", slog.String("notifier", head.Notifier),
 		slog.String("reason", reason), slog.Any("error", err))
-	return len(ids), true, d.store.MarkOutbox(ctx, ids, archive.OutboxFailed, now, time.Time{}, reason)
+	return len(ids), true, d.store.MarkOutbox(mctx, ids, archive.OutboxFailed, now, time.Time{}, reason)
 }
 
 // backoff is the wait after a delivery's attempts-th failure (0 the first).
