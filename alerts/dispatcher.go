@@ -491,7 +491,7 @@ func (d *Dispatcher) deliver(ctx context.Context) error {
 // deliverChannel sends a channel's ready deliveries in order, batch after batch,
 // until one fails or must wait.
 func (d *Dispatcher) deliverChannel(ctx context.Context, cfg Config, notifiers map[string]Notifier, list []archive.OutboxEntry) error {
-	for len(list) > 0 {
+	for len(list) > 0 && ctx.Err() == nil {
 		n, sent, err := d.deliverBatch(ctx, cfg, notifiers, list)
 		if err != nil || !sent {
 			return err
@@ -553,12 +553,13 @@ func (d *Dispatcher) deliverBatch(ctx context.Context, cfg Config, notifiers map
 	if nc, ok := cfg.Notifier(head.Notifier); ok && nc.Timeout > 0 {
 		timeout = nc.Timeout
 	}
-	sctx, cancel := context.WithTimeout(ctx, timeout)
+	// A delivery under way finishes (within its timeout) even when the dispatcher is
+	// stopping, and its outcome is recorded: one cut short or delivered but left
+	// pending would be sent again after a restart.
+	mctx := context.WithoutCancel(ctx)
+	sctx, cancel := context.WithTimeout(mctx, timeout)
 	err := n.Notify(sctx, msg)
 	cancel()
-	// What was sent is recorded even when the dispatcher is stopping: an entry
-	// delivered but left pending would be sent again after a restart.
-	mctx := context.WithoutCancel(ctx)
 	if err == nil {
 		if d.m != nil {
 			for _, a := range msg.Alerts {
@@ -567,9 +568,6 @@ func (d *Dispatcher) deliverBatch(ctx context.Context, cfg Config, notifiers map
 		}
 		delete(d.failLog, head.Channel)
 		return len(ids), true, d.store.MarkOutbox(mctx, ids, archive.OutboxSent, now, time.Time{}, "")
-	}
-	if ctx.Err() != nil {
-		return 0, false, ctx.Err() // shutting down: not the channel's failure
 	}
 	reason := Reason(err)
 	if d.m != nil {

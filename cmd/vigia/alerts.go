@@ -13,13 +13,8 @@ import (
 
 func cmdAlerts(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		w := stdout
-		if len(args) == 0 {
-			w = stderr
-		}
-		fmt.Fprintln(w, "Uso: vigia alerts test --route NOMBRE [--config ARCHIVO] [--account ID]")
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "  test   envía un mensaje de prueba por cada paso de una ruta de alertas")
+		fs, _, _, _ := alertsTestFlags(stderr)
+		fs.usage()
 		if len(args) == 0 {
 			return exitError
 		}
@@ -32,11 +27,17 @@ func cmdAlerts(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	return cmdAlertsTest(ctx, args[1:], stdout, stderr)
 }
 
+// alertsTestFlags are the options of «vigia alerts test».
+func alertsTestFlags(stderr io.Writer) (fs *cliFlags, path, route, account *string) {
+	fs = newFlags("alerts test", "alerts test --route NOMBRE [--config ARCHIVO] [--account ID]", stderr)
+	path = fs.String("config", defaultConfigPath, "archivo de configuración YAML")
+	route = fs.String("route", "", "la ruta de alertas que se prueba (alerts.routes[].name): envía un mensaje de prueba por cada paso")
+	account = fs.String("account", "", "la cuenta cuyos destinatarios (administradores, titular del órgano) reciben la prueba; por omisión, la primera")
+	return fs, path, route, account
+}
+
 func cmdAlertsTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("alerts test", "alerts test --route NOMBRE [--config ARCHIVO] [--account ID]", stderr)
-	path := fs.String("config", defaultConfigPath, "archivo de configuración YAML")
-	route := fs.String("route", "", "la ruta de alertas que se prueba (alerts.routes[].name)")
-	account := fs.String("account", "", "la cuenta cuyos destinatarios (administradores, titular del órgano) reciben la prueba; por omisión, la primera")
+	fs, path, route, account := alertsTestFlags(stderr)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
