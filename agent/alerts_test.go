@@ -231,14 +231,7 @@ func slaTicks(t *testing.T, h *harness) uint64 {
 func TestAgent_AnswerResolvesSLAAlert(t *testing.T) {
 	t.Parallel()
 	hook, url := startHookRecorder(t)
-	created := time.Date(2026, 11, 2, 16, 0, 0, 0, time.UTC) // a Monday, 10:00 in Mexico City: weeks ago
-	post := connectors.Item{ExternalID: "p1", Kind: connectors.KindPost, Own: true, AuthorID: "inst", AuthorHandle: "a",
-		Text: "Consulta los módulos de atención.", CreatedAt: created.Add(-time.Hour), URL: "https://x.com/a/status/p1"}
-	comment := connectors.Item{ExternalID: "c1", Kind: connectors.KindComment, ParentID: "p1", RootID: "p1", AuthorID: "u1",
-		AuthorHandle: "ciudadana", Text: "¿Dónde tramito mi credencial para votar?", CreatedAt: created, URL: "https://x.com/ciudadana/status/c1"}
-	answer := connectors.Item{ExternalID: "r1", Kind: connectors.KindReply, ParentID: "c1", RootID: "p1", Own: true, AuthorID: "inst",
-		AuthorHandle: "a", Text: "@ciudadana Hola, puedes tramitarla en cualquier módulo; consulta https://ife.org.mx/modulos",
-		CreatedAt: created.Add(72 * time.Hour), URL: "https://x.com/a/status/r1"}
+	post, comment, answer := conversation()
 	var mu sync.Mutex
 	items := []connectors.Item{post, comment}
 	conn := &fakeConn{network: "x", poll: func(context.Context, connectors.Account, connectors.Cursor) (connectors.Batch, error) {
@@ -272,5 +265,56 @@ func TestAgent_AnswerResolvesSLAAlert(t *testing.T) {
 	h2.stop()
 	if n := len(hook.by(alerts.RuleSLABreached)); n != 2 {
 		t.Errorf("%d sla_breached messages after the restart, want the same 2", n)
+	}
+}
+
+// conversation is an own post, a question on it weeks ago, and the account's answer.
+func conversation() (post, comment, answer connectors.Item) {
+	created := time.Date(2026, 11, 2, 16, 0, 0, 0, time.UTC) // a Monday, 10:00 in Mexico City: weeks ago
+	post = connectors.Item{ExternalID: "p1", Kind: connectors.KindPost, Own: true, AuthorID: "inst", AuthorHandle: "a",
+		Text: "Consulta los módulos de atención.", CreatedAt: created.Add(-time.Hour), URL: "https://x.com/a/status/p1"}
+	comment = connectors.Item{ExternalID: "c1", Kind: connectors.KindComment, ParentID: "p1", RootID: "p1", AuthorID: "u1",
+		AuthorHandle: "ciudadana", Text: "¿Dónde tramito mi credencial para votar?", CreatedAt: created, URL: "https://x.com/ciudadana/status/c1"}
+	answer = connectors.Item{ExternalID: "r1", Kind: connectors.KindReply, ParentID: "c1", RootID: "p1", Own: true, AuthorID: "inst",
+		AuthorHandle: "a", Text: "@ciudadana Hola, puedes tramitarla en cualquier módulo; consulta https://ife.org.mx/modulos",
+		CreatedAt: created.Add(72 * time.Hour), URL: "https://x.com/a/status/r1"}
+	return post, comment, answer
+}
+
+// The daily digests carry the account's backlog from its response clock and its
+// oldest waiting comment from the archive.
+func TestAgent_Digests(t *testing.T) {
+	t.Parallel()
+	hook, url := startHookRecorder(t)
+	post, comment, _ := conversation()
+	conn := &fakeConn{network: "x", poll: func(context.Context, connectors.Account, connectors.Cursor) (connectors.Batch, error) {
+		return connectors.Batch{Items: []connectors.Item{post, comment}, Cursor: connectors.Cursor("c"), Budget: connectors.Budget{Calls: 1, Remaining: -1}}, nil
+	}}
+	cfg := testConfig(t, t.TempDir(), 20*time.Millisecond, map[string]string{"a": "x"})
+	cfg.Alerts = alertsTo(url)
+	h := start(t, cfg, fakeRegistry(conn), nil)
+	waitFor(t, "the comment to breach", func() bool { return len(hook.by(alerts.RuleSLABreached)) == 1 })
+	h.stop()
+
+	// Restarted with digests due (at midnight: whatever the hour now), they are
+	// computed once the response clock is rebuilt from the archive.
+	mx, err := time.LoadLocation("America/Mexico_City")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Alerts.Digests = alerts.Digests{Via: []string{"hook"}, At: "00:00", TimeZone: mx, Weekday: time.Now().In(mx).Weekday() + 1}
+	h2 := start(t, cfg, fakeRegistry(conn), nil)
+	waitFor(t, "the account's and the organ's digests", func() bool { return len(hook.by(alerts.RuleDigest)) == 2 })
+	h2.stop()
+	if s := hook.by(alerts.RuleDigest)[0].Summary; !strings.HasPrefix(s, "Resumen diario de @a (x), ") {
+		t.Errorf("digest summary %q", s)
+	}
+	for _, d := range hook.by(alerts.RuleDigest) {
+		for _, want := range []string{"@\u200ba (x):", "En espera de respuesta: 1 (dentro del plazo 0, por vencer 0, fuera de plazo 1)",
+			"de @\u200bciudadana: «¿Dónde tramito mi credencial para votar?» https://x.com/ciudadana/status/c1"} {
+			if !strings.Contains(d.Body, want) {
+				t.Errorf("digest %q lacks %q:\n%s", d.Summary, want, d.Body)
+			}
+		}
 	}
 }

@@ -143,7 +143,11 @@ func truncate(s string, n int) string {
 func genericPayload(m Message) ([]byte, error) {
 	alerts := make([]Alert, len(m.Alerts))
 	for i, a := range m.Alerts {
-		a.Summary = oneLine(a.Summary)
+		if a.Rule == RuleDigest {
+			a.Summary = trustedLine(a.Summary)
+		} else {
+			a.Summary = oneLine(a.Summary)
+		}
 		if a.Summary == "" {
 			a.Summary = oneLine(defaultSummary(a))
 		}
