@@ -20,6 +20,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/ife-mx/vigia/alerts"
 	"github.com/ife-mx/vigia/archive"
 	"github.com/ife-mx/vigia/connectors"
 	"github.com/ife-mx/vigia/metrics"
@@ -60,6 +61,12 @@ type Options struct {
 	Now func() time.Time
 	// Ready is called once the agent is serving and scheduling (systemd READY=1).
 	Ready func()
+	// Alerts, when set, receives the alert events instead of a dispatcher built
+	// from the configuration's alerts section.
+	Alerts alerts.Sink
+	// AlertBuild, when set, is how the dispatcher's notifiers are built (tests
+	// trust their own TLS certificate through it).
+	AlertBuild *alerts.BuildOptions
 }
 
 // Agent is the running daemon.
@@ -71,11 +78,12 @@ type Agent struct {
 	now     func() time.Time
 	http    *connectors.HTTPClient
 
-	mu    sync.Mutex // guards cfg and sched's account table
-	cfg   *Config
-	sched *scheduler
-	resp  *responder
-	cond  *conduct
+	mu     sync.Mutex // guards cfg and sched's account table
+	cfg    *Config
+	sched  *scheduler
+	resp   *responder
+	cond   *conduct
+	alerts *alerting
 
 	ready  atomic.Bool
 	full   atomic.Bool // the archive refused the last write as full (logged once per episode)
@@ -131,6 +139,7 @@ func New(ctx context.Context, opts Options) (*Agent, error) {
 	a.cond = cond
 	a.sched = newScheduler(a)
 	a.resp = newResponder(a)
+	a.alerts = newAlerting(ctx, a)
 	if err := a.apply(ctx, opts.Config); err != nil {
 		return nil, err
 	}
@@ -209,6 +218,10 @@ func (a *Agent) apply(ctx context.Context, cfg *Config) error {
 	if err != nil {
 		return err
 	}
+	// The dispatcher first: the response clocks' rebuilds resolve alerts through it.
+	if err := a.alerts.configure(cfg); err != nil {
+		return err
+	}
 	if err := a.resp.configure(ctx, cfg); err != nil {
 		return err
 	}
@@ -255,6 +268,11 @@ func (a *Agent) Run(ctx context.Context) error {
 		defer close(respDone)
 		a.resp.run(ctx)
 	}()
+	alertsDone := make(chan struct{})
+	go func() {
+		defer close(alertsDone)
+		a.alerts.run(ctx)
+	}()
 	a.ready.Store(true)
 	if a.opts.Ready != nil {
 		a.opts.Ready()
@@ -271,6 +289,7 @@ func (a *Agent) Run(ctx context.Context) error {
 	a.ready.Store(false)
 	<-schedDone // the scheduler waits for in-flight polls
 	<-respDone
+	<-alertsDone
 	a.resp.wg.Wait() // rebuilds still running end with ctx
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()

@@ -22,6 +22,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/ife-mx/vigia/alerts"
 	"github.com/ife-mx/vigia/connectors"
 	"github.com/ife-mx/vigia/policy/calendar"
 	"github.com/ife-mx/vigia/policy/response"
@@ -132,6 +133,8 @@ type Config struct {
 	// Watch are the watch lists (3.ix): phrases, such as false claims about voting,
 	// that flag every comment or mention by others that contains one.
 	Watch []WatchList `yaml:"watch,omitempty"`
+	// Alerts is the alerts section (config_alerts.go); nil when absent: no alerts.
+	Alerts *alerts.Config `yaml:"alerts,omitempty"`
 
 	rootLine     int
 	networkLines map[string]int // line of each networks.<name> key
@@ -1086,7 +1089,7 @@ func (d *decoder) id(e entry, what string) string {
 
 func (d *decoder) config(root *yaml.Node) *Config {
 	top := entry{val: root, line: root.Line}
-	f, ok := d.mapping(top, "database", "listen", "log", "institute", "defaults", "scheduler", "networks", "organs", "watch")
+	f, ok := d.mapping(top, "database", "listen", "log", "institute", "defaults", "scheduler", "networks", "organs", "watch", "alerts")
 	if !ok {
 		return nil
 	}
@@ -1126,6 +1129,7 @@ func (d *decoder) config(root *yaml.Node) *Config {
 	d.networks(c, f["networks"])
 	d.organs(c, f["organs"])
 	d.watch(c, f["watch"])
+	d.alerts(c, f["alerts"])
 	return c
 }
 

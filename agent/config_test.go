@@ -593,6 +593,8 @@ func exampleEnv(t *testing.T) agent.LookupEnv {
 		"VIGIA_FACEBOOK_DERFE_TOKEN":   "f",
 		"VIGIA_FACEBOOK_JALISCO_TOKEN": "j",
 		"VIGIA_INSTAGRAM_CNCS_TOKEN":   "i",
+		"VIGIA_SMTP_PASSWORD":          "s",
+		"VIGIA_TEAMS_CNCS_URL":         "https://example.webhook.office.com/workflows/t",
 	})
 }
 
@@ -620,7 +622,7 @@ func TestExampleConfig(t *testing.T) {
 
 	// Without its variables the example names each missing one.
 	_, err = agent.ParseConfig(configs.Example, "vigia.yaml", nil)
-	if ces := asConfigErrors(t, err); len(ces) != 10 {
+	if ces := asConfigErrors(t, err); len(ces) != 12 {
 		t.Errorf("got %d problems without the environment:\n%v", len(ces), err)
 	}
 }

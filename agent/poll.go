@@ -62,6 +62,7 @@ func (a *Agent) pollOnce(ctx context.Context, cfg AccountConfig, conn connectors
 				log.Info("archive writable again: polls resume where they stopped")
 			}
 			a.cond.count(acct, res.Stored, flags, bands)
+			a.alerts.flags(cfg, batch, flags, res.Stored)
 			a.resp.committed(ctx, cfg, batch, flags, res.Stored)
 			a.observeSuccess(cfg, batch, res, finished.Sub(started))
 			if res.New+res.Changed+res.Deleted > 0 {

@@ -157,6 +157,7 @@ func (r *responder) rebuild(ctx context.Context, c *accountClock) error {
 		c.tracker.Delete(it.ExternalID, it.DeletedAt)
 	}
 	rows = append(rows, c.rows(c.tracker.Snapshot(), intents)...)
+	r.a.alerts.reconcile(ctx, c.cfg, c.tracker.Status)
 	return r.a.store.SaveResponses(ctx, c.cfg.Network, c.cfg.ID, rows)
 }
 
@@ -306,6 +307,7 @@ func (r *responder) account(cfg AccountConfig, evs []response.Event, changed map
 			m.FirstResponseWall.WithLabelValues(cfg.Network, cfg.ID).Observe(ev.Wall.Seconds())
 		}
 	}
+	r.a.alerts.responses(cfg, evs)
 }
 
 // tick measures every account's open comments now and exports the backlog by SLA
@@ -323,7 +325,7 @@ func (r *responder) tick(now time.Time) {
 		if !c.mu.TryLock() {
 			continue // rebuilding or tracking a batch: measured at the next tick
 		}
-		network, id := c.cfg.Network, c.cfg.ID
+		network, id, acfg := c.cfg.Network, c.cfg.ID, c.cfg
 		c.mu.Unlock()
 		t := c.tracker.Evaluate(now)
 		for _, st := range response.OpenStates {
@@ -336,6 +338,7 @@ func (r *responder) tick(now time.Time) {
 				breached++
 			}
 		}
+		r.a.alerts.sla(acfg, t.Changes)
 		if breached > 0 {
 			r.a.log.Info("comments breached the response SLA", slog.String("network", network),
 				slog.String("account", id), slog.Int("comments", breached))

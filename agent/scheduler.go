@@ -198,6 +198,8 @@ func (s *scheduler) pollAccount(ctx context.Context, acc *account) {
 		}
 	}
 
+	consecutive := 0
+	defer func() { s.a.alerts.poll(cfg, err, consecutive) }() // after the unlock below
 	s.a.mu.Lock()
 	defer s.a.mu.Unlock()
 	acc.running = false
@@ -217,6 +219,7 @@ func (s *scheduler) pollAccount(ctx context.Context, acc *account) {
 		}
 	}
 	s.a.metrics.ConsecutiveErrors.WithLabelValues(cfg.Network, cfg.ID).Set(float64(acc.errors))
+	consecutive = acc.errors
 	select {
 	case s.wake <- struct{}{}:
 	default:

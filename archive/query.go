@@ -207,8 +207,13 @@ func (s *Store) Totals(ctx context.Context) (Totals, error) {
 
 // FlagCounts counts the stored flags of an account's items by rule (every version's).
 func (s *Store) FlagCounts(ctx context.Context, account string) (map[string]int, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT f.rule, COUNT(*) FROM flags f JOIN items i ON i.id = f.item_id
+	return s.countByRule(ctx, `SELECT f.rule, COUNT(*) FROM flags f JOIN items i ON i.id = f.item_id
 		WHERE i.account_id = ? GROUP BY f.rule`, account)
+}
+
+// countByRule runs a query returning (rule, count) rows.
+func (s *Store) countByRule(ctx context.Context, q string, args ...any) (map[string]int, error) {
+	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("archive: flag counts: %w", err)
 	}

@@ -29,6 +29,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/ife-mx/vigia/alerts"
 	"github.com/ife-mx/vigia/metrics"
 )
 
@@ -71,6 +72,11 @@ func exposedMetrics(t *testing.T) map[string]*series {
 	m.SetAccountInfo("x", "cncs-x", "cncs")
 	// Vectors the agent fills as it goes rather than pre-creating.
 	m.AccountsConfigured.WithLabelValues("x", "active").Set(1)
+	// Registered by the agent (agent/alerts.go), with series for every configured notifier.
+	am := alerts.NewMetrics(reg)
+	am.Sent.WithLabelValues("correo", alerts.RuleSLABreached)
+	am.Failed.WithLabelValues("correo", alerts.ReasonConnect)
+	am.Transitions.WithLabelValues(alerts.RuleSLABreached, string(alerts.StateFiring))
 
 	mfs, err := reg.Gather()
 	if err != nil {
