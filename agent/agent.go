@@ -76,6 +76,7 @@ type Agent struct {
 	sched *scheduler
 	resp  *responder
 	cond  *conduct
+	gov   *governor
 
 	ready  atomic.Bool
 	stats  Stats
@@ -130,6 +131,7 @@ func New(ctx context.Context, opts Options) (*Agent, error) {
 	a.cond = cond
 	a.sched = newScheduler(a)
 	a.resp = newResponder(a)
+	a.gov = newGovernor(a)
 	if err := a.apply(ctx, opts.Config); err != nil {
 		return nil, err
 	}
@@ -209,6 +211,9 @@ func (a *Agent) apply(ctx context.Context, cfg *Config) error {
 		return err
 	}
 	if err := a.resp.configure(ctx, cfg); err != nil {
+		return err
+	}
+	if err := a.gov.configure(ctx, cfg); err != nil {
 		return err
 	}
 	a.cond.setWatch(wm)

@@ -237,7 +237,7 @@ func TestParseConfig_Defaults(t *testing.T) {
 	want := agent.Config{
 		Listen:    "127.0.0.1:9464",
 		Log:       agent.LogConfig{Level: "info", Format: "text"},
-		Institute: agent.Institute{Name: "Instituto Federal Electoral", Domain: "ife.org.mx"},
+		Institute: agent.Institute{Name: "Instituto Federal Electoral", Domain: "ife.org.mx", XSuffix: "ife"},
 		Defaults:  agent.PollDefaults{PollInterval: 5 * time.Minute, PollTimeout: time.Minute, Jitter: 0.1},
 		Scheduler: agent.SchedulerConfig{ConcurrencyPerNetwork: 2, MaxBackoff: 30 * time.Minute},
 	}

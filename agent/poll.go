@@ -60,6 +60,7 @@ func (a *Agent) pollOnce(ctx context.Context, cfg AccountConfig, conn connectors
 		if err == nil {
 			a.cond.count(acct, res.Stored, flags, bands)
 			a.resp.committed(ctx, cfg, batch, flags, res.Stored)
+			a.gov.afterCommit(ctx, cfg, batch, flags, res)
 			a.observeSuccess(cfg, batch, res, finished.Sub(started))
 			if res.New+res.Changed+res.Deleted > 0 {
 				log.Debug("poll committed", slog.Int("new", res.New), slog.Int("changed", res.Changed),

@@ -46,6 +46,9 @@ type Metrics struct {
 	// Conduct (Criterios 6.xv, 6.xix, 6.iii, 6.xxiii, 6.xxiv, 6.vi).
 	CommentsClassified *prometheus.CounterVec
 	Flags              *prometheus.CounterVec
+
+	// Governance are the account-governance collectors (governance.go).
+	Governance *Governance
 }
 
 // Bands are the offensive classifier's bands, the values of the band label.
@@ -67,6 +70,12 @@ var businessBuckets = []float64{300, 900, 1800, 3600, 2 * 3600, 4 * 3600, 8 * 36
 // New builds the metrics and registers them on reg.
 func New(reg prometheus.Registerer) *Metrics {
 	f := promauto.With(reg)
+	m := newMetrics(f)
+	m.Governance = newGovernance(f)
+	return m
+}
+
+func newMetrics(f promauto.Factory) *Metrics {
 	return &Metrics{
 		PollsTotal: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "vigia_polls_total",
