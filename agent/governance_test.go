@@ -1,0 +1,189 @@
+package agent_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ife-mx/vigia/agent"
+	"github.com/ife-mx/vigia/archive"
+	"github.com/ife-mx/vigia/connectors"
+	"github.com/ife-mx/vigia/connectors/simulated"
+	"github.com/ife-mx/vigia/policy/health"
+)
+
+// signalRecords returns the account's recorded governance signals of a kind, in
+// chain order.
+func signalRecords(t *testing.T, store *archive.Store, account, kind string) []archive.Activity {
+	t.Helper()
+	acts, err := store.Activity(context.Background(), account, time.Time{}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []archive.Activity
+	for _, a := range acts {
+		if a.Event == archive.ActivitySignal && a.Kind == kind {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// TestAgent_TakeoverRaisesUrgentSignal hijacks a simulated account: its profile is
+// rewritten, its recent posts deleted and insulting posts in English appear at
+// 3 a.m. The poll that first sees the rewritten profile raises the urgent signal;
+// the following polls add the other signals. A second account in the same world,
+// not hijacked, raises none.
+func TestAgent_TakeoverRaisesUrgentSignal(t *testing.T) {
+	t.Parallel()
+	// Simulated midnight in Mexico City; one real second is one simulated hour. The
+	// takeover happens at 02:00, the insulting posts at 03:00.
+	epoch := time.Date(2026, 3, 11, 6, 0, 0, 0, time.UTC)
+	takeover := epoch.Add(2 * time.Hour)
+	world, err := simulated.NewWorld(simulated.Config{Seed: 11, Epoch: epoch, Anchor: time.Now(), Speed: 3600,
+		Backfill: 14 * 24 * time.Hour, PageSize: 500}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig(t, t.TempDir(), 50*time.Millisecond, map[string]string{"cncs-x": "x", "cncs-fb": "facebook"})
+	for i := range cfg.Organs[0].Accounts {
+		if a := &cfg.Organs[0].Accounts[i]; a.ID == "cncs-x" {
+			a.Options = map[string]string{simulated.OptionTakeover: takeover.Format(time.RFC3339)}
+		}
+	}
+	h := start(t, cfg, simRegistry(world, "x", "facebook"), nil)
+
+	urgent := func() float64 {
+		return counter(t, h.reg, "vigia_takeover_urgent_total", map[string]string{"account": "cncs-x"})
+	}
+	waitFor(t, "the urgent takeover signal", func() bool { return urgent() >= 1 })
+	want := []string{health.SignalOwnOffensive, health.SignalDeletions, health.SignalNewLanguage, health.SignalNewLinks, health.SignalUnusualHours}
+	waitFor(t, "the takeover's posts and deletions", func() bool {
+		for _, s := range want {
+			if counter(t, h.reg, "vigia_takeover_signals_total", map[string]string{"account": "cncs-x", "signal": s}) == 0 {
+				return false
+			}
+		}
+		return true
+	})
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	// Within one poll: the urgent signal is recorded right after the commit of the
+	// poll whose profile snapshot shows the hijacker's handle, before any later poll.
+	acts, err := h.store.Activity(context.Background(), "cncs-x", time.Time{}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seenProfile, found := false, false
+	for _, a := range acts {
+		switch {
+		case a.Event == archive.ActivityProfile && strings.Contains(a.Detail, `"handle":"gana_dinero_ya"`):
+			seenProfile = true
+		case seenProfile && a.Event == archive.ActivityPoll:
+			t.Fatalf("a poll (record %d) came after the hijacked profile before the urgent signal", a.ID)
+		case seenProfile && a.Event == archive.ActivitySignal && a.Kind == health.KindTakeover:
+			var d struct {
+				Score    float64 `json:"score"`
+				Urgent   bool    `json:"urgent"`
+				Evidence struct {
+					Notify   []string          `json:"notify"`
+					Evidence []health.Evidence `json:"evidence"`
+				} `json:"evidence"`
+			}
+			if err := json.Unmarshal([]byte(a.Detail), &d); err != nil {
+				t.Fatal(err)
+			}
+			if !d.Urgent || d.Score < health.DefaultThreshold {
+				t.Fatalf("first signal after the takeover not urgent: %s", a.Detail)
+			}
+			if strings.Join(d.Evidence.Notify, ",") != "titular_area,cncs,unicom" {
+				t.Errorf("notify %v", d.Evidence.Notify)
+			}
+			var sigs []string
+			for _, e := range d.Evidence.Evidence {
+				sigs = append(sigs, e.Signal)
+			}
+			if got := strings.Join(sigs, ","); !strings.Contains(got, "profile_handle,profile_display_name,profile_bio,profile_avatar,profile_link") {
+				t.Errorf("evidence %s", got)
+			}
+			found = true
+		}
+		if found {
+			break
+		}
+	}
+	if !found {
+		t.Fatal("no urgent takeover signal after the hijacked profile")
+	}
+	if n := counter(t, h.reg, "vigia_takeover_urgent_total", map[string]string{"account": "cncs-fb"}); n != 0 {
+		t.Errorf("the account not taken over raised %v urgent signals", n)
+	}
+	for _, r := range signalRecords(t, h.store, "cncs-fb", health.KindTakeover) {
+		if strings.Contains(r.Detail, `"urgent":true`) {
+			t.Errorf("urgent signal on the account not taken over: %s", r.Detail)
+		}
+	}
+	rep, err := h.store.Verify(context.Background())
+	if err != nil || rep.Problem != nil {
+		t.Fatalf("verify: %+v, %v", rep.Problem, err)
+	}
+}
+
+// TestAgent_AnnouncedProfileEditIsNoSignal changes a profile's display name, bio,
+// avatar and link to values the configuration announces: the changes are logged
+// (metrics, snapshots) but raise no takeover signal. The same edit unannounced is
+// urgent.
+func TestAgent_AnnouncedProfileEditIsNoSignal(t *testing.T) {
+	t.Parallel()
+	before := connectors.Profile{ExternalID: "1", Handle: "cncs_ife", DisplayName: "IFE Comunicación", Bio: "Cuenta oficial",
+		AvatarURL: "https://img/1.png", Link: "https://www.ife.org.mx", Verified: true, Followers: 10}
+	after := connectors.Profile{ExternalID: "1", Handle: "cncs_ife", DisplayName: "IFE | Proceso Electoral Federal",
+		Bio: "Cuenta oficial. Proceso Electoral Federal 2026", AvatarURL: "https://img/pef.png", Link: "https://pef.ife.org.mx",
+		Verified: true, Followers: 12}
+	for _, announced := range []bool{true, false} {
+		t.Run(map[bool]string{true: "announced", false: "unannounced"}[announced], func(t *testing.T) {
+			t.Parallel()
+			var polls atomic.Int64
+			conn := &fakeConn{network: "x", poll: func(ctx context.Context, acct connectors.Account, cur connectors.Cursor) (connectors.Batch, error) {
+				p := before
+				if polls.Add(1) > 2 {
+					p = after
+				}
+				return connectors.Batch{Profile: &p, Cursor: connectors.Cursor("c"), Budget: connectors.Budget{Remaining: -1}}, nil
+			}}
+			cfg := testConfig(t, t.TempDir(), 50*time.Millisecond, map[string]string{"cncs-x": "x"})
+			if announced {
+				cfg.Organs[0].Accounts[0].Announced = agent.Announced{DisplayName: []string{after.DisplayName}, Bio: []string{after.Bio},
+					AvatarURL: []string{after.AvatarURL}, Link: []string{"https://otro.example", after.Link}}
+			}
+			h := start(t, cfg, fakeRegistry(conn), nil)
+			waitFor(t, "the profile change", func() bool {
+				return counter(t, h.reg, "vigia_profile_changes_total", map[string]string{"account": "cncs-x", "field": "link"}) == 1
+			})
+			if err := h.stop(); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range []string{"display_name", "bio", "avatar_url", "link", "followers"} {
+				if n := counter(t, h.reg, "vigia_profile_changes_total", map[string]string{"account": "cncs-x", "field": f}); n != 1 {
+					t.Errorf("profile change of %s counted %v times", f, n)
+				}
+			}
+			sigs := signalRecords(t, h.store, "cncs-x", health.KindTakeover)
+			urgent := counter(t, h.reg, "vigia_takeover_urgent_total", map[string]string{"account": "cncs-x"})
+			if announced && (len(sigs) != 0 || urgent != 0) {
+				t.Errorf("announced edit raised signals: %v", sigs)
+			}
+			if !announced && (len(sigs) != 1 || urgent != 1) {
+				t.Errorf("unannounced edit: %d signals, %v urgent", len(sigs), urgent)
+			}
+			if v := counter(t, h.reg, "vigia_account_verified", map[string]string{"account": "cncs-x"}); v != 1 {
+				t.Errorf("vigia_account_verified = %v", v)
+			}
+		})
+	}
+}
