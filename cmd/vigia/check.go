@@ -20,12 +20,12 @@ type checkReport struct {
 	Config string `json:"config"`
 	// Valid is true when the configuration loads; Clean when, besides, the registry
 	// breaks no rule of the Criterios.
-	Valid    bool                `json:"valid"`
-	Clean    bool                `json:"clean"`
-	Problems []checkProblem      `json:"problems"`
-	Findings []registry.Finding  `json:"findings"`
-	Organs   int                 `json:"organs"`
-	Accounts int                 `json:"accounts"`
+	Valid    bool               `json:"valid"`
+	Clean    bool               `json:"clean"`
+	Problems []checkProblem     `json:"problems"`
+	Findings []registry.Finding `json:"findings"`
+	Organs   int                `json:"organs"`
+	Accounts int                `json:"accounts"`
 	// Unverified are the accounts whose last profile in the archive is not verified
 	// (6.xxv); Verification says where that was read, or why it could not be.
 	Unverified   []unverifiedAccount `json:"unverified"`
