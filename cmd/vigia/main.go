@@ -2,7 +2,7 @@
 // the Criterios para el uso institucional de redes sociales: it polls every account,
 // archives everything in a tamper-evident SQLite archive and exposes Prometheus
 // metrics. Subcommands: run, demo, check, verify, classify, train, label,
-// offenders, version.
+// offenders, directory, log, version.
 package main
 
 import (
@@ -39,6 +39,8 @@ var commands = []command{
 	{"train", "entrena los pesos del clasificador de comentarios ofensivos con ejemplos etiquetados", cmdTrain},
 	{"label", "registra la decisión de un administrador sobre un comentario (bloqueo, falso positivo, …)", cmdLabel},
 	{"offenders", "muestra el registro de reincidentes por cuenta y autor, con la recomendación", cmdOffenders},
+	{"directory", "exporta el directorio de cuentas oficiales activas y verificadas (html o json)", cmdDirectory},
+	{"log", "exporta la bitácora de una cuenta (csv o jsonl) con los valores de la cadena de hashes", cmdLog},
 	{"version", "muestra la versión", cmdVersion},
 }
 
