@@ -187,3 +187,70 @@ func TestAgent_AnnouncedProfileEditIsNoSignal(t *testing.T) {
 		})
 	}
 }
+
+// TestAgent_RegistryLog records the registry at start, then a change of
+// administrators and a cancellation between two configurations (7.iv, 7.vii); the
+// same configuration loaded again records nothing.
+func TestAgent_RegistryLog(t *testing.T) {
+	t.Parallel()
+	conn := &fakeConn{network: "x", poll: func(ctx context.Context, acct connectors.Account, cur connectors.Cursor) (connectors.Batch, error) {
+		return connectors.Batch{Cursor: connectors.Cursor("c"), Budget: connectors.Budget{Remaining: -1}}, nil
+	}}
+	cfg := testConfig(t, t.TempDir(), 50*time.Millisecond, map[string]string{"cncs-x": "x", "cncs-x2": "x"})
+	h := start(t, cfg, fakeRegistry(conn), nil)
+	changes := func(event string) float64 {
+		return counter(t, h.reg, "vigia_registry_changes_total", map[string]string{"organ": "cncs", "event": event})
+	}
+	if n := changes(archive.RegistryRegistered); n != 3 { // the organ and its two accounts
+		t.Fatalf("registered %v records, want 3", n)
+	}
+	if err := h.agent.Reload(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	next := *cfg
+	next.Organs = append([]agent.Organ(nil), cfg.Organs...)
+	next.Organs[0].Admins.Titular = agent.Person{Name: "Rosa Ibarra", Email: "rosa.ibarra@ife.org.mx", Level: "mando_medio"}
+	next.Organs[0].Accounts = append([]agent.AccountConfig(nil), cfg.Organs[0].Accounts...)
+	next.Organs[0].Accounts[1].Status = agent.StatusCancelled
+	if err := h.agent.Reload(context.Background(), &next); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if changes(archive.RegistryRegistered) != 3 || changes(archive.RegistryAdminsChanged) != 1 || changes(archive.RegistryStatusChanged) != 1 {
+		t.Errorf("registry changes: registered %v, admins %v, status %v", changes(archive.RegistryRegistered),
+			changes(archive.RegistryAdminsChanged), changes(archive.RegistryStatusChanged))
+	}
+	latest, err := h.store.RegistryLatest(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := latest["organ:cncs"]
+	var d struct {
+		Now, Before struct {
+			Titular agent.Person `json:"titular"`
+		}
+	}
+	if err := json.Unmarshal([]byte(org.Detail), &d); err != nil {
+		t.Fatal(err)
+	}
+	if org.Event != archive.RegistryAdminsChanged || d.Now.Titular.Email != "rosa.ibarra@ife.org.mx" || d.Before.Titular.Email != "ana@ife.org.mx" {
+		t.Errorf("organ record %+v", org)
+	}
+	if acct := latest["account:cncs-x2"]; acct.Event != archive.RegistryStatusChanged || !strings.Contains(acct.Detail, `"status":"cancelled"`) {
+		t.Errorf("account record %+v", acct)
+	}
+	// The bitácora of the account shows its organ's change.
+	var seen bool
+	acts, err := h.store.Activity(context.Background(), "cncs-x", time.Time{}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range acts {
+		seen = seen || (a.Event == archive.ActivityRegistry && a.Kind == archive.RegistryAdminsChanged)
+	}
+	if !seen {
+		t.Error("the activity log lacks the change of administrators")
+	}
+}
