@@ -36,7 +36,7 @@ type accountHealth struct {
 	mu      sync.Mutex
 	cfg     AccountConfig
 	hist    *health.History
-	profile *health.Profile
+	profile *connectors.Profile
 	cadence health.CadenceState
 }
 
@@ -177,8 +177,7 @@ func (g *governor) accounts(ctx context.Context, cfg *Config) error {
 		}
 		verified := -1.0
 		if p, ok := profiles[ac.ID]; ok {
-			hp := health.Profile{Handle: p.Handle, DisplayName: p.DisplayName, Bio: p.Bio, AvatarURL: p.AvatarURL,
-				Link: p.Link, Verified: p.Verified, Followers: p.Followers}
+			hp := p.Profile
 			h.profile = &hp
 			verified = boolGauge(p.Verified)
 		}
@@ -221,8 +220,8 @@ func (g *governor) afterCommit(ctx context.Context, cfg AccountConfig, b connect
 	log := g.a.log.With(slog.String("network", cfg.Network), slog.String("account", cfg.ID))
 	var poll health.Poll
 	if b.Profile != nil {
-		cur := health.Profile{Handle: b.Profile.Handle, DisplayName: b.Profile.DisplayName, Bio: b.Profile.Bio,
-			AvatarURL: b.Profile.AvatarURL, Link: b.Profile.Link, Verified: b.Profile.Verified, Followers: b.Profile.Followers}
+		cur := *b.Profile
+		cur.Raw = nil
 		if h.profile != nil {
 			poll.ProfileChanges = health.DiffProfile(*h.profile, cur, health.Announced(cfg.Announced))
 			for _, c := range poll.ProfileChanges {

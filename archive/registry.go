@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/ife-mx/vigia/connectors"
 )
 
 // Registry log events (table registry_log).
@@ -122,19 +124,11 @@ func (s *Store) RecordSignal(ctx context.Context, sg Signal) error {
 	})
 }
 
-// ProfileRow is a stored profile snapshot.
+// ProfileRow is a stored profile snapshot (its Raw payload is not read).
 type ProfileRow struct {
 	Account    string
 	ObservedAt time.Time
-	ExternalID string
-	Handle     string
-	// DisplayName, Bio, AvatarURL and Link are as the network served them.
-	DisplayName string
-	Bio         string
-	AvatarURL   string
-	Link        string
-	Verified    bool
-	Followers   int64
+	connectors.Profile
 }
 
 // LatestProfiles returns every account's last profile snapshot.

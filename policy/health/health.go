@@ -16,6 +16,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/ife-mx/vigia/connectors"
 )
 
 // Cadences (6.xx: "periodicidad diaria o semanal").
@@ -120,17 +122,6 @@ func durationES(d time.Duration) string {
 	return d.String()
 }
 
-// Profile is the part of a public profile the takeover signals compare.
-type Profile struct {
-	Handle      string
-	DisplayName string
-	Bio         string
-	AvatarURL   string
-	Link        string
-	Verified    bool
-	Followers   int64
-}
-
 // Announced are the profile values the organ announced; a change to one of them
 // is an ordinary edit. Handles compare without case or "@".
 type Announced struct {
@@ -157,8 +148,9 @@ type ProfileChange struct {
 	Announced bool `json:"announced"`
 }
 
-// DiffProfile lists the fields that differ between prev and cur, in a fixed order.
-func DiffProfile(prev, cur Profile, ann Announced) []ProfileChange {
+// DiffProfile lists the fields that differ between prev and cur (raw payload and
+// external id aside), in a fixed order.
+func DiffProfile(prev, cur connectors.Profile, ann Announced) []ProfileChange {
 	var out []ProfileChange
 	add := func(field, o, n string, announced []string, fold bool) {
 		if o == n || (fold && strings.EqualFold(o, n)) {

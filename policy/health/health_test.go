@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ife-mx/vigia/connectors"
 )
 
 var mx = time.FixedZone("CST", -6*3600)
@@ -32,8 +34,8 @@ func signals(as Assessment) []string {
 func TestAssess_Takeover(t *testing.T) {
 	t.Parallel()
 	h := office(60)
-	prev := Profile{Handle: "CNCS_IFE", DisplayName: "IFE Comunicación", Bio: "Cuenta oficial", AvatarURL: "https://a/1.png", Link: "https://www.ife.org.mx"}
-	cur := Profile{Handle: "CriptoGanancias", DisplayName: "GANA YA", Bio: "Invierte hoy", AvatarURL: "https://a/x.png", Link: "https://promo.example"}
+	prev := connectors.Profile{Handle: "CNCS_IFE", DisplayName: "IFE Comunicación", Bio: "Cuenta oficial", AvatarURL: "https://a/1.png", Link: "https://www.ife.org.mx"}
+	cur := connectors.Profile{Handle: "CriptoGanancias", DisplayName: "GANA YA", Bio: "Invierte hoy", AvatarURL: "https://a/x.png", Link: "https://promo.example"}
 	night := time.Date(2026, 4, 10, 3, 0, 0, 0, mx)
 	p := Poll{
 		ProfileChanges: DiffProfile(prev, cur, Announced{}),
@@ -66,7 +68,7 @@ func TestAssess_Takeover(t *testing.T) {
 func TestAssess_Ordinary(t *testing.T) {
 	t.Parallel()
 	h := office(60)
-	prev := Profile{Handle: "CNCS_IFE", DisplayName: "IFE Comunicación", Bio: "Cuenta oficial", Link: "https://www.ife.org.mx"}
+	prev := connectors.Profile{Handle: "CNCS_IFE", DisplayName: "IFE Comunicación", Bio: "Cuenta oficial", Link: "https://www.ife.org.mx"}
 	tests := []struct {
 		name   string
 		poll   Poll
@@ -74,16 +76,16 @@ func TestAssess_Ordinary(t *testing.T) {
 		want   []string
 	}{
 		{"announced rename and bio", Poll{ProfileChanges: DiffProfile(prev,
-			Profile{Handle: "cncs_ife", DisplayName: "IFE | Proceso Electoral", Bio: "Proceso Electoral Federal 2026", Link: prev.Link},
+			connectors.Profile{Handle: "cncs_ife", DisplayName: "IFE | Proceso Electoral", Bio: "Proceso Electoral Federal 2026", Link: prev.Link},
 			Announced{DisplayName: []string{"IFE | Proceso Electoral"}, Bio: []string{"Proceso Electoral Federal 2026"}})}, false, nil},
-		{"unannounced bio only", Poll{ProfileChanges: DiffProfile(prev, Profile{Handle: prev.Handle, DisplayName: prev.DisplayName, Bio: "Nueva bio", Link: prev.Link}, Announced{})},
+		{"unannounced bio only", Poll{ProfileChanges: DiffProfile(prev, connectors.Profile{Handle: prev.Handle, DisplayName: prev.DisplayName, Bio: "Nueva bio", Link: prev.Link}, Announced{})},
 			false, []string{SignalBio}},
 		{"two deletions", Poll{OwnDeleted: []string{"a", "b"}}, false, nil},
 		{"office-hours posts in Spanish", Poll{NewOwn: []Post{
 			{ID: "n1", CreatedAt: time.Date(2026, 4, 10, 10, 0, 0, 0, mx), Lang: "es", Hosts: []string{"www.ife.org.mx"}},
 			{ID: "n2", CreatedAt: time.Date(2026, 4, 10, 12, 0, 0, 0, mx), Lang: "es-MX"}}}, false, nil},
 		{"one post in English", Poll{NewOwn: []Post{{ID: "n1", CreatedAt: time.Date(2026, 4, 10, 10, 0, 0, 0, mx), Lang: "en"}}}, false, nil},
-		{"unannounced handle and link", Poll{ProfileChanges: DiffProfile(prev, Profile{Handle: "otro", DisplayName: prev.DisplayName, Bio: prev.Bio, Link: "https://x.example"}, Announced{})},
+		{"unannounced handle and link", Poll{ProfileChanges: DiffProfile(prev, connectors.Profile{Handle: "otro", DisplayName: prev.DisplayName, Bio: prev.Bio, Link: "https://x.example"}, Announced{})},
 			true, []string{SignalHandle, SignalLink}},
 	}
 	for _, tt := range tests {
@@ -110,8 +112,8 @@ func TestAssess_ShortHistoryJudgesNoHabit(t *testing.T) {
 
 func TestDiffProfile(t *testing.T) {
 	t.Parallel()
-	a := Profile{Handle: "CNCS_IFE", DisplayName: "A", Verified: true, Followers: 10}
-	b := Profile{Handle: "@cncs_ife", DisplayName: "B", Verified: false, Followers: 11}
+	a := connectors.Profile{Handle: "CNCS_IFE", DisplayName: "A", Verified: true, Followers: 10}
+	b := connectors.Profile{Handle: "@cncs_ife", DisplayName: "B", Verified: false, Followers: 11}
 	got := DiffProfile(a, b, Announced{})
 	var fields []string
 	for _, c := range got {
@@ -121,7 +123,7 @@ func TestDiffProfile(t *testing.T) {
 	if strings.Join(fields, ",") != "handle,display_name,verified,followers" {
 		t.Errorf("fields %v", fields)
 	}
-	if got := DiffProfile(Profile{Handle: "CNCS_IFE"}, Profile{Handle: "cncs_ife"}, Announced{}); len(got) != 0 {
+	if got := DiffProfile(connectors.Profile{Handle: "CNCS_IFE"}, connectors.Profile{Handle: "cncs_ife"}, Announced{}); len(got) != 0 {
 		t.Errorf("a change of case is a change: %v", got)
 	}
 }
