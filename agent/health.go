@@ -257,8 +257,11 @@ func (g *governor) afterCommit(ctx context.Context, cfg AccountConfig, b connect
 			fresh = append(fresh, health.Post{ID: it.ExternalID, CreatedAt: it.CreatedAt, Lang: it.Lang, Hosts: outbound.LinkHosts(it.Text)})
 		}
 	}
-	if !b.More {
-		// Habits are not judged while a backfill streams the account's past in.
+	if b.More {
+		// A backfill streams the account's past in: its deletions and posts are
+		// history to learn, not signs of what happens now.
+		poll.OwnOffensive, poll.OwnDeleted = nil, nil
+	} else {
 		poll.NewOwn = fresh
 	}
 	as := health.Assess(h.hist, poll, settings.TakeoverThreshold)
@@ -274,7 +277,9 @@ func (g *governor) afterCommit(ctx context.Context, cfg AccountConfig, b connect
 		s.Network, s.Account, s.Organ, s.At = cfg.Network, cfg.ID, cfg.Organ, g.a.now()
 		g.a.signal(ctx, s)
 	}
-	g.cadence(ctx, h, settings)
+	if !b.More {
+		g.cadence(ctx, h, settings) // judged once the account's past is in
+	}
 }
 
 // cadence judges the account's posting cadence and signals a change to stale or

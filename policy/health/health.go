@@ -34,7 +34,7 @@ const (
 	DefaultAbandonedAfter = 30 * 24 * time.Hour
 	// DefaultAbandonedUnanswered is how many comments past the SLA make an account
 	// abandoned.
-	DefaultAbandonedUnanswered = 50
+	DefaultAbandonedUnanswered = 200
 )
 
 // DefaultCadence is the expected cadence on a network: weekly on YouTube (video
