@@ -182,18 +182,8 @@ func (g *governor) accounts(ctx context.Context, cfg *Config) error {
 			verified = boolGauge(p.Verified)
 		}
 		m.Verified.WithLabelValues(ac.Network, ac.ID).Set(verified)
-		m.TakeoverScore.WithLabelValues(ac.Network, ac.ID)
-		m.TakeoverUrgent.WithLabelValues(ac.Network, ac.ID)
-		for _, s := range health.Signals {
-			m.TakeoverSignals.WithLabelValues(ac.Network, ac.ID, s)
-		}
-		for _, st := range health.CadenceStates {
-			m.CadenceState.WithLabelValues(ac.Network, ac.ID, string(st))
-		}
 		if last := h.hist.LastPost(); !last.IsZero() {
 			m.LastOwnPost.WithLabelValues(ac.Network, ac.ID).Set(float64(last.Unix()))
-		} else {
-			m.LastOwnPost.WithLabelValues(ac.Network, ac.ID)
 		}
 		next[ac.ID] = h
 	}

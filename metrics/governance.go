@@ -5,6 +5,29 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promauto"
 )
 
+// TakeoverSignals are the values of the signal label of vigia_takeover_signals_total
+// (policy/health's signals).
+var TakeoverSignals = []string{"profile_handle", "profile_display_name", "profile_bio", "profile_avatar", "profile_link",
+	"own_offensive", "own_deletions", "unusual_hours", "new_language", "new_link_hosts"}
+
+// CadenceStates are the values of the state label of vigia_account_cadence_state.
+var CadenceStates = []string{"ok", "stale", "abandoned", "unknown"}
+
+// initAccount pre-creates the account's governance series (at 0; the agent sets
+// vigia_account_verified to -1 until it sees a profile).
+func (g *Governance) initAccount(network, account string) {
+	g.Verified.WithLabelValues(network, account)
+	g.TakeoverScore.WithLabelValues(network, account)
+	g.TakeoverUrgent.WithLabelValues(network, account)
+	g.LastOwnPost.WithLabelValues(network, account)
+	for _, s := range TakeoverSignals {
+		g.TakeoverSignals.WithLabelValues(network, account, s)
+	}
+	for _, s := range CadenceStates {
+		g.CadenceState.WithLabelValues(network, account, s)
+	}
+}
+
 // Governance holds the account-governance collectors (Criterios 6.xx, 6.xxv,
 // 6.xxvi, 7.iv, 7.viii).
 type Governance struct {
@@ -61,5 +84,15 @@ func newGovernance(f promauto.Factory) *Governance {
 			Name: "vigia_registry_changes_total",
 			Help: "Registry-log records written, by organ and event (registered, admins_changed, status_changed, changed).",
 		}, []string{"organ", "event"}),
+	}
+}
+
+// forgetAccount removes the account's governance series.
+func (g *Governance) forgetAccount(network, account string) {
+	match := prometheus.Labels{"network": network, "account": account}
+	for _, v := range []interface{ DeletePartialMatch(prometheus.Labels) int }{
+		g.Verified, g.ProfileChanges, g.TakeoverScore, g.TakeoverSignals, g.TakeoverUrgent, g.CadenceState, g.LastOwnPost,
+	} {
+		v.DeletePartialMatch(match)
 	}
 }

@@ -212,6 +212,7 @@ type Account struct {
 func (m *Metrics) InitAccounts(accts []Account) {
 	networks := map[string]bool{}
 	for _, a := range accts {
+		m.Governance.initAccount(a.Network, a.ID)
 		for _, r := range connectors.Reasons {
 			m.PollsTotal.WithLabelValues(a.Network, a.ID, r)
 		}
@@ -288,6 +289,7 @@ func (m *Metrics) ForgetAccount(a Account) {
 		m.CommentsClassified.DeleteLabelValues(a.Network, a.ID, b)
 	}
 	m.Flags.DeletePartialMatch(prometheus.Labels{"network": a.Network, "account": a.ID})
+	m.Governance.forgetAccount(a.Network, a.ID)
 }
 
 // NewBuildInfo returns the vigia_build_info gauge, always 1, labelled with the

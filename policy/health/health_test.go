@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ife-mx/vigia/connectors"
+	"github.com/ife-mx/vigia/metrics"
 )
 
 var mx = time.FixedZone("CST", -6*3600)
@@ -154,5 +155,21 @@ func TestCadence(t *testing.T) {
 	}
 	if DefaultCadence("youtube") != Weekly || DefaultCadence("x") != Daily {
 		t.Error("network defaults")
+	}
+}
+
+// TestMetricsLabelValues keeps the metrics package's copies of the signal and state
+// names in step with this package.
+func TestMetricsLabelValues(t *testing.T) {
+	t.Parallel()
+	if got := strings.Join(metrics.TakeoverSignals, ","); got != strings.Join(Signals, ",") {
+		t.Errorf("metrics.TakeoverSignals %s, want %s", got, strings.Join(Signals, ","))
+	}
+	var states []string
+	for _, s := range CadenceStates {
+		states = append(states, string(s))
+	}
+	if got := strings.Join(metrics.CadenceStates, ","); got != strings.Join(states, ",") {
+		t.Errorf("metrics.CadenceStates %s, want %v", got, states)
 	}
 }
