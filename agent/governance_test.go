@@ -40,12 +40,12 @@ func signalRecords(t *testing.T, store *archive.Store, account, kind string) []a
 func TestAgent_TakeoverRaisesUrgentSignal(t *testing.T) {
 	// Not parallel: its accelerated world keeps a core busy, and the package's
 	// convergence tests run close to their deadline under the race detector.
-	// Simulated midnight in Mexico City; one real second is one simulated hour. The
-	// takeover happens at 02:00, the insulting posts at 03:00.
-	epoch := time.Date(2026, 3, 11, 6, 0, 0, 0, time.UTC)
-	takeover := epoch.Add(2 * time.Hour)
-	world, err := simulated.NewWorld(simulated.Config{Seed: 11, Epoch: epoch, Anchor: time.Now(), Speed: 3600,
-		Backfill: 5 * 24 * time.Hour, PageSize: 500}, time.Now())
+	// 02:30 in Mexico City; one real second is fifteen simulated minutes. The
+	// takeover happens at 02:45, the insulting posts at 03:00.
+	epoch := time.Date(2026, 3, 11, 8, 30, 0, 0, time.UTC)
+	takeover := epoch.Add(15 * time.Minute)
+	world, err := simulated.NewWorld(simulated.Config{Seed: 11, Epoch: epoch, Anchor: time.Now(), Speed: 900,
+		Backfill: 5 * 24 * time.Hour, PageSize: 2000}, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,13 +62,20 @@ func TestAgent_TakeoverRaisesUrgentSignal(t *testing.T) {
 	}
 	waitFor(t, "the urgent takeover signal", func() bool { return urgent() >= 1 })
 	want := []string{health.SignalOwnOffensive, health.SignalDeletions, health.SignalNewLanguage, health.SignalNewLinks, health.SignalUnusualHours}
+	var missing []string
+	defer func() {
+		if t.Failed() {
+			t.Logf("signals not seen: %v", missing)
+		}
+	}()
 	waitFor(t, "the takeover's posts and deletions", func() bool {
+		missing = missing[:0]
 		for _, s := range want {
 			if counter(t, h.reg, "vigia_takeover_signals_total", map[string]string{"account": "cncs-x", "signal": s}) == 0 {
-				return false
+				missing = append(missing, s)
 			}
 		}
-		return true
+		return len(missing) == 0
 	})
 	if err := h.stop(); err != nil {
 		t.Fatal(err)

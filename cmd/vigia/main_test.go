@@ -315,13 +315,15 @@ func TestSubcommandHelp(t *testing.T) {
 	flags := map[string][]string{
 		"run":       {"-config"},
 		"demo":      {"-db", "-listen", "-duration", "-faults", "-summary-every", "-verbose"},
-		"check":     {"-config"},
+		"check":     {"-config", "-format"},
 		"verify":    {"-db", "-config"},
 		"version":   nil,
 		"classify":  {"-model", "-lexicon"},
 		"train":     {"-in", "-out", "-heldout", "-lexicon", "-from-archive", "-db", "-config"},
 		"label":     {"-db", "-config", "-item", "-decision", "-by", "-reason", "-at", "-import"},
 		"offenders": {"-db", "-config", "-account", "-format"},
+		"directory": {"-config", "-db", "-format"},
+		"log":       {"-db", "-config", "-account", "-from", "-to", "-format"},
 	}
 	for _, c := range commands {
 		t.Run(c.name, func(t *testing.T) {
