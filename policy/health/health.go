@@ -207,10 +207,45 @@ type History struct {
 	loc   *time.Location
 	hours [24]int
 	n     int
-	langs map[string]int
-	hosts map[string]int
+	langs map[string]*habit
+	hosts map[string]*habit
 	last  time.Time
 	seen  map[string]bool
+}
+
+// habit is how often a language or a link host was used, since when, and how many
+// own posts the account had before it first appeared.
+type habit struct {
+	count  int
+	first  time.Time
+	before int
+}
+
+// NovelWindow is how long after its first use a language or a link host still
+// counts as new: posts in it within that time make one run.
+const NovelWindow = 24 * time.Hour
+
+// novel reports whether a language or host is new to the account at time at: never
+// used, or first used within NovelWindow after a history of at least
+// MinHabitHistory posts. It returns how many earlier posts used it.
+func (h *History) novel(m map[string]*habit, key string, at time.Time) (bool, int) {
+	hb := m[key]
+	if hb == nil {
+		return h.n >= MinHabitHistory, 0
+	}
+	return hb.before >= MinHabitHistory && at.Sub(hb.first) <= NovelWindow, hb.count
+}
+
+func (h *History) learn(m map[string]*habit, key string, at time.Time) {
+	hb := m[key]
+	if hb == nil {
+		hb = &habit{first: at, before: h.n}
+		m[key] = hb
+	}
+	if at.Before(hb.first) {
+		hb.first = at
+	}
+	hb.count++
 }
 
 // NewHistory returns an empty history whose hours are read in loc (UTC when nil).
@@ -218,7 +253,7 @@ func NewHistory(loc *time.Location) *History {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &History{loc: loc, langs: map[string]int{}, hosts: map[string]int{}, seen: map[string]bool{}}
+	return &History{loc: loc, langs: map[string]*habit{}, hosts: map[string]*habit{}, seen: map[string]bool{}}
 }
 
 // Add learns one own post; a post already learned (by ID) is ignored.
@@ -230,13 +265,13 @@ func (h *History) Add(p Post) {
 		h.seen[p.ID] = true
 	}
 	h.hours[p.CreatedAt.In(h.loc).Hour()]++
-	h.n++
 	if l := lang(p.Lang); l != "" {
-		h.langs[l]++
+		h.learn(h.langs, l, p.CreatedAt)
 	}
 	for _, host := range p.Hosts {
-		h.hosts[host]++
+		h.learn(h.hosts, host, p.CreatedAt)
 	}
+	h.n++
 	if p.CreatedAt.After(h.last) {
 		h.last = p.CreatedAt
 	}
@@ -377,28 +412,34 @@ func Assess(h *History, p Poll, threshold float64) Assessment {
 	if h != nil {
 		var odd []string
 		var hours []string
+		// A run in a new language (or to new hosts) counts the poll's posts and the
+		// earlier ones since the language first appeared (within NovelWindow).
 		newLangs := map[string][]string{}
+		langRun := map[string]int{}
 		var newHostPosts []string
-		newHosts := map[string]bool{}
+		newHosts := map[string]int{} // novel host → its posts in this poll
+		hostRun := 0
 		for _, post := range p.NewOwn {
 			if h.unusualHour(post.CreatedAt) {
 				odd = append(odd, post.ID)
 				hours = append(hours, post.CreatedAt.In(h.loc).Format("15:04"))
 			}
-			if h.n >= MinHabitHistory {
-				if l := lang(post.Lang); l != "" && h.langs[l] == 0 {
+			if l := lang(post.Lang); l != "" {
+				if ok, before := h.novel(h.langs, l, post.CreatedAt); ok {
 					newLangs[l] = append(newLangs[l], post.ID)
+					langRun[l] = max(langRun[l], before+len(newLangs[l]))
 				}
-				fresh := false
-				for _, host := range post.Hosts {
-					if h.hosts[host] == 0 {
-						fresh = true
-						newHosts[host] = true
-					}
+			}
+			fresh := false
+			for _, host := range post.Hosts {
+				if ok, before := h.novel(h.hosts, host, post.CreatedAt); ok {
+					fresh = true
+					newHosts[host]++
+					hostRun = max(hostRun, before+newHosts[host])
 				}
-				if fresh {
-					newHostPosts = append(newHostPosts, post.ID)
-				}
+			}
+			if fresh {
+				newHostPosts = append(newHostPosts, post.ID)
 			}
 		}
 		if len(odd) > 0 {
@@ -412,19 +453,19 @@ func Assess(h *History, p Poll, threshold float64) Assessment {
 		}
 		slices.Sort(langs)
 		for _, l := range langs {
-			if ids := newLangs[l]; len(ids) >= MinNewRun {
-				add(Evidence{Signal: SignalNewLanguage, Score: scoreNewLang, Items: ids,
-					Detail: fmt.Sprintf("%d publicaciones propias en un idioma que la cuenta nunca usó (%s)", len(ids), l)})
+			if n := langRun[l]; n >= MinNewRun {
+				add(Evidence{Signal: SignalNewLanguage, Score: scoreNewLang, Items: newLangs[l],
+					Detail: fmt.Sprintf("%d publicaciones propias seguidas en un idioma que la cuenta no usaba (%s)", n, l)})
 			}
 		}
-		if len(newHostPosts) >= MinNewRun {
+		if hostRun >= MinNewRun {
 			hosts := make([]string, 0, len(newHosts))
 			for host := range newHosts {
 				hosts = append(hosts, host)
 			}
 			slices.Sort(hosts)
 			add(Evidence{Signal: SignalNewLinks, Score: scoreNewLinks, Items: newHostPosts,
-				Detail: fmt.Sprintf("%d publicaciones propias con enlaces a sitios que la cuenta nunca enlazó (%s)", len(newHostPosts), strings.Join(hosts, ", "))})
+				Detail: fmt.Sprintf("%d publicaciones propias seguidas con enlaces a sitios que la cuenta no enlazaba (%s)", hostRun, strings.Join(hosts, ", "))})
 		}
 	}
 	as.Urgent = threshold > 0 && as.Score >= threshold

@@ -173,3 +173,26 @@ func TestMetricsLabelValues(t *testing.T) {
 		t.Errorf("metrics.CadenceStates %s, want %v", got, states)
 	}
 }
+
+// TestAssess_RunAcrossPolls: posts in a new language arriving one per poll make a
+// run at the second; a language first used more than NovelWindow ago is a habit.
+func TestAssess_RunAcrossPolls(t *testing.T) {
+	t.Parallel()
+	h := office(60)
+	night := time.Date(2026, 4, 10, 3, 0, 0, 0, mx)
+	p1 := Post{ID: "e1", CreatedAt: night, Lang: "en", Hosts: []string{"promo.example"}}
+	p2 := Post{ID: "e2", CreatedAt: night.Add(4 * time.Minute), Lang: "en", Hosts: []string{"promo.example"}}
+	if as := Assess(h, Poll{NewOwn: []Post{p1}}, DefaultThreshold); strings.Contains(strings.Join(signals(as), ","), "new_") {
+		t.Errorf("one post is a run: %v", signals(as))
+	}
+	h.Add(p1)
+	as := Assess(h, Poll{NewOwn: []Post{p2}}, DefaultThreshold)
+	if got := strings.Join(signals(as), ","); !strings.Contains(got, SignalNewLanguage) || !strings.Contains(got, SignalNewLinks) {
+		t.Errorf("second post of the run: %v", got)
+	}
+	h.Add(p2)
+	later := Post{ID: "e3", CreatedAt: night.Add(NovelWindow + time.Hour), Lang: "en", Hosts: []string{"promo.example"}}
+	if got := strings.Join(signals(Assess(h, Poll{NewOwn: []Post{later}}, DefaultThreshold)), ","); strings.Contains(got, "new_") {
+		t.Errorf("a day later English is a habit: %v", got)
+	}
+}
