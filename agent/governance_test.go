@@ -1,12 +1,16 @@
 package agent_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ife-mx/vigia/agent"
 	"github.com/ife-mx/vigia/archive"
@@ -260,5 +264,51 @@ func TestAgent_RegistryLog(t *testing.T) {
 	}
 	if !seen {
 		t.Error("the activity log lacks the change of administrators")
+	}
+}
+
+// TestAgent_AdminChangeNotifiesCNCS: a change of administrators between two
+// configurations is a signal for the CNCS naming who left and who came (7.iv).
+func TestAgent_AdminChangeNotifiesCNCS(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cfg := testConfig(t, t.TempDir(), 50*time.Millisecond, map[string]string{"cncs-x": "x"})
+	store, err := archive.Open(ctx, cfg.Database, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	var logs bytes.Buffer
+	conn := &fakeConn{network: "x", poll: func(context.Context, connectors.Account, connectors.Cursor) (connectors.Batch, error) {
+		return connectors.Batch{}, nil
+	}}
+	a, err := agent.New(ctx, agent.Options{Config: cfg, Registry: fakeRegistry(conn), Store: store,
+		Registerer: prometheus.NewRegistry(), Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := *cfg
+	next.Organs = append([]agent.Organ(nil), cfg.Organs...)
+	next.Organs[0].Admins.Suplente = agent.Person{Name: "Carmen Ruiz", Email: "carmen.ruiz@ife.org.mx"}
+	if err := a.Reload(ctx, &next); err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatal(err)
+		}
+		if rec["msg"] != "governance signal" {
+			continue
+		}
+		if rec["kind"] != health.KindAdminsChanged || rec["organ"] != "cncs" || rec["notify"] != "cncs" ||
+			!strings.Contains(rec["summary"].(string), "administrador suplente: Beto <beto@ife.org.mx> → Carmen Ruiz <carmen.ruiz@ife.org.mx>") {
+			t.Errorf("signal %v", rec)
+		}
+		found = true
+	}
+	if !found {
+		t.Errorf("no signal logged:\n%s", logs.String())
 	}
 }
