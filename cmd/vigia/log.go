@@ -76,7 +76,7 @@ func cmdLog(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	w := csv.NewWriter(stdout)
 	_ = w.Write([]string{"id", "table", "hash", "at", "event", "kind", "item", "detail"})
 	for _, a := range acts {
-		_ = w.Write([]string{strconv.FormatInt(a.ID, 10), a.Table, a.Hash, a.At.Format(time.RFC3339Nano), a.Event, a.Kind, a.Item, csvSafe(a.Detail)})
+		_ = w.Write([]string{strconv.FormatInt(a.ID, 10), a.Table, a.Hash, a.At.Format(time.RFC3339Nano), a.Event, a.Kind, csvSafe(a.Item), csvSafe(a.Detail)})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
