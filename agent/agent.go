@@ -84,6 +84,7 @@ type Agent struct {
 	resp   *responder
 	cond   *conduct
 	alerts *alerting
+	gov    *governor
 
 	ready  atomic.Bool
 	full   atomic.Bool // the archive refused the last write as full (logged once per episode)
@@ -140,6 +141,7 @@ func New(ctx context.Context, opts Options) (*Agent, error) {
 	a.sched = newScheduler(a)
 	a.resp = newResponder(a)
 	a.alerts = newAlerting(ctx, a)
+	a.gov = newGovernor(a)
 	if err := a.apply(ctx, opts.Config); err != nil {
 		return nil, err
 	}
@@ -223,6 +225,9 @@ func (a *Agent) apply(ctx context.Context, cfg *Config) error {
 		return err
 	}
 	if err := a.resp.configure(ctx, cfg); err != nil {
+		return err
+	}
+	if err := a.gov.configure(ctx, cfg); err != nil {
 		return err
 	}
 	a.cond.setWatch(wm)

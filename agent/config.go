@@ -135,6 +135,8 @@ type Config struct {
 	Watch []WatchList `yaml:"watch,omitempty"`
 	// Alerts is the alerts section (config_alerts.go); nil when absent: no alerts.
 	Alerts *alerts.Config `yaml:"alerts,omitempty"`
+	// Governance tunes the account-health checks (takeover signals, abandonment).
+	Governance Governance `yaml:"governance"`
 
 	rootLine     int
 	networkLines map[string]int // line of each networks.<name> key
@@ -189,6 +191,8 @@ type Institute struct {
 	Name string `yaml:"name"`
 	// Domain is the institute's e-mail and web domain (4.vii of the Criterios).
 	Domain string `yaml:"domain"`
+	// XSuffix is the suffix every handle on X carries (7.v); "ife" by default.
+	XSuffix string `yaml:"x_suffix"`
 }
 
 // PollDefaults are the polling settings every account takes unless it overrides them.
@@ -216,6 +220,9 @@ type Organ struct {
 	// Head is the titular del órgano, to whom alerts escalate.
 	Head   Person `yaml:"head"`
 	Admins Admins `yaml:"admins"`
+	// AttentionPublished is where the organ publishes its accounts' attention hours
+	// (5.1): a URL or a short description.
+	AttentionPublished string `yaml:"attention_published,omitempty"`
 	// Attention is the organ's published attention calendar (5.1), the default of its
 	// accounts; calendar.DefaultConfig when absent.
 	Attention calendar.Config `yaml:"attention"`
@@ -242,6 +249,8 @@ type Person struct {
 	Name     string `yaml:"name"`
 	Email    string `yaml:"email"`
 	Position string `yaml:"position,omitempty"`
+	// Level is mando_superior, mando_medio or operativo (5.1); empty when not given.
+	Level string `yaml:"level,omitempty"`
 }
 
 // AccountStatus is where an account is in its lifecycle (7.vii of the Criterios).
@@ -293,6 +302,9 @@ type AccountConfig struct {
 	Options map[string]string `yaml:"options,omitempty"`
 	// Line is where the account starts in the configuration file.
 	Line int `yaml:"-"`
+	// Registry is what 7.iii asks to record about the account, its expected
+	// cadence and its announced profile (see config_governance.go).
+	AccountRegistry `yaml:",inline"`
 
 	networkLine int
 }
@@ -1089,7 +1101,7 @@ func (d *decoder) id(e entry, what string) string {
 
 func (d *decoder) config(root *yaml.Node) *Config {
 	top := entry{val: root, line: root.Line}
-	f, ok := d.mapping(top, "database", "listen", "log", "institute", "defaults", "scheduler", "networks", "organs", "watch", "alerts")
+	f, ok := d.mapping(top, "database", "listen", "log", "institute", "defaults", "scheduler", "networks", "organs", "watch", "alerts", "governance")
 	if !ok {
 		return nil
 	}
@@ -1105,7 +1117,7 @@ func (d *decoder) config(root *yaml.Node) *Config {
 	c.Log.Level = d.oneOf(lf["level"], DefaultLogLevel, logLevels, "nivel de registro")
 	c.Log.Format = d.oneOf(lf["format"], DefaultLogFormat, logFormats, "formato de registro")
 
-	inf, _ := d.mapping(f["institute"], "name", "domain")
+	inf, _ := d.mapping(f["institute"], "name", "domain", "x_suffix")
 	c.Institute.Name = d.str(inf["name"])
 	if c.Institute.Name == "" {
 		c.Institute.Name = DefaultInstituteName
@@ -1130,6 +1142,8 @@ func (d *decoder) config(root *yaml.Node) *Config {
 	d.organs(c, f["organs"])
 	d.watch(c, f["watch"])
 	d.alerts(c, f["alerts"])
+	c.Institute.XSuffix = d.xSuffix(inf["x_suffix"])
+	c.Governance = d.governance(f["governance"])
 	return c
 }
 
@@ -1329,13 +1343,14 @@ func (d *decoder) organ(c *Config, e entry, accountIDs map[string]int, handles m
 		d.wrongType(e, "un mapa con el órgano (id, name, head, admins, accounts)")
 		return Organ{}, false
 	}
-	f, _ := d.mapping(e, "id", "name", "head", "admins", "attention", "response", "accounts")
+	f, _ := d.mapping(e, "id", "name", "head", "admins", "attention", "attention_published", "response", "accounts")
 	o := Organ{Line: e.line, Attention: calendar.DefaultConfig(), Response: response.DefaultConfig()}
 	d.section(f["attention"], &o.Attention)
 	d.section(f["response"], &o.Response)
 	o.ID = d.id(f["id"], "el id del órgano")
 	o.Name = d.required(f["name"], "el nombre del órgano")
 	o.Head = d.person(f["head"], "el titular del órgano (head)")
+	o.AttentionPublished = d.str(f["attention_published"])
 	af, _ := d.mapping(f["admins"], "titular", "suplente")
 	if f["admins"].absent() {
 		d.errorf(f["admins"].line, f["admins"].path, "faltan los administradores del órgano: titular y suplente (5.1 de los Criterios)")
@@ -1390,7 +1405,7 @@ func (d *decoder) person(e entry, what string) Person {
 		d.errorf(e.line, e.path, "falta %s", what)
 		return Person{}
 	}
-	f, ok := d.mapping(e, "name", "email", "position")
+	f, ok := d.mapping(e, "name", "email", "position", "level")
 	if !ok {
 		return Person{}
 	}
@@ -1398,6 +1413,7 @@ func (d *decoder) person(e entry, what string) Person {
 		Name:     d.required(f["name"], "el nombre"),
 		Email:    d.required(f["email"], "el correo electrónico"),
 		Position: d.str(f["position"]),
+		Level:    d.oneOf(f["level"], "", personLevels, "nivel"),
 	}
 	if p.Email != "" {
 		if a, err := mail.ParseAddress(p.Email); err != nil || a.Address != p.Email {
@@ -1412,8 +1428,8 @@ func (d *decoder) account(c *Config, e entry, o Organ) (AccountConfig, bool) {
 		d.wrongType(e, "un mapa con la cuenta (id, network, handle, …)")
 		return AccountConfig{}, false
 	}
-	f, _ := d.mapping(e, "id", "network", "handle", "external_id", "url", "poll_interval", "poll_timeout", "jitter", "status",
-		"attention", "response", "credentials", "options")
+	f, _ := d.mapping(e, append([]string{"id", "network", "handle", "external_id", "url", "poll_interval", "poll_timeout", "jitter", "status",
+		"attention", "response", "credentials", "options"}, accountRegistryKeys...)...)
 	a := AccountConfig{Line: e.line, networkLine: f["network"].line, Attention: o.Attention, Response: o.Response}
 	d.section(f["attention"], &a.Attention)
 	d.section(f["response"], &a.Response)
@@ -1436,6 +1452,7 @@ func (d *decoder) account(c *Config, e entry, o Organ) (AccountConfig, bool) {
 	a.Status = AccountStatus(d.oneOf(f["status"], string(StatusActive), accountState, "estado"))
 	a.Credentials, a.Secrets = d.credentials(f["credentials"], a.Status != StatusCancelled && !d.skipSecrets)
 	a.Options = d.options(f["options"])
+	a.AccountRegistry = d.accountRegistry(f)
 	return a, true
 }
 

@@ -136,6 +136,12 @@ func TestLoadConfig_Bad(t *testing.T) {
 		{"unknown-network-section", 3, "networks.simulated.sped", `clave desconocida "sped"`, true},
 		{"network-section-wrong-type", 5, "networks.simulated.speed", "tipo incorrecto", true},
 		{"bad-status", 13, "organs[0].accounts[0].status", `estado inválido "paused" (valores admitidos: active, suspended, cancelled)`, false},
+		{"bad-authorization-date", 13, "organs[0].accounts[0].authorization.date", `fecha inválida "15/01/2026"`, false},
+		{"bad-cadence", 13, "organs[0].accounts[0].cadence", `periodicidad inválida "cada tercer día"`, false},
+		{"bad-announced", 13, "organs[0].accounts[0].announced.bio", "se esperaba un texto o una lista de textos", false},
+		{"bad-level", 7, "organs[0].admins.titular.level", `nivel inválido "director"`, false},
+		{"bad-x-suffix", 2, "institute.x_suffix", `sufijo inválido "-ife"`, false},
+		{"bad-governance", 13, "governance.takeover_threshold", "valor fuera de rango 0", false},
 		{"bad-listen", 2, "listen", "falta el host", false},
 		{"bad-listen-port", 2, "listen", `puerto inválido "metrics"`, false},
 		{"bad-url", 13, "organs[0].accounts[0].url", "URL inválida", false},
@@ -237,7 +243,7 @@ func TestParseConfig_Defaults(t *testing.T) {
 	want := agent.Config{
 		Listen:    "127.0.0.1:9464",
 		Log:       agent.LogConfig{Level: "info", Format: "text"},
-		Institute: agent.Institute{Name: "Instituto Federal Electoral", Domain: "ife.org.mx"},
+		Institute: agent.Institute{Name: "Instituto Federal Electoral", Domain: "ife.org.mx", XSuffix: "ife"},
 		Defaults:  agent.PollDefaults{PollInterval: 5 * time.Minute, PollTimeout: time.Minute, Jitter: 0.1},
 		Scheduler: agent.SchedulerConfig{ConcurrencyPerNetwork: 2, MaxBackoff: 30 * time.Minute},
 	}

@@ -64,6 +64,7 @@ func (a *Agent) pollOnce(ctx context.Context, cfg AccountConfig, conn connectors
 			a.cond.count(acct, res.Stored, flags, bands)
 			a.alerts.flags(cfg, batch, flags, res.Stored)
 			a.resp.committed(ctx, cfg, batch, flags, res.Stored)
+			a.gov.afterCommit(ctx, cfg, batch, flags, res)
 			a.observeSuccess(cfg, batch, res, finished.Sub(started))
 			if res.New+res.Changed+res.Deleted > 0 {
 				log.Debug("poll committed", slog.Int("new", res.New), slog.Int("changed", res.Changed),

@@ -37,6 +37,8 @@ var chainedTables = []chainedTable{
 	{"flags", []string{"item_id", "version", "rule", "category", "severity", "score", "evidence", "created_at"}},
 	{"alerts", []string{"rule", "subject", "state", "payload", "created_at"}},
 	{"decisions", []string{"item_id", "decision", "decided_by", "reason", "decided_at", "source", "created_at"}},
+	{"registry_log", []string{"subject", "event", "detail", "recorded_at"}},
+	{"signals", []string{"account_id", "kind", "score", "urgent", "detail", "observed_at"}},
 }
 
 func tableByName(name string) *chainedTable {

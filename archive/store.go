@@ -126,7 +126,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("archive: open %s read-only: %w", path, err)
 	}
-	r.SetMaxOpenConns(8)
+	r.SetMaxOpenConns(len(chainedTables) + 8) // Verify holds one connection and streams every chained table at once
 	s.r = r
 	if err := r.PingContext(ctx); err != nil {
 		s.Close()

@@ -47,6 +47,9 @@ type Metrics struct {
 	// Conduct (Criterios 6.xv, 6.xix, 6.iii, 6.xxiii, 6.xxiv, 6.vi).
 	CommentsClassified *prometheus.CounterVec
 	Flags              *prometheus.CounterVec
+
+	// Governance are the account-governance collectors (governance.go).
+	Governance *Governance
 }
 
 // Bands are the offensive classifier's bands, the values of the band label.
@@ -73,7 +76,16 @@ var ArchiveWriteErrorReasons = []string{"disk_full", "other"}
 // New builds the metrics and registers them on reg.
 func New(reg prometheus.Registerer) *Metrics {
 	f := promauto.With(reg)
-	m := &Metrics{
+	m := newMetrics(f)
+	m.Governance = newGovernance(f)
+	for _, r := range ArchiveWriteErrorReasons {
+		m.ArchiveWriteErrors.WithLabelValues(r)
+	}
+	return m
+}
+
+func newMetrics(f promauto.Factory) *Metrics {
+	return &Metrics{
 		PollsTotal: f.NewCounterVec(prometheus.CounterOpts{
 			Name: "vigia_polls_total",
 			Help: "Polls of an account, by result (ok, auth, rate_limited, not_found, malformed, transient, canceled).",
@@ -200,10 +212,6 @@ func New(reg prometheus.Registerer) *Metrics {
 			Buckets: []float64{0.0001, 0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5},
 		}),
 	}
-	for _, r := range ArchiveWriteErrorReasons {
-		m.ArchiveWriteErrors.WithLabelValues(r)
-	}
-	return m
 }
 
 // Account identifies an account's label values.
@@ -217,6 +225,7 @@ type Account struct {
 func (m *Metrics) InitAccounts(accts []Account) {
 	networks := map[string]bool{}
 	for _, a := range accts {
+		m.Governance.initAccount(a.Network, a.ID)
 		for _, r := range connectors.Reasons {
 			m.PollsTotal.WithLabelValues(a.Network, a.ID, r)
 		}
@@ -293,6 +302,7 @@ func (m *Metrics) ForgetAccount(a Account) {
 		m.CommentsClassified.DeleteLabelValues(a.Network, a.ID, b)
 	}
 	m.Flags.DeletePartialMatch(prometheus.Labels{"network": a.Network, "account": a.ID})
+	m.Governance.forgetAccount(a.Network, a.ID)
 }
 
 // NewBuildInfo returns the vigia_build_info gauge, always 1, labelled with the

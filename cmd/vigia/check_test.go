@@ -39,12 +39,16 @@ organs:
     name: Coordinación Nacional de Comunicación Social
     head: {name: Laura Méndez Ortiz, email: laura.mendez@ife.org.mx}
     admins:
-      titular: {name: Jorge Salinas Ruiz, email: jorge.salinas@ife.org.mx}
-      suplente: {name: Ana Karen Torres Vega, email: ana.torres@ife.org.mx}
+      titular: {name: Jorge Salinas Ruiz, email: jorge.salinas@ife.org.mx, level: mando_medio}
+      suplente: {name: Ana Karen Torres Vega, email: ana.torres@ife.org.mx, level: operativo}
+    attention_published: https://www.ife.org.mx/redes/horarios
     accounts:
 `, db)
 	for _, a := range accounts {
-		fmt.Fprintf(&b, "      - {id: %s, network: simulated, handle: %s}\n", a, strings.ReplaceAll(a, "-", "_"))
+		h := strings.ReplaceAll(a, "-", "_")
+		fmt.Fprintf(&b, "      - {id: %s, network: simulated, handle: %s, name: %s, url: https://simulated.invalid/%s,\n", a, h, h, h)
+		fmt.Fprintf(&b, "         purpose: Difusión institucional, operation: Publica la CNCS en días hábiles,\n")
+		fmt.Fprintf(&b, "         authorization: {oficio: CNCS/0001/2026, date: 2026-01-15}, registration_email: redes.%s@ife.org.mx}\n", h)
 	}
 	return b.String()
 }

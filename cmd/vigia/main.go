@@ -2,7 +2,7 @@
 // the Criterios para el uso institucional de redes sociales: it polls every account,
 // archives everything in a tamper-evident SQLite archive and exposes Prometheus
 // metrics. Subcommands: run, demo, check, verify, classify, train, label,
-// offenders, alerts, version.
+// offenders, alerts, directory, log, version.
 package main
 
 import (
@@ -40,6 +40,8 @@ var commands = []command{
 	{"label", "registra la decisión de un administrador sobre un comentario (bloqueo, falso positivo, …)", cmdLabel},
 	{"offenders", "muestra el registro de reincidentes por cuenta y autor, con la recomendación", cmdOffenders},
 	{"alerts", "prueba una ruta de alertas enviando un mensaje por cada paso (alerts test --route NOMBRE)", cmdAlerts},
+	{"directory", "exporta el directorio de cuentas oficiales activas y verificadas (html o json)", cmdDirectory},
+	{"log", "exporta la bitácora de una cuenta (csv o jsonl) con los valores de la cadena de hashes", cmdLog},
 	{"version", "muestra la versión", cmdVersion},
 }
 

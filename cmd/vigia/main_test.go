@@ -315,7 +315,7 @@ func TestSubcommandHelp(t *testing.T) {
 	flags := map[string][]string{
 		"run":       {"-config"},
 		"demo":      {"-db", "-listen", "-duration", "-faults", "-summary-every", "-verbose"},
-		"check":     {"-config"},
+		"check":     {"-config", "-format"},
 		"verify":    {"-db", "-config"},
 		"version":   nil,
 		"classify":  {"-model", "-lexicon"},
@@ -323,6 +323,8 @@ func TestSubcommandHelp(t *testing.T) {
 		"label":     {"-db", "-config", "-item", "-decision", "-by", "-reason", "-at", "-import"},
 		"offenders": {"-db", "-config", "-account", "-format"},
 		"alerts":    {"-route", "-config", "-account"},
+		"directory": {"-config", "-db", "-format"},
+		"log":       {"-db", "-config", "-account", "-from", "-to", "-format"},
 	}
 	for _, c := range commands {
 		t.Run(c.name, func(t *testing.T) {

@@ -163,6 +163,9 @@ func (c *Connector) Poll(ctx context.Context, acct connectors.Account, cur conne
 	b.Budget.Items = len(b.Items)
 	prof := w.Profile(acct, simNow)
 	b.Profile = &prof
+	if err := w.takeover(c.network, acct, simNow, &b); err != nil {
+		return connectors.Batch{}, err
+	}
 	if len(evs) > 0 {
 		p = evs[len(evs)-1].pos()
 	}

@@ -1,6 +1,7 @@
 package outbound
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -278,5 +279,14 @@ func TestCheck_Insults(t *testing.T) {
 		if got != want {
 			t.Errorf("%q: offensive finding %v, want %v: %+v", text, got, want, fs)
 		}
+	}
+}
+
+func TestLinkHosts(t *testing.T) {
+	t.Parallel()
+	got := LinkHosts("Consulta https://www.ife.org.mx/casillas y (http://Promo-Cripto.example/gana). Escribe a a@b.mx")
+	want := []string{"www.ife.org.mx", "promo-cripto.example"}
+	if !slices.Equal(got, want) {
+		t.Errorf("LinkHosts = %q, want %q", got, want)
 	}
 }
