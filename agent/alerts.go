@@ -10,11 +10,14 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ife-mx/vigia/alerts"
 	"github.com/ife-mx/vigia/archive"
 	"github.com/ife-mx/vigia/connectors"
 	"github.com/ife-mx/vigia/policy/calendar"
+	"github.com/ife-mx/vigia/policy/health"
 	"github.com/ife-mx/vigia/policy/response"
 )
 
@@ -400,4 +403,53 @@ func (s digestSource) AccountDigest(ctx context.Context, account string, from, t
 		}
 	}
 	return d, nil
+}
+
+// governance raises the alerts of account-governance signals (agent/health.go): an
+// urgent takeover assessment raises takeover, urgent, for the titular del área, CNCS
+// and UNICOM (6.xxvi) through the rule's route; an account gone stale or abandoned
+// raises stale_account (6.xx, 7.viii), resolved by cadenceResolved. A takeover stays
+// firing until people resolve it: the account's next urgent assessment is part of the
+// same incident and sends nothing new.
+func (al *alerting) governance(s health.Signal) {
+	if al.Sink() == nil || s.Account == "" {
+		return
+	}
+	ev := alerts.Event{Subject: s.Account, Account: s.Account, State: alerts.StateFiring, Summary: sentence(s.Summary), At: s.At}
+	switch {
+	case s.Kind == health.KindTakeover && s.Urgent:
+		ev.Rule, ev.Severity = alerts.RuleTakeover, alerts.SeverityUrgent
+		ev.Fields = map[string]string{"Puntuación": fmt.Sprintf("%.0f (umbral %.0f)", s.Score, s.Threshold)}
+	case s.Kind == health.KindCadence:
+		ev.Rule = alerts.RuleStaleAccount
+	default:
+		return
+	}
+	var ev2 []string
+	for _, e := range s.Evidence {
+		ev2 = append(ev2, e.Signal+": "+e.Detail)
+	}
+	ev.Evidence = strings.Join(ev2, "; ")
+	al.raise(ev)
+}
+
+// cadenceResolved resolves an account's stale_account alert once it posts again.
+func (al *alerting) cadenceResolved(account string, at time.Time) {
+	if al.Sink() == nil {
+		return
+	}
+	al.raise(alerts.Event{Rule: alerts.RuleStaleAccount, Subject: account, Account: account, State: alerts.StateResolved, At: at})
+}
+
+// sentence capitalises a Spanish clause and ends it with a period.
+func sentence(s string) string {
+	if s == "" {
+		return ""
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	s = string(unicode.ToUpper(r)) + s[n:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,11 +14,31 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ife-mx/vigia/agent"
+	"github.com/ife-mx/vigia/alerts"
 	"github.com/ife-mx/vigia/archive"
 	"github.com/ife-mx/vigia/connectors"
 	"github.com/ife-mx/vigia/connectors/simulated"
 	"github.com/ife-mx/vigia/policy/health"
 )
+
+// eventSink records the alerts the agent raises.
+type eventSink struct {
+	mu  sync.Mutex
+	evs []alerts.Event
+}
+
+func (s *eventSink) Raise(_ context.Context, ev alerts.Event) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.evs = append(s.evs, ev)
+	return nil
+}
+
+func (s *eventSink) events() []alerts.Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]alerts.Event(nil), s.evs...)
+}
 
 // signalRecords returns the account's recorded governance signals of a kind, in
 // chain order.
@@ -59,7 +80,8 @@ func TestAgent_TakeoverRaisesUrgentSignal(t *testing.T) {
 			a.Options = map[string]string{simulated.OptionTakeover: takeover.Format(time.RFC3339)}
 		}
 	}
-	h := start(t, cfg, simRegistry(world, "x", "facebook"), nil)
+	sink := &eventSink{}
+	h := start(t, cfg, simRegistry(world, "x", "facebook"), nil, func(o *agent.Options) { o.Alerts = sink })
 
 	urgent := func() float64 {
 		return counter(t, h.reg, "vigia_takeover_urgent_total", map[string]string{"account": "cncs-x"})
@@ -131,6 +153,24 @@ func TestAgent_TakeoverRaisesUrgentSignal(t *testing.T) {
 	}
 	if !found {
 		t.Fatal("no urgent takeover signal after the hijacked profile")
+	}
+	// The urgent signal reaches the alert sink as one urgent takeover alert (its
+	// route goes to the titular del área, CNCS and UNICOM); later urgent
+	// assessments are the same incident.
+	var takeovers []alerts.Event
+	for _, ev := range sink.events() {
+		if ev.Rule == alerts.RuleTakeover {
+			takeovers = append(takeovers, ev)
+		}
+	}
+	if len(takeovers) == 0 {
+		t.Fatal("no takeover alert raised")
+	}
+	for _, ev := range takeovers {
+		if ev.Account != "cncs-x" || ev.State != alerts.StateFiring || ev.Severity != alerts.SeverityUrgent ||
+			!strings.HasPrefix(ev.Summary, "Posible toma de control") || !strings.Contains(ev.Evidence, "profile_handle") {
+			t.Errorf("takeover alert %+v", ev)
+		}
 	}
 	if n := counter(t, h.reg, "vigia_takeover_urgent_total", map[string]string{"account": "cncs-fb"}); n != 0 {
 		t.Errorf("the account not taken over raised %v urgent signals", n)

@@ -294,6 +294,9 @@ func (g *governor) cadence(ctx context.Context, h *accountHealth, settings Gover
 	}
 	prev := h.cadence
 	h.cadence = st
+	if st == health.CadenceOK && (prev == health.CadenceStale || prev == health.CadenceAbandoned) {
+		g.a.alerts.cadenceResolved(cfg.ID, in.Now)
+	}
 	if st == prev || (st != health.CadenceStale && st != health.CadenceAbandoned) {
 		return
 	}
@@ -309,8 +312,9 @@ func (g *governor) cadence(ctx context.Context, h *accountHealth, settings Gover
 // signal is the one route of every account-governance signal: a structured log
 // event (error level when urgent), and, for an account's signal, a chained record
 // in the archive (table signals). Registry changes are already in the registry log.
-// TODO(alerts): hand s to the alert sink once issue 7 lands.
+// Urgent takeover assessments and cadence changes also raise alerts (alerts.go).
 func (a *Agent) signal(ctx context.Context, s health.Signal) {
+	a.alerts.governance(s)
 	evidence, _ := json.Marshal(s.Evidence)
 	level := slog.LevelWarn
 	if s.Urgent {
