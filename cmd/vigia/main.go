@@ -39,6 +39,7 @@ var commands = []command{
 	{"train", "entrena los pesos del clasificador de comentarios ofensivos con ejemplos etiquetados", cmdTrain},
 	{"label", "registra la decisión de un administrador sobre un comentario (bloqueo, falso positivo, …)", cmdLabel},
 	{"offenders", "muestra el registro de reincidentes por cuenta y autor, con la recomendación", cmdOffenders},
+	{"backup", "copia consistente del archivo mientras el agente corre", cmdBackup},
 	{"version", "muestra la versión", cmdVersion},
 }
 
