@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // An export is a slice of the archive written as evidence: the items an account (or
@@ -120,11 +121,14 @@ type ExportRecord struct {
 }
 
 // ExportValue is one hashed column with its SQLite storage class: "null",
-// "integer", "real", "text" or "blob" (Value is then base64).
+// "integer", "real", "text" or "blob" (Value is then base64). A text that is not
+// valid UTF-8, which JSON cannot carry byte for byte, is base64 too, with Encoding
+// "base64".
 type ExportValue struct {
-	Column string `json:"column"`
-	Type   string `json:"type"`
-	Value  any    `json:"value"`
+	Column   string `json:"column"`
+	Type     string `json:"type"`
+	Value    any    `json:"value"`
+	Encoding string `json:"encoding,omitempty"`
 }
 
 // ExportReport says what Export wrote.
@@ -618,6 +622,9 @@ func typedValue(col string, v any) (ExportValue, error) {
 	case float64:
 		return ExportValue{Column: col, Type: "real", Value: v}, nil
 	case string:
+		if !utf8.ValidString(v) {
+			return ExportValue{Column: col, Type: "text", Value: base64.StdEncoding.EncodeToString([]byte(v)), Encoding: "base64"}, nil
+		}
 		return ExportValue{Column: col, Type: "text", Value: v}, nil
 	case []byte:
 		return ExportValue{Column: col, Type: "blob", Value: base64.StdEncoding.EncodeToString(v)}, nil
@@ -658,7 +665,17 @@ func untypedValue(ev ExportValue) (any, error) {
 		if !ok {
 			return nil, fmt.Errorf("column %s: text is not a string", ev.Column)
 		}
-		return s, nil
+		switch ev.Encoding {
+		case "":
+			return s, nil
+		case "base64":
+			b, err := base64.StdEncoding.DecodeString(s)
+			if err != nil {
+				return nil, fmt.Errorf("column %s: %w", ev.Column, err)
+			}
+			return string(b), nil
+		}
+		return nil, fmt.Errorf("column %s: unknown encoding %q", ev.Column, ev.Encoding)
 	case "blob":
 		s, ok := ev.Value.(string)
 		if !ok {
@@ -1049,4 +1066,13 @@ func (s *Store) VerifyExportAnchors(ctx context.Context, m Manifest) ([]ExportPr
 		}
 	}
 	return probs, nil
+}
+
+// HasAccount reports whether the archive has registered the account id.
+func (s *Store) HasAccount(ctx context.Context, id string) (bool, error) {
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts WHERE id = ?`, id).Scan(&n); err != nil {
+		return false, fmt.Errorf("archive: read account %q: %w", id, err)
+	}
+	return n > 0, nil
 }

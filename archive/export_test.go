@@ -3,6 +3,7 @@ package archive
 import (
 	"bufio"
 	"context"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"os"
@@ -35,7 +36,8 @@ func exportFixture(t *testing.T) *Store {
 	}
 	i3 := item("3", "con foto")
 	i3.Media = []connectors.Media{{Type: "photo", URL: "https://pbs.example/3.jpg", AltText: "una casilla"}}
-	p := poll([]connectors.Item{item("1", "hola"), item("2", "insulto"), i3}, "c1")
+	// 5's text is not valid UTF-8: the export must keep it byte for byte.
+	p := poll([]connectors.Item{item("1", "hola"), item("2", "insulto"), i3, item("5", "mal\xffformado")}, "c1")
 	p.Flags = []Flag{{ExternalID: "2", Rule: "offensive", Category: "insulto", Severity: "urgent", Score: 0.93, Evidence: `[{"start":0,"end":7}]`}}
 	commit(p)
 	o := poll([]connectors.Item{item("o1", "de otra cuenta")}, "o1")
@@ -101,14 +103,14 @@ func TestStore_Export(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if calls != 3 {
-		t.Errorf("progress reached %d items, want 3", calls)
+	if calls != 4 {
+		t.Errorf("progress reached %d items, want 4", calls)
 	}
 
 	t.Run("the slice holds the account's items of the period with their whole history", func(t *testing.T) {
 		items := readItems(t, dir)
-		if len(items) != 3 || items["1"].ExternalID == "" || items["2"].ExternalID == "" || items["3"].ExternalID == "" {
-			t.Fatalf("exported items %v, want 1, 2 and 3", keys(items))
+		if len(items) != 4 || items["1"].ExternalID == "" || items["2"].ExternalID == "" || items["3"].ExternalID == "" {
+			t.Fatalf("exported items %v, want 1, 2, 3 and 5", keys(items))
 		}
 		if v := items["1"].Versions; len(v) != 2 || v[0].Text != "hola" || v[1].Text != "hola, editado" || v[1].EditedAt == nil {
 			t.Errorf("item 1 versions = %+v, want the original and the edit", v)
@@ -133,8 +135,8 @@ func TestStore_Export(t *testing.T) {
 
 	t.Run("the manifest anchors the slice in the archive's chain", func(t *testing.T) {
 		m := rep.Manifest
-		if m.Counts.Items != 3 || m.Counts.Versions != 4 {
-			t.Errorf("counts = %+v, want 3 items and 4 versions", m.Counts)
+		if m.Counts.Items != 4 || m.Counts.Versions != 5 {
+			t.Errorf("counts = %+v, want 4 items and 5 versions", m.Counts)
 		}
 		if m.Chain.HeadID != s.Records() {
 			t.Errorf("head id %d, archive has %d records", m.Chain.HeadID, s.Records())
@@ -149,6 +151,17 @@ func TestStore_Export(t *testing.T) {
 		probs, err := s.VerifyExportAnchors(ctx, m)
 		if err != nil || len(probs) > 0 {
 			t.Errorf("anchors against the archive: %v %v", probs, err)
+		}
+	})
+
+	t.Run("a text that is not UTF-8 is exported byte for byte", func(t *testing.T) {
+		b, err := os.ReadFile(filepath.Join(dir, ExportRecords))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := base64.StdEncoding.EncodeToString([]byte("mal\xffformado"))
+		if !strings.Contains(string(b), `"value":"`+want+`","encoding":"base64"`) {
+			t.Errorf("records.jsonl lacks the text of item 5 in base64 (%s)", want)
 		}
 	})
 
@@ -178,8 +191,8 @@ func TestStore_Export(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep.Manifest.Counts.Items != 5 {
-			t.Errorf("exported %d items, want 5", rep.Manifest.Counts.Items)
+		if rep.Manifest.Counts.Items != 6 {
+			t.Errorf("exported %d items, want 6", rep.Manifest.Counts.Items)
 		}
 		mustVerifyExport(t, all)
 	})

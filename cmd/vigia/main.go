@@ -40,6 +40,7 @@ var commands = []command{
 	{"label", "registra la decisión de un administrador sobre un comentario (bloqueo, falso positivo, …)", cmdLabel},
 	{"offenders", "muestra el registro de reincidentes por cuenta y autor, con la recomendación", cmdOffenders},
 	{"backup", "copia consistente del archivo mientras el agente corre", cmdBackup},
+	{"export", "exporta un periodo del archivo como evidencia (JSON Lines, manifiesto SHA-256)", cmdExport},
 	{"version", "muestra la versión", cmdVersion},
 }
 
