@@ -13,7 +13,7 @@ DEMO_ARGS ?=
 # Go files that gofmt must leave unchanged: everything but testdata and vendor.
 GO_FILES = $(shell find . -name '*.go' -not -path './.git/*' -not -path './vendor/*' -not -path '*/testdata/*')
 
-.PHONY: all help build test vet fmt-check fuzz bench demo lint clean test-rules checkmetrics
+.PHONY: all help build test vet fmt-check fuzz bench demo lint clean test-rules checkmetrics verify-systemd deb
 
 all: fmt-check vet test build
 
@@ -29,7 +29,9 @@ help:
 	@echo "  lint       golangci-lint run, si está instalado"
 	@echo "  test-rules promtool check rules y promtool test rules (configs/prometheus)"
 	@echo "  checkmetrics promtool check metrics sobre /metrics de la demo"
-	@echo "  clean      borra ./$(BINARY)"
+	@echo "  verify-systemd systemd-analyze verify y security (exposición <= 2.0) de systemd/vigia.service"
+	@echo "  deb        paquete Debian en dist/ con nfpm (binario, unidad, configuración, sysusers, tmpfiles)"
+	@echo "  clean      borra ./$(BINARY) y dist/"
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BINARY) ./cmd/vigia
@@ -82,5 +84,10 @@ test-rules:
 checkmetrics:
 	GO=$(GO) PROMTOOL=$(PROMTOOL) ./configs/prometheus/checkmetrics.sh
 
+# systemd-analyze verify (nothing on stderr) and security --offline (exposure <= 2.0).
+verify-systemd:
+	GO=$(GO) systemd/check.sh
+
 clean:
 	rm -f $(BINARY)
+	rm -rf dist

@@ -95,3 +95,32 @@ func TestStore_Backup(t *testing.T) {
 		}
 	})
 }
+
+func TestStore_Ping(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := openTest(t)
+	if err := s.Ping(ctx); err != nil {
+		t.Fatalf("Ping of a working archive: %v", err)
+	}
+	t.Run("a writer held past the deadline fails the check", func(t *testing.T) {
+		s.mu.Lock()
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		err := s.Ping(cctx)
+		s.mu.Unlock()
+		if err == nil || !strings.Contains(err.Error(), "writer busy") {
+			t.Fatalf("Ping while the writer is stuck: %v, want 'writer busy'", err)
+		}
+		if err := s.Ping(ctx); err != nil {
+			t.Fatalf("Ping once the writer is free again: %v", err)
+		}
+	})
+	t.Run("a closed archive fails the check", func(t *testing.T) {
+		c := openTest(t)
+		c.Close()
+		if err := c.Ping(ctx); err == nil {
+			t.Fatal("Ping of a closed archive succeeded")
+		}
+	})
+}

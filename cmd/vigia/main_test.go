@@ -113,9 +113,15 @@ type child struct {
 // is killed when the test ends if it is still running.
 func startChild(t *testing.T, dir string, args ...string) *child {
 	t.Helper()
+	return startChildEnv(t, dir, nil, args...)
+}
+
+// startChildEnv is startChild with extra environment variables (NAME=value).
+func startChildEnv(t *testing.T, dir string, env []string, args ...string) *child {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Dir = dir
-	cmd.Env = append(childEnviron(), childEnv+"=1")
+	cmd.Env = append(append(childEnviron(), childEnv+"=1"), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
