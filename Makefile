@@ -88,6 +88,18 @@ checkmetrics:
 verify-systemd:
 	GO=$(GO) systemd/check.sh
 
+# The Debian package (packaging/nfpm.yaml) in dist/, with nfpm run through the Go
+# toolchain at a pinned version: nothing to install globally.
+NFPM_VERSION ?= v2.45.2
+NFPM         ?= $(GO) run github.com/goreleaser/nfpm/v2/cmd/nfpm@$(NFPM_VERSION)
+DEB_VERSION  ?= 0.0.0~git$(shell git log -1 --format=%cd --date=format:%Y%m%d%H%M%S 2>/dev/null || echo 0).$(shell git rev-parse --short HEAD 2>/dev/null || echo 0)
+deb:
+	mkdir -p dist
+	rm -f dist/vigia dist/vigia_*.deb
+	CGO_ENABLED=1 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o dist/vigia ./cmd/vigia
+	DEB_VERSION='$(DEB_VERSION)' GOARCH=$$($(GO) env GOARCH) $(NFPM) package --packager deb --config packaging/nfpm.yaml --target dist/
+	@ls -l dist/vigia_*.deb
+
 clean:
 	rm -f $(BINARY)
 	rm -rf dist
