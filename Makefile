@@ -96,7 +96,7 @@ DEB_VERSION  ?= 0.0.0~git$(shell git log -1 --format=%cd --date=format:%Y%m%d%H%
 deb:
 	mkdir -p dist
 	rm -f dist/vigia dist/vigia_*.deb
-	CGO_ENABLED=1 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o dist/vigia ./cmd/vigia
+	CGO_ENABLED=1 $(GO) build -trimpath -ldflags "-s -w $(LDFLAGS)" -o dist/vigia ./cmd/vigia
 	DEB_VERSION='$(DEB_VERSION)' GOARCH=$$($(GO) env GOARCH) $(NFPM) package --packager deb --config packaging/nfpm.yaml --target dist/
 	@ls -l dist/vigia_*.deb
 
