@@ -2,7 +2,7 @@
 // the Criterios para el uso institucional de redes sociales: it polls every account,
 // archives everything in a tamper-evident SQLite archive and exposes Prometheus
 // metrics. Subcommands: run, demo, check, verify, classify, train, label,
-// offenders, version.
+// offenders, backup, backfill, export, version.
 package main
 
 import (
@@ -40,6 +40,7 @@ var commands = []command{
 	{"label", "registra la decisión de un administrador sobre un comentario (bloqueo, falso positivo, …)", cmdLabel},
 	{"offenders", "muestra el registro de reincidentes por cuenta y autor, con la recomendación", cmdOffenders},
 	{"backup", "copia consistente del archivo mientras el agente corre", cmdBackup},
+	{"backfill", "captura una vez la historia de una cuenta, fuera del calendario del agente", cmdBackfill},
 	{"export", "exporta un periodo del archivo como evidencia (JSON Lines, manifiesto SHA-256)", cmdExport},
 	{"version", "muestra la versión", cmdVersion},
 }

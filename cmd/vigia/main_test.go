@@ -324,6 +324,7 @@ func TestSubcommandHelp(t *testing.T) {
 		"check":     {"-config"},
 		"verify":    {"-db", "-config", "-export"},
 		"backup":    {"-out", "-db", "-config"},
+		"backfill":  {"-config", "-account", "-since"},
 		"export":    {"-from", "-to", "-account", "-out", "-db", "-config"},
 		"version":   nil,
 		"classify":  {"-model", "-lexicon"},
