@@ -693,79 +693,25 @@ func untypedValue(ev ExportValue) (any, error) {
 // writeRecords writes the slice's chained records in chain order and returns the
 // runs of consecutive records with their anchors.
 func writeRecords(ctx context.Context, tx *sql.Tx, sel itemSelection, out *exportFile) ([]Segment, int64, error) {
-	type stream struct {
-		t    *chainedTable
-		rows *sql.Rows
-		id   int64
-		hash []byte
-		vals []any
-		done bool
-	}
 	filters := sliceFilters(sel)
-	var streams []*stream
-	defer func() {
-		for _, st := range streams {
-			st.rows.Close()
-		}
-	}()
-	advance := func(st *stream) error {
-		if !st.rows.Next() {
-			st.done = true
-			return st.rows.Err()
-		}
-		dest := make([]any, len(st.t.cols)+2)
-		dest[0], dest[1] = &st.id, &st.hash
-		vals := make([]any, len(st.t.cols))
-		for i := range vals {
-			dest[i+2] = &vals[i]
-		}
-		if err := st.rows.Scan(dest...); err != nil {
-			return err
-		}
-		st.vals = vals
-		return nil
-	}
-	for i := range chainedTables {
-		t := &chainedTables[i]
-		q := fmt.Sprintf("SELECT id, hash, %s FROM %s WHERE %s ORDER BY id", strings.Join(t.cols, ", "), t.name, filters[t.name])
-		if filters[t.name] == "" {
-			continue // alerts are not part of an item slice
-		}
-		rows, err := tx.QueryContext(ctx, q, sel.args()...)
-		if err != nil {
-			return nil, 0, fmt.Errorf("read %s: %w", t.name, err)
-		}
-		st := &stream{t: t, rows: rows}
-		streams = append(streams, st)
-		if err := advance(st); err != nil {
-			return nil, 0, fmt.Errorf("read %s: %w", t.name, err)
-		}
-	}
 	var segs []Segment
 	var n int64
 	prevHashStmt := prevHashQuery()
-	for {
-		var next *stream
-		for _, st := range streams {
-			if !st.done && (next == nil || st.id < next.id) {
-				next = st
-			}
-		}
-		if next == nil {
-			break
-		}
+	where := func(table string) (string, bool) {
+		f, ok := filters[table] // alerts are not part of an item slice
+		return f, ok
+	}
+	err := mergeRecords(ctx, tx.QueryContext, where, sel.args(), func(next *recordStream) error {
 		var prev string
 		if k := len(segs); k > 0 && segs[k-1].LastID == next.id-1 {
 			prev = segs[k-1].LastHash
 			segs[k-1].LastID, segs[k-1].LastHash = next.id, hex.EncodeToString(next.hash)
 		} else {
-			var ph []byte
+			ph := make([]byte, 32)
 			if next.id > 1 {
 				if err := tx.QueryRowContext(ctx, prevHashStmt, next.id-1).Scan(&ph); err != nil {
-					return nil, 0, fmt.Errorf("read the hash of record %d: %w", next.id-1, err)
+					return fmt.Errorf("read the hash of record %d: %w", next.id-1, err)
 				}
-			} else {
-				ph = make([]byte, 32)
 			}
 			prev = hex.EncodeToString(ph)
 			segs = append(segs, Segment{FirstID: next.id, LastID: next.id, PrevHash: prev, LastHash: hex.EncodeToString(next.hash)})
@@ -774,17 +720,15 @@ func writeRecords(ctx context.Context, tx *sql.Tx, sel itemSelection, out *expor
 		for i, v := range next.vals {
 			ev, err := typedValue(next.t.cols[i], v)
 			if err != nil {
-				return nil, 0, fmt.Errorf("record %d (%s): %w", next.id, next.t.name, err)
+				return fmt.Errorf("record %d (%s): %w", next.id, next.t.name, err)
 			}
 			rec.Values = append(rec.Values, ev)
 		}
-		if err := out.line(rec); err != nil {
-			return nil, 0, err
-		}
 		n++
-		if err := advance(next); err != nil {
-			return nil, 0, fmt.Errorf("read %s: %w", next.t.name, err)
-		}
+		return out.line(rec)
+	})
+	if err != nil {
+		return nil, 0, err
 	}
 	return segs, n, nil
 }

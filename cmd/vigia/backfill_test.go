@@ -11,7 +11,6 @@ import (
 	"github.com/ife-mx/vigia/agent"
 	"github.com/ife-mx/vigia/archive"
 	"github.com/ife-mx/vigia/connectors"
-	"github.com/ife-mx/vigia/connectors/simulated"
 	"github.com/ife-mx/vigia/connectors/simulated/simcheck"
 	"github.com/ife-mx/vigia/connectors/x"
 )
@@ -23,24 +22,8 @@ func TestBackfill_KilledAndResumed(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	anchor := time.Now()
-	cfgPath := filepath.Join(dir, "vigia.yaml")
-	text := strings.Replace(crashConfig(dir, anchor), "backfill: 720h", "backfill: 96h", 1)
-	if err := os.WriteFile(cfgPath, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := agent.LoadConfig(cfgPath, func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatal(err)
-	}
-	simCfg := simulated.DefaultConfig()
-	if err := cfg.NetworkDecoder("simulated")(&simCfg); err != nil {
-		t.Fatal(err)
-	}
-	world, err := simulated.NewWorld(simCfg, anchor)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var acct = cfg.Accounts()[0]
+	cfgPath, cfg, world := simulatedSetup(t, dir, strings.Replace(crashConfig(dir, anchor), "backfill: 720h", "backfill: 96h", 1), anchor)
+	acct := cfg.Accounts()[0]
 	upTo := world.SimNow(anchor.Add(time.Hour))
 	want := int64(len(world.Truth(acct, upTo).Items))
 

@@ -26,14 +26,8 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if *db == "" && *config == "" {
 		*config = defaultConfigPath
 	}
-	path, err := dbPath(*db, *config)
-	if err != nil {
-		fmt.Fprintf(stderr, "vigia backup: %v\n", err)
-		return exitError
-	}
-	store, err := archive.Open(ctx, path, archive.Options{ReadOnly: true})
-	if err != nil {
-		fmt.Fprintf(stderr, "vigia backup: no se pudo abrir %s: %v\n", path, err)
+	store, path := openArchive(ctx, "backup", *db, *config, stderr)
+	if store == nil {
 		return exitError
 	}
 	defer store.Close()
@@ -41,7 +35,7 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	size, _ := store.SizeBytes()
 	bar := newProgress(stderr, size, "Copiando el archivo", true)
 	stop := watchSize(ctx, bar, *out)
-	err = store.Backup(ctx, *out)
+	err := store.Backup(ctx, *out)
 	stop()
 	bar.finish()
 	if err != nil {

@@ -63,13 +63,9 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if *db == "" && *config == "" {
 		*config = defaultConfigPath
 	}
-	path, err := dbPath(*db, *config)
-	if err != nil {
-		return fail("%v", err)
-	}
-	store, err := archive.Open(ctx, path, archive.Options{ReadOnly: true})
-	if err != nil {
-		return fail("no se pudo abrir %s: %v", path, err)
+	store, path := openArchive(ctx, "export", *db, *config, stderr)
+	if store == nil {
+		return exitError
 	}
 	defer store.Close()
 	if *account != "" {

@@ -27,6 +27,22 @@ func dbPath(db, config string) (string, error) {
 	return "", fmt.Errorf("indique el archivo con --db RUTA o la configuración con --config ARCHIVO")
 }
 
+// openArchive opens the archive named by --db or --config read-only for the
+// subcommand name; on failure it reports in Spanish on stderr and returns nil.
+func openArchive(ctx context.Context, name, db, config string, stderr io.Writer) (*archive.Store, string) {
+	path, err := dbPath(db, config)
+	if err != nil {
+		fmt.Fprintf(stderr, "vigia %s: %v\n", name, err)
+		return nil, ""
+	}
+	store, err := archive.Open(ctx, path, archive.Options{ReadOnly: true})
+	if err != nil {
+		fmt.Fprintf(stderr, "vigia %s: no se pudo abrir %s: %v\n", name, path, err)
+		return nil, ""
+	}
+	return store, path
+}
+
 var mismatchES = map[string]string{
 	archive.MismatchChanged:   "su contenido ya no coincide con su hash: fue modificado después de escribirse",
 	archive.MismatchMissing:   "falta en la cadena: fue borrado",
@@ -53,14 +69,8 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	case *export != "":
 		return verifyExport(ctx, *export, *db, *config, stdout, stderr)
 	}
-	path, err := dbPath(*db, *config)
-	if err != nil {
-		fmt.Fprintf(stderr, "vigia verify: %v\n", err)
-		return exitError
-	}
-	store, err := archive.Open(ctx, path, archive.Options{ReadOnly: true})
-	if err != nil {
-		fmt.Fprintf(stderr, "vigia verify: no se pudo abrir %s: %v\n", path, err)
+	store, path := openArchive(ctx, "verify", *db, *config, stderr)
+	if store == nil {
 		return exitError
 	}
 	defer store.Close()
@@ -106,14 +116,8 @@ func verifyExport(ctx context.Context, dir, db, config string, stdout, stderr io
 	}
 	against := ""
 	if db != "" || config != "" {
-		path, err := dbPath(db, config)
-		if err != nil {
-			fmt.Fprintf(stderr, "vigia verify: %v\n", err)
-			return exitError
-		}
-		store, err := archive.Open(ctx, path, archive.Options{ReadOnly: true})
-		if err != nil {
-			fmt.Fprintf(stderr, "vigia verify: no se pudo abrir %s: %v\n", path, err)
+		store, path := openArchive(ctx, "verify", db, config, stderr)
+		if store == nil {
 			return exitError
 		}
 		defer store.Close()
