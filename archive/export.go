@@ -143,11 +143,26 @@ type ExportReport struct {
 // Export writes the slice opts selects into dir, which must not exist or be empty.
 // The whole slice is read in one read transaction: a consistent snapshot, also
 // while the daemon commits.
-func (s *Store) Export(ctx context.Context, dir string, opts ExportOptions) (ExportReport, error) {
-	rep := ExportReport{Dir: dir}
-	if err := prepareExportDir(dir); err != nil {
+//
+// A failed or cancelled export removes what it wrote, so the same command can run
+// again into the same directory.
+func (s *Store) Export(ctx context.Context, dir string, opts ExportOptions) (rep ExportReport, err error) {
+	rep = ExportReport{Dir: dir}
+	created, err := prepareExportDir(dir)
+	if err != nil {
 		return rep, fmt.Errorf("archive: export: %w", err)
 	}
+	defer func() {
+		if err == nil {
+			return
+		}
+		for _, name := range []string{ExportItems, ExportMedia, ExportRecords, ExportManifest} {
+			os.Remove(filepath.Join(dir, name))
+		}
+		if created {
+			os.Remove(dir)
+		}
+	}()
 	tx, err := s.r.BeginTx(ctx, nil)
 	if err != nil {
 		return rep, fmt.Errorf("archive: export: %w", err)
@@ -220,22 +235,23 @@ func (s *Store) Export(ctx context.Context, dir string, opts ExportOptions) (Exp
 	return rep, nil
 }
 
-// prepareExportDir creates dir, or accepts it when it exists and is empty.
-func prepareExportDir(dir string) error {
+// prepareExportDir creates dir, or accepts it when it exists and is empty; created
+// says which.
+func prepareExportDir(dir string) (created bool, err error) {
 	if dir == "" {
-		return errors.New("empty directory path")
+		return false, errors.New("empty directory path")
 	}
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
-		return os.MkdirAll(dir, 0o750)
+		return true, os.MkdirAll(dir, 0o750)
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	if len(entries) > 0 {
-		return fmt.Errorf("%s is not empty", dir)
+		return false, fmt.Errorf("%s is not empty", dir)
 	}
-	return nil
+	return false, nil
 }
 
 // itemSelection is the WHERE clause over items (aliased i) of a slice.

@@ -179,6 +179,24 @@ func TestStore_Export(t *testing.T) {
 		}
 	})
 
+	t.Run("a cancelled export removes what it wrote", func(t *testing.T) {
+		parent := t.TempDir()
+		for _, dir := range []string{filepath.Join(parent, "nuevo"), parent} {
+			cctx, cancel := context.WithCancel(ctx)
+			opts := march()
+			opts.Progress = func(done, total int64) { cancel() }
+			_, err := s.Export(cctx, dir, opts)
+			cancel()
+			if err == nil {
+				t.Fatalf("export into %s cancelled after its first item succeeded", dir)
+			}
+			entries, _ := os.ReadDir(parent)
+			if len(entries) != 0 {
+				t.Errorf("after a cancelled export into %s, %s holds %d entries", dir, parent, len(entries))
+			}
+		}
+	})
+
 	t.Run("a non-empty directory is refused", func(t *testing.T) {
 		if _, err := s.Export(ctx, dir, march()); err == nil || !strings.Contains(err.Error(), "not empty") {
 			t.Errorf("export into a used directory: %v", err)
