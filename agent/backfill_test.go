@@ -53,7 +53,8 @@ func compareTruth(t *testing.T, store *archive.Store, world *simulated.World, cf
 }
 
 func TestAgent_Backfill(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it keeps the CPU busy, and the timing-tolerant waits of the
+	// parallel tests are fairer without it.
 	world := frozenWorld(t, simulated.Faults{})
 	dir := t.TempDir()
 	a, store, cfg := newBackfillAgent(t, world, dir)
@@ -107,7 +108,8 @@ func TestAgent_Backfill(t *testing.T) {
 }
 
 func TestAgent_BackfillThroughFaults(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it keeps the CPU busy, and the timing-tolerant waits of the
+	// parallel tests are fairer without it.
 	world := frozenWorld(t, simulated.Faults{Seed: 5, RateLimited: 0.15, ServerError: 0.15, Malformed: 0.15, RetryAfter: 20 * time.Millisecond})
 	a, store, cfg := newBackfillAgent(t, world, t.TempDir())
 	var failures int

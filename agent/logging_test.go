@@ -45,7 +45,8 @@ func (l *lockedBuffer) String() string {
 // its configuration, and checks that no archived text and not the credential's
 // value reach the logs (STYLE.md: never log tokens or comment bodies at info).
 func TestAgent_InfoLogsHoldNoCommentTextOrSecret(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it keeps the CPU busy, and the timing-tolerant waits of the
+	// parallel tests are fairer without it.
 	const secret = "s3cr3t-Bearer-AAAAvigia-token-0123456789"
 	dir := t.TempDir()
 	yaml := fmt.Sprintf(`database: %s
