@@ -13,7 +13,7 @@ DEMO_ARGS ?=
 # Go files that gofmt must leave unchanged: everything but testdata and vendor.
 GO_FILES = $(shell find . -name '*.go' -not -path './.git/*' -not -path './vendor/*' -not -path '*/testdata/*')
 
-.PHONY: all help build test vet fmt-check fuzz bench demo lint clean test-rules checkmetrics
+.PHONY: all help build test vet fmt-check fuzz bench demo lint clean test-rules checkmetrics verify-systemd deb
 
 all: fmt-check vet test build
 
@@ -29,7 +29,9 @@ help:
 	@echo "  lint       golangci-lint run, si está instalado"
 	@echo "  test-rules promtool check rules y promtool test rules (configs/prometheus)"
 	@echo "  checkmetrics promtool check metrics sobre /metrics de la demo"
-	@echo "  clean      borra ./$(BINARY)"
+	@echo "  verify-systemd systemd-analyze verify y security (exposición <= 2.0) de systemd/vigia.service"
+	@echo "  deb        paquete Debian en dist/ con nfpm (binario, unidad, configuración, sysusers, tmpfiles)"
+	@echo "  clean      borra ./$(BINARY) y dist/"
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BINARY) ./cmd/vigia
@@ -74,5 +76,22 @@ test-rules:
 checkmetrics:
 	GO=$(GO) PROMTOOL=$(PROMTOOL) ./configs/prometheus/checkmetrics.sh
 
+# systemd-analyze verify (nothing on stderr) and security --offline (exposure <= 2.0).
+verify-systemd:
+	GO=$(GO) systemd/check.sh
+
+# The Debian package (packaging/nfpm.yaml) in dist/, with nfpm run through the Go
+# toolchain at a pinned version: nothing to install globally.
+NFPM_VERSION ?= v2.45.2
+NFPM         ?= $(GO) run github.com/goreleaser/nfpm/v2/cmd/nfpm@$(NFPM_VERSION)
+DEB_VERSION  ?= 0.0.0~git$(shell git log -1 --format=%cd --date=format:%Y%m%d%H%M%S 2>/dev/null || echo 0).$(shell git rev-parse --short HEAD 2>/dev/null || echo 0)
+deb:
+	mkdir -p dist
+	rm -f dist/vigia dist/vigia_*.deb
+	CGO_ENABLED=1 $(GO) build -trimpath -ldflags "-s -w $(LDFLAGS)" -o dist/vigia ./cmd/vigia
+	DEB_VERSION='$(DEB_VERSION)' GOARCH=$$($(GO) env GOARCH) $(NFPM) package --packager deb --config packaging/nfpm.yaml --target dist/
+	@ls -l dist/vigia_*.deb
+
 clean:
 	rm -f $(BINARY)
+	rm -rf dist

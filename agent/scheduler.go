@@ -202,6 +202,12 @@ func (s *scheduler) pollAccount(ctx context.Context, acc *account) {
 	defer func() { s.a.alerts.poll(cfg, err, consecutive) }() // after the unlock below
 	s.a.mu.Lock()
 	defer s.a.mu.Unlock()
+	if cur, ok := s.accounts[cfg.ID]; ok && cur != acc && cur.cfg.Network == cfg.Network {
+		// A reload replaced the account's entry while this poll ran, copying its
+		// running mark: the poll's end must clear it there, or the account would
+		// never be polled again.
+		acc = cur
+	}
 	acc.running = false
 	acc.next = s.planLocked(acc, err)
 	if more && err == nil {

@@ -171,13 +171,55 @@ func (s *Store) Records() int64 {
 // Path returns the database file's path.
 func (s *Store) Path() string { return s.path }
 
-// Ping checks that the archive answers a query; the systemd watchdog uses it.
+// Ping checks that the archive works, for the systemd watchdog: a reader reads the
+// chain head from the database file, and the writer, once any commit in progress
+// has finished, answers on its held connection. A writer stuck longer than ctx
+// allows (a hung commit, a lost lock) fails the check.
 func (s *Store) Ping(ctx context.Context) error {
-	var one int
-	if err := s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
-		return fmt.Errorf("archive: ping: %w", err)
+	if err := s.lockCtx(ctx); err != nil {
+		return fmt.Errorf("archive: ping: writer busy: %w", err)
+	}
+	defer s.mu.Unlock()
+	if s.r == nil {
+		return errors.New("archive: ping: store is closed")
+	}
+	var n int64
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM chain_head`).Scan(&n); err != nil {
+		return fmt.Errorf("archive: ping: read: %w", err)
+	}
+	if s.readOnly {
+		return nil
+	}
+	if s.wc == nil {
+		return errors.New("archive: ping: store is closed")
+	}
+	if err := s.wc.QueryRowContext(ctx, `SELECT COUNT(*) FROM chain_head`).Scan(&n); err != nil {
+		return fmt.Errorf("archive: ping: writer: %w", err)
 	}
 	return nil
+}
+
+// lockCtx takes s.mu, giving up when ctx ends first (the lock is then released as
+// soon as it is obtained).
+func (s *Store) lockCtx(ctx context.Context) error {
+	if s.mu.TryLock() {
+		return nil
+	}
+	got := make(chan struct{})
+	go func() {
+		s.mu.Lock()
+		close(got)
+	}()
+	select {
+	case <-got:
+		return nil
+	case <-ctx.Done():
+		go func() {
+			<-got
+			s.mu.Unlock()
+		}()
+		return ctx.Err()
+	}
 }
 
 // migrate applies the embedded migrations in order, each in its own transaction

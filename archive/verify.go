@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // Mismatch names the first record of the archive that does not match its chain.
@@ -66,39 +65,6 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 	}
 	defer conn.Close()
 
-	// One cursor per chained table, merged by id. Rows beyond the head read above are
-	// ignored: they were committed after it.
-	type stream struct {
-		t    *chainedTable
-		rows *sql.Rows
-		id   int64
-		hash []byte
-		vals []any
-		done bool
-	}
-	streams := make([]*stream, 0, len(chainedTables))
-	defer func() {
-		for _, st := range streams {
-			st.rows.Close()
-		}
-	}()
-	advance := func(st *stream) error {
-		if !st.rows.Next() {
-			st.done = true
-			return st.rows.Err()
-		}
-		dest := make([]any, len(st.t.cols)+2)
-		dest[0], dest[1] = &st.id, &st.hash
-		vals := make([]any, len(st.t.cols))
-		for i := range vals {
-			dest[i+2] = &vals[i]
-		}
-		if err := st.rows.Scan(dest...); err != nil {
-			return err
-		}
-		st.vals = vals
-		return nil
-	}
 	// A chained table that is not there (an archive made before the migration that
 	// created it, opened read-only) reads as empty: had it held records, the chain
 	// would show them missing.
@@ -106,53 +72,35 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 	if err != nil {
 		return rep, fmt.Errorf("archive: verify: %w", err)
 	}
-	for i := range chainedTables {
-		t := &chainedTables[i]
-		if !exists[t.name] {
-			continue
-		}
-		q := fmt.Sprintf("SELECT id, hash, %s FROM %s WHERE id <= ? ORDER BY id", strings.Join(t.cols, ", "), t.name)
-		rows, err := s.r.QueryContext(ctx, q, headSeq)
-		if err != nil {
-			return rep, fmt.Errorf("archive: verify: read %s: %w", t.name, err)
-		}
-		st := &stream{t: t, rows: rows}
-		streams = append(streams, st)
-		if err := advance(st); err != nil {
-			return rep, fmt.Errorf("archive: verify: read %s: %w", t.name, err)
-		}
-	}
+	// One cursor per chained table, merged by id. Rows beyond the head read above are
+	// ignored: they were committed after it.
 	var prev [32]byte
 	var expect int64 = 1
-	for {
-		var next *stream
-		for _, st := range streams {
-			if !st.done && (next == nil || st.id < next.id) {
-				next = st
+	err = mergeRecords(ctx, s.r.QueryContext, func(table string) (string, bool) { return "id <= ?", exists[table] }, []any{headSeq},
+		func(next *recordStream) error {
+			if next.id != expect {
+				rep.Problem = &Mismatch{ID: expect, Table: "?", Kind: MismatchMissing, Reason: fmt.Sprintf("record missing: the chain jumps from %d to %d (%s)", expect-1, next.id, next.t.name)}
+				return errStopWalk
 			}
-		}
-		if next == nil {
-			break
-		}
-		if next.id != expect {
-			rep.Problem = &Mismatch{ID: expect, Table: "?", Kind: MismatchMissing, Reason: fmt.Sprintf("record missing: the chain jumps from %d to %d (%s)", expect-1, next.id, next.t.name)}
-			return rep, nil
-		}
-		sum, err := recordHash(prev, next.id, next.t.name, next.vals)
-		if err != nil {
-			rep.Problem = &Mismatch{ID: next.id, Table: next.t.name, Kind: MismatchChanged, Reason: err.Error()}
-			return rep, nil
-		}
-		if !bytes.Equal(sum[:], next.hash) {
-			rep.Problem = &Mismatch{ID: next.id, Table: next.t.name, Kind: MismatchChanged, Reason: "content does not match its hash (changed after it was written)"}
-			return rep, nil
-		}
-		prev = sum
-		rep.Records++
-		expect++
-		if err := advance(next); err != nil {
-			return rep, fmt.Errorf("archive: verify: read %s: %w", next.t.name, err)
-		}
+			sum, err := recordHash(prev, next.id, next.t.name, next.vals)
+			if err != nil {
+				rep.Problem = &Mismatch{ID: next.id, Table: next.t.name, Kind: MismatchChanged, Reason: err.Error()}
+				return errStopWalk
+			}
+			if !bytes.Equal(sum[:], next.hash) {
+				rep.Problem = &Mismatch{ID: next.id, Table: next.t.name, Kind: MismatchChanged, Reason: "content does not match its hash (changed after it was written)"}
+				return errStopWalk
+			}
+			prev = sum
+			rep.Records++
+			expect++
+			return nil
+		})
+	if errors.Is(err, errStopWalk) {
+		return rep, nil
+	}
+	if err != nil {
+		return rep, fmt.Errorf("archive: verify: %w", err)
 	}
 	rep.Head = hex.EncodeToString(prev[:])
 	if rep.Records != headSeq || !bytes.Equal(prev[:], headHash) {
@@ -174,6 +122,9 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 	}
 	return rep, nil
 }
+
+// errStopWalk ends a mergeRecords walk early without an error to report.
+var errStopWalk = errors.New("stop")
 
 // tableNames returns the names of the archive's tables.
 func tableNames(ctx context.Context, conn *sql.Conn) (map[string]bool, error) {

@@ -89,6 +89,30 @@ func crashWorld(t *testing.T, cfgPath string, anchor time.Time) (*agent.Config, 
 	return cfg, world, upTo, want
 }
 
+// simulatedSetup writes the configuration text to dir/vigia.yaml and returns its
+// path, the parsed configuration and the simulated world it describes, as the
+// binary will build it.
+func simulatedSetup(t *testing.T, dir, text string, anchor time.Time) (string, *agent.Config, *simulated.World) {
+	t.Helper()
+	cfgPath := filepath.Join(dir, "vigia.yaml")
+	if err := os.WriteFile(cfgPath, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := agent.LoadConfig(cfgPath, func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	simCfg := simulated.DefaultConfig()
+	if err := cfg.NetworkDecoder("simulated")(&simCfg); err != nil {
+		t.Fatal(err)
+	}
+	world, err := simulated.NewWorld(simCfg, anchor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfgPath, cfg, world
+}
+
 // archived counts the items in the archive (0 before it exists).
 func archived(t *testing.T, path string) int64 {
 	t.Helper()

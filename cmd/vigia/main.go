@@ -2,7 +2,7 @@
 // the Criterios para el uso institucional de redes sociales: it polls every account,
 // archives everything in a tamper-evident SQLite archive and exposes Prometheus
 // metrics. Subcommands: run, demo, check, verify, classify, train, label,
-// offenders, alerts, directory, log, version.
+// offenders, alerts, directory, log, backup, backfill, export, version.
 package main
 
 import (
@@ -42,6 +42,9 @@ var commands = []command{
 	{"alerts", "prueba una ruta de alertas enviando un mensaje por cada paso (alerts test --route NOMBRE)", cmdAlerts},
 	{"directory", "exporta el directorio de cuentas oficiales activas y verificadas (html o json)", cmdDirectory},
 	{"log", "exporta la bitácora de una cuenta (csv o jsonl) con los valores de la cadena de hashes", cmdLog},
+	{"backup", "copia consistente del archivo mientras el agente corre", cmdBackup},
+	{"backfill", "captura una vez la historia de una cuenta, fuera del calendario del agente", cmdBackfill},
+	{"export", "exporta un periodo del archivo como evidencia (JSON Lines, manifiesto SHA-256)", cmdExport},
 	{"version", "muestra la versión", cmdVersion},
 }
 

@@ -113,9 +113,15 @@ type child struct {
 // is killed when the test ends if it is still running.
 func startChild(t *testing.T, dir string, args ...string) *child {
 	t.Helper()
+	return startChildEnv(t, dir, nil, args...)
+}
+
+// startChildEnv is startChild with extra environment variables (NAME=value).
+func startChildEnv(t *testing.T, dir string, env []string, args ...string) *child {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Dir = dir
-	cmd.Env = append(childEnviron(), childEnv+"=1")
+	cmd.Env = append(append(childEnviron(), childEnv+"=1"), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -316,7 +322,10 @@ func TestSubcommandHelp(t *testing.T) {
 		"run":       {"-config"},
 		"demo":      {"-db", "-listen", "-duration", "-faults", "-summary-every", "-verbose"},
 		"check":     {"-config", "-format"},
-		"verify":    {"-db", "-config"},
+		"verify":    {"-db", "-config", "-export"},
+		"backup":    {"-out", "-db", "-config"},
+		"backfill":  {"-config", "-account", "-since"},
+		"export":    {"-from", "-to", "-account", "-out", "-db", "-config"},
 		"version":   nil,
 		"classify":  {"-model", "-lexicon"},
 		"train":     {"-in", "-out", "-heldout", "-lexicon", "-from-archive", "-db", "-config"},

@@ -28,14 +28,6 @@ import (
 
 const defaultConfigPath = "/etc/vigia/vigia.yaml"
 
-func newLogger(w io.Writer, lc agent.LogConfig) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: lc.SlogLevel()}
-	if lc.Format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
-}
-
 // newRegistry returns the metrics registry with the Go and process collectors and
 // vigia_build_info.
 func newRegistry() *prometheus.Registry {

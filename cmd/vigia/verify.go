@@ -27,6 +27,22 @@ func dbPath(db, config string) (string, error) {
 	return "", fmt.Errorf("indique el archivo con --db RUTA o la configuración con --config ARCHIVO")
 }
 
+// openArchive opens the archive named by --db or --config read-only for the
+// subcommand name; on failure it reports in Spanish on stderr and returns nil.
+func openArchive(ctx context.Context, name, db, config string, stderr io.Writer) (*archive.Store, string) {
+	path, err := dbPath(db, config)
+	if err != nil {
+		fmt.Fprintf(stderr, "vigia %s: %v\n", name, err)
+		return nil, ""
+	}
+	store, err := archive.Open(ctx, path, archive.Options{ReadOnly: true})
+	if err != nil {
+		fmt.Fprintf(stderr, "vigia %s: no se pudo abrir %s: %v\n", name, path, err)
+		return nil, ""
+	}
+	return store, path
+}
+
 var mismatchES = map[string]string{
 	archive.MismatchChanged:   "su contenido ya no coincide con su hash: fue modificado después de escribirse",
 	archive.MismatchMissing:   "falta en la cadena: fue borrado",
@@ -35,20 +51,26 @@ var mismatchES = map[string]string{
 }
 
 func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("verify", "verify --db ARCHIVO | --config ARCHIVO", stderr)
-	db := fs.String("db", "", "archivo SQLite del archivo")
+	fs := newFlags("verify", "verify ARCHIVO | --db ARCHIVO | --config ARCHIVO | --export DIRECTORIO [--db ARCHIVO]", stderr)
+	db := fs.String("db", "", "archivo SQLite del archivo (o una copia hecha con vigia backup)")
 	config := fs.String("config", "", "archivo de configuración (para tomar de él la ruta del archivo)")
-	if code, ok := parseFlags(fs, args); !ok {
+	export := fs.String("export", "", "directorio de una exportación (vigia export) que verificar; con --db, también sus anclas en ese archivo")
+	if code, ok := parseFlagsArgs(fs, args, true); !ok {
 		return code
 	}
-	path, err := dbPath(*db, *config)
-	if err != nil {
-		fmt.Fprintf(stderr, "vigia verify: %v\n", err)
+	if extra := fs.Args(); len(extra) > 1 || len(extra) == 1 && (*db != "" || *config != "" || *export != "") {
+		fmt.Fprintf(stderr, "vigia verify: argumento inesperado %q\n\n", extra[len(extra)-1])
+		fs.usage()
 		return exitError
 	}
-	store, err := archive.Open(ctx, path, archive.Options{ReadOnly: true})
-	if err != nil {
-		fmt.Fprintf(stderr, "vigia verify: no se pudo abrir %s: %v\n", path, err)
+	switch {
+	case fs.NArg() == 1:
+		*db = fs.Arg(0)
+	case *export != "":
+		return verifyExport(ctx, *export, *db, *config, stdout, stderr)
+	}
+	store, path := openArchive(ctx, "verify", *db, *config, stderr)
+	if store == nil {
 		return exitError
 	}
 	defer store.Close()
@@ -71,5 +93,58 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return exitFindings
 	}
 	fmt.Fprintf(stdout, "%s: íntegro: %d registros verificados; cabeza de la cadena %s\n", path, rep.Records, rep.Head)
+	return exitOK
+}
+
+var exportProblemES = map[string]string{
+	archive.ExportManifestInvalid: "el manifiesto es inválido",
+	archive.ExportFileMissing:     "falta el archivo",
+	archive.ExportFileExtra:       "sobra un archivo que el manifiesto no lista",
+	archive.ExportFileChanged:     "el archivo fue modificado: su SHA-256 no coincide con el manifiesto",
+	archive.ExportRecordChanged:   "un registro no coincide con su hash",
+	archive.ExportChainBroken:     "la cadena de hashes está rota",
+	archive.ExportAnchorMismatch:  "las anclas de la cadena no coinciden",
+}
+
+// verifyExport checks an export directory, and its anchors against an archive when
+// one is named.
+func verifyExport(ctx context.Context, dir, db, config string, stdout, stderr io.Writer) int {
+	chk, err := archive.VerifyExport(dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "vigia verify: no se pudo leer la exportación %s: %v\n", dir, err)
+		return exitError
+	}
+	against := ""
+	if db != "" || config != "" {
+		store, path := openArchive(ctx, "verify", db, config, stderr)
+		if store == nil {
+			return exitError
+		}
+		defer store.Close()
+		probs, err := store.VerifyExportAnchors(ctx, chk.Manifest)
+		if err != nil {
+			fmt.Fprintf(stderr, "vigia verify: %v\n", err)
+			return exitError
+		}
+		chk.Problems = append(chk.Problems, probs...)
+		against = path
+	}
+	if len(chk.Problems) > 0 {
+		fmt.Fprintf(stdout, "%s: ALTERADA: %d problemas.\n", dir, len(chk.Problems))
+		for _, p := range chk.Problems {
+			where := p.File
+			if p.RecordID > 0 {
+				where += fmt.Sprintf(", registro %d", p.RecordID)
+			}
+			fmt.Fprintf(stdout, "  %s: %s.\n    Detalle: %s\n", where, exportProblemES[p.Kind], p.Detail)
+		}
+		return exitFindings
+	}
+	m := chk.Manifest
+	fmt.Fprintf(stdout, "%s: íntegra: %d archivos, %d elementos, %d registros encadenados verificados en %d tramos; SHA-256 del manifiesto %s\n",
+		dir, len(m.Files), m.Counts.Items, chk.Records, len(m.Chain.Segments), chk.ManifestSHA256)
+	if against != "" {
+		fmt.Fprintf(stdout, "Las anclas coinciden con el archivo %s.\n", against)
+	}
 	return exitOK
 }
