@@ -2,7 +2,7 @@
 // the Criterios para el uso institucional de redes sociales: it polls every account,
 // archives everything in a tamper-evident SQLite archive and exposes Prometheus
 // metrics. Subcommands: run, demo, check, verify, classify, train, label,
-// offenders, version.
+// offenders, report, version.
 package main
 
 import (
@@ -39,6 +39,7 @@ var commands = []command{
 	{"train", "entrena los pesos del clasificador de comentarios ofensivos con ejemplos etiquetados", cmdTrain},
 	{"label", "registra la decisión de un administrador sobre un comentario (bloqueo, falso positivo, …)", cmdLabel},
 	{"offenders", "muestra el registro de reincidentes por cuenta y autor, con la recomendación", cmdOffenders},
+	{"report", "escribe la evaluación semestral de las cuentas en HTML, CSV o JSON", cmdReport},
 	{"version", "muestra la versión", cmdVersion},
 }
 

@@ -1,0 +1,431 @@
+package archive
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Queries for the semester report (Criterio 8.i). Every figure is aggregated in
+// SQL over one period, per account (and per organ where a figure cannot be summed,
+// such as a percentile), so a semester of millions of comments never crosses into
+// Go row by row. Periods are half-open: [From, To).
+
+// Period is a half-open interval of time [From, To).
+type Period struct {
+	From time.Time
+	To   time.Time
+}
+
+func (p Period) args() (int64, int64) { return p.From.UnixNano(), p.To.UnixNano() }
+
+// ReportAccounts returns every account registered in the archive, by id.
+func (s *Store) ReportAccounts(ctx context.Context) ([]AccountInfo, error) {
+	var out []AccountInfo
+	err := s.query(ctx, `SELECT id, network, handle, organ, external_id, status FROM accounts ORDER BY organ, id`, nil,
+		func(scan func(...any) error) error {
+			var a AccountInfo
+			if err := scan(&a.ID, &a.Network, &a.Handle, &a.Organ, &a.ExternalID, &a.Status); err != nil {
+				return err
+			}
+			out = append(out, a)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("archive: report accounts: %w", err)
+	}
+	return out, nil
+}
+
+// WeeklyPosts counts the own top-level posts created in the period per account and
+// week, week 0 being the period's first seven days. Deleted posts count: they were
+// published.
+func (s *Store) WeeklyPosts(ctx context.Context, p Period, fn func(account string, week int, posts int64)) error {
+	from, to := p.args()
+	err := s.query(ctx, `SELECT account_id, (created_at - ?1) / ?3, COUNT(*) FROM items
+		WHERE own = 1 AND kind = 'post' AND created_at >= ?1 AND created_at < ?2 GROUP BY 1, 2`,
+		[]any{from, to, int64(7 * 24 * time.Hour)}, func(scan func(...any) error) error {
+			var a string
+			var w int
+			var n int64
+			if err := scan(&a, &w, &n); err != nil {
+				return err
+			}
+			fn(a, w, n)
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("archive: weekly posts: %w", err)
+	}
+	return nil
+}
+
+// IntentCounts are the response figures of one account's comments of one intent,
+// created in a period (the responses table joined with the comments).
+type IntentCounts struct {
+	Account string
+	Intent  string
+	// Received counts every comment, reply and mention by others, deleted or not.
+	Received int64
+	// NeedingAnswer counts those the response clock says need an answer (deleted
+	// ones and those recommended for blocking or spam do not).
+	NeedingAnswer int64
+	// Answered counts those needing an answer that have a first own answer; InTime
+	// and Late split them by the SLA state stored when they were answered.
+	Answered int64
+	InTime   int64
+	Late     int64
+	// Unanswered counts those needing an answer that have none yet.
+	Unanswered int64
+	// OldestUnanswered is the creation of the oldest of those; zero when none.
+	OldestUnanswered time.Time
+	// Redirected counts answered ones whose answer points to the transparency
+	// channels (INFOMEX, IFETEL, Unidad de Enlace): Criterio 6.vii.
+	Redirected int64
+}
+
+// Intents returns the response figures per account and intent for the comments by
+// others created in the period.
+func (s *Store) Intents(ctx context.Context, p Period, fn func(IntentCounts)) error {
+	from, to := p.args()
+	err := s.query(ctx, `SELECT r.account_id, r.intent, COUNT(*), SUM(r.needs_answer),
+			SUM(r.needs_answer = 1 AND r.reply_item_id IS NOT NULL),
+			SUM(r.needs_answer = 1 AND r.reply_item_id IS NOT NULL AND r.state = 'answered_in_time'),
+			SUM(r.needs_answer = 1 AND r.reply_item_id IS NOT NULL AND r.state = 'answered_late'),
+			SUM(r.needs_answer = 1 AND r.reply_item_id IS NULL),
+			COALESCE(MIN(CASE WHEN r.needs_answer = 1 AND r.reply_item_id IS NULL THEN c.created_at END), 0),
+			SUM(CASE WHEN r.needs_answer = 1 AND r.reply_item_id IS NOT NULL THEN
+				(SELECT lower(v.text) LIKE '%infomex%' OR lower(v.text) LIKE '%ifetel%' OR lower(v.text) LIKE '%unidad de enlace%'
+				 FROM items a JOIN item_versions v ON v.item_id = a.id AND v.version = a.current_version WHERE a.id = r.reply_item_id)
+				ELSE 0 END)
+		FROM responses r JOIN items c ON c.id = r.comment_item_id
+		WHERE c.created_at >= ?1 AND c.created_at < ?2 GROUP BY 1, 2`, []any{from, to},
+		func(scan func(...any) error) error {
+			var c IntentCounts
+			var oldest int64
+			if err := scan(&c.Account, &c.Intent, &c.Received, &c.NeedingAnswer, &c.Answered, &c.InTime, &c.Late,
+				&c.Unanswered, &oldest, &c.Redirected); err != nil {
+				return err
+			}
+			c.OldestUnanswered = fromNanos(oldest)
+			fn(c)
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("archive: intents: %w", err)
+	}
+	return nil
+}
+
+// DelayPercentiles are nearest-rank percentiles of first-response delays, in
+// seconds, over the answered comments of one group (an account or an organ).
+type DelayPercentiles struct {
+	Group string
+	// N is how many answered comments the percentiles are taken over.
+	N                    int64
+	BusinessP50, WallP50 int64
+	BusinessP90, WallP90 int64
+	BusinessP99, WallP99 int64
+	BusinessMax, WallMax int64
+}
+
+// Percentile groupings for ResponseDelays.
+const (
+	ByAccount = "account"
+	ByOrgan   = "organ"
+)
+
+// ResponseDelays returns, per account (by = ByAccount) or per organ (ByOrgan), the
+// median, 90th and 99th nearest-rank percentiles of the stored first-response
+// delays in business and in wall seconds, over the comments created in the period
+// that needed an answer and got one. The business seconds are those stored when
+// each answer was found, with the calendar then in force.
+func (s *Store) ResponseDelays(ctx context.Context, p Period, by string, fn func(DelayPercentiles)) error {
+	group := "r.account_id"
+	if by == ByOrgan {
+		group = "(SELECT organ FROM accounts WHERE id = r.account_id)"
+	}
+	from, to := p.args()
+	out := map[string]*DelayPercentiles{}
+	for _, col := range []string{"business_seconds", "wall_seconds"} {
+		q := `WITH d AS (SELECT ` + group + ` AS g, r.` + col + ` AS v FROM responses r JOIN items c ON c.id = r.comment_item_id
+				WHERE r.needs_answer = 1 AND r.reply_item_id IS NOT NULL AND c.created_at >= ?1 AND c.created_at < ?2),
+			ranked AS (SELECT g, v, ROW_NUMBER() OVER (PARTITION BY g ORDER BY v) AS rn, COUNT(*) OVER (PARTITION BY g) AS n FROM d)
+			SELECT g, n, rn, v FROM ranked
+			WHERE rn = CAST((n * 50 + 99) / 100 AS INTEGER) OR rn = CAST((n * 90 + 99) / 100 AS INTEGER)
+				OR rn = CAST((n * 99 + 99) / 100 AS INTEGER) OR rn = n`
+		business := col == "business_seconds"
+		err := s.query(ctx, q, []any{from, to}, func(scan func(...any) error) error {
+			var g string
+			var n, rn, v int64
+			if err := scan(&g, &n, &rn, &v); err != nil {
+				return err
+			}
+			d := out[g]
+			if d == nil {
+				d = &DelayPercentiles{Group: g, N: n}
+				out[g] = d
+			}
+			set := func(b, w *int64) {
+				if business {
+					*b = v
+				} else {
+					*w = v
+				}
+			}
+			if rn == (n*50+99)/100 {
+				set(&d.BusinessP50, &d.WallP50)
+			}
+			if rn == (n*90+99)/100 {
+				set(&d.BusinessP90, &d.WallP90)
+			}
+			if rn == (n*99+99)/100 {
+				set(&d.BusinessP99, &d.WallP99)
+			}
+			if rn == n {
+				set(&d.BusinessMax, &d.WallMax)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("archive: response delays: %w", err)
+		}
+	}
+	for _, d := range out {
+		fn(*d)
+	}
+	return nil
+}
+
+// FlagCount is how many distinct items of an account, created in a period, carry
+// a flag of one rule (and category and severity, when grouped by them).
+type FlagCount struct {
+	Account  string
+	Own      bool
+	Rule     string
+	Category string
+	Severity string
+	Items    int64
+}
+
+// PeriodFlags counts, per account, own or others' items created in the period
+// that carry a flag of each rule (any of their versions). With detail, the counts
+// are per rule, category and severity as well, for the given rules only.
+func (s *Store) PeriodFlags(ctx context.Context, p Period, detail bool, rules []string, fn func(FlagCount)) error {
+	from, to := p.args()
+	cols := "''"
+	if detail {
+		cols = "f.category, f.severity"
+	}
+	q := `SELECT i.account_id, i.own, f.rule, ` + cols + `, COUNT(DISTINCT f.item_id) FROM flags f JOIN items i ON i.id = f.item_id
+		WHERE i.created_at >= ?1 AND i.created_at < ?2`
+	args := []any{from, to}
+	if len(rules) > 0 {
+		q += " AND f.rule IN (" + placeholders(3, len(rules)) + ")"
+		for _, r := range rules {
+			args = append(args, r)
+		}
+	}
+	q += " GROUP BY 1, 2, 3"
+	if detail {
+		q += ", 4, 5"
+	}
+	err := s.query(ctx, q, args, func(scan func(...any) error) error {
+		var c FlagCount
+		var err error
+		if detail {
+			err = scan(&c.Account, &c.Own, &c.Rule, &c.Category, &c.Severity, &c.Items)
+		} else {
+			var empty string
+			err = scan(&c.Account, &c.Own, &c.Rule, &empty, &c.Items)
+		}
+		if err != nil {
+			return err
+		}
+		fn(c)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("archive: period flags: %w", err)
+	}
+	return nil
+}
+
+// RepeatOffenders counts, per account, the authors with at least two comments
+// created in the period and flagged offensive (recommended for blocking).
+func (s *Store) RepeatOffenders(ctx context.Context, p Period, fn func(account string, authors int64)) error {
+	from, to := p.args()
+	err := s.query(ctx, `SELECT account_id, COUNT(*) FROM (SELECT i.account_id, i.author_id FROM flags f JOIN items i ON i.id = f.item_id
+			WHERE f.rule = '`+ruleOffensive+`' AND i.own = 0 AND i.author_id <> '' AND i.created_at >= ?1 AND i.created_at < ?2
+			GROUP BY i.account_id, i.author_id HAVING COUNT(DISTINCT i.id) >= 2) GROUP BY account_id`, []any{from, to},
+		func(scan func(...any) error) error {
+			var a string
+			var n int64
+			if err := scan(&a, &n); err != nil {
+				return err
+			}
+			fn(a, n)
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("archive: repeat offenders: %w", err)
+	}
+	return nil
+}
+
+// PeriodDecisions counts, per account and decision, the administrators'
+// decisions made in the period (block_confirmed, blocked_on_network, …).
+func (s *Store) PeriodDecisions(ctx context.Context, p Period, fn func(account, decision string, n int64)) error {
+	ok, err := s.hasTable(ctx, "decisions")
+	if err != nil || !ok {
+		return err
+	}
+	from, to := p.args()
+	err = s.query(ctx, `SELECT i.account_id, d.decision, COUNT(*) FROM decisions d JOIN items i ON i.id = d.item_id
+		WHERE d.decided_at >= ?1 AND d.decided_at < ?2 GROUP BY 1, 2`, []any{from, to}, func(scan func(...any) error) error {
+		var a, d string
+		var n int64
+		if err := scan(&a, &d, &n); err != nil {
+			return err
+		}
+		fn(a, d, n)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("archive: period decisions: %w", err)
+	}
+	return nil
+}
+
+// ProfileState is what the profile snapshots say of one account for a period.
+type ProfileState struct {
+	Account string
+	// Verified is the verified mark of the latest snapshot observed before the
+	// period's end, taken at ObservedAt.
+	Verified   bool
+	ObservedAt time.Time
+	// Changes counts the snapshots observed in the period that changed the
+	// profile (display name, handle, bio, avatar or link) against the one before.
+	Changes int64
+}
+
+// Profiles returns the profile state of every account with a snapshot observed
+// before the period's end.
+func (s *Store) Profiles(ctx context.Context, p Period, fn func(ProfileState)) error {
+	from, to := p.args()
+	err := s.query(ctx, `WITH snap AS (SELECT account_id, observed_at, verified,
+				LAG(handle || char(0) || display_name || char(0) || bio || char(0) || avatar_url || char(0) || link)
+					OVER (PARTITION BY account_id ORDER BY id) AS prev,
+				handle || char(0) || display_name || char(0) || bio || char(0) || avatar_url || char(0) || link AS cur, id
+			FROM profile_snapshots WHERE observed_at < ?2)
+		SELECT account_id, verified, MAX(observed_at), SUM(observed_at >= ?1 AND prev IS NOT NULL AND prev <> cur)
+		FROM snap GROUP BY account_id`, []any{from, to}, func(scan func(...any) error) error {
+		var st ProfileState
+		var at int64
+		if err := scan(&st.Account, &st.Verified, &at, &st.Changes); err != nil {
+			return err
+		}
+		st.ObservedAt = fromNanos(at)
+		fn(st)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("archive: profiles: %w", err)
+	}
+	return nil
+}
+
+// Coverage is how much of a period the agent watched one account.
+type Coverage struct {
+	Account string
+	// Watched is the time between consecutive successful polls no further apart
+	// than the gap given to PollCoverage, within the period.
+	Watched time.Duration
+	// Polls and Failed count the polls that finished in the period, and of them
+	// those that failed.
+	Polls  int64
+	Failed int64
+}
+
+// PollCoverage returns, per account, the time of the period covered by successful
+// polls: each stretch between two successful polls at most gap apart counts as
+// watched; a longer stretch is a gap in the record, not silence.
+func (s *Store) PollCoverage(ctx context.Context, p Period, gap time.Duration, fn func(Coverage)) error {
+	from, to := p.args()
+	err := s.query(ctx, `WITH ok AS (SELECT account_id, MAX(finished_at, ?1) AS t,
+				LAG(finished_at) OVER (PARTITION BY account_id ORDER BY finished_at) AS prev
+			FROM fetch_log WHERE result = 'ok' AND finished_at >= ?1 - ?3 AND finished_at < ?2),
+		polls AS (SELECT account_id, COUNT(*) AS n, SUM(result <> 'ok') AS failed FROM fetch_log
+			WHERE finished_at >= ?1 AND finished_at < ?2 GROUP BY account_id)
+		SELECT polls.account_id, polls.n, polls.failed, COALESCE((SELECT SUM(ok.t - MAX(ok.prev, ?1)) FROM ok
+			WHERE ok.account_id = polls.account_id AND ok.prev IS NOT NULL AND ok.t - ok.prev <= ?3 AND ok.t > ?1), 0)
+		FROM polls`, []any{from, to, int64(gap)}, func(scan func(...any) error) error {
+		var c Coverage
+		var w int64
+		if err := scan(&c.Account, &c.Polls, &c.Failed, &w); err != nil {
+			return err
+		}
+		c.Watched = time.Duration(w)
+		fn(c)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("archive: poll coverage: %w", err)
+	}
+	return nil
+}
+
+// AlertCounts counts the alerts whose rule matches the SQL LIKE pattern, created in
+// the period, per subject. It reports ok=false when the archive holds no alert of
+// such a rule at all (the figure does not exist yet, as opposed to zero).
+func (s *Store) AlertCounts(ctx context.Context, p Period, rulePattern string, fn func(subject string, n int64)) (ok bool, err error) {
+	var exists int64
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM alerts WHERE rule LIKE ?1 LIMIT 1)`, rulePattern).Scan(&exists); err != nil {
+		return false, fmt.Errorf("archive: alert counts: %w", err)
+	}
+	if exists == 0 {
+		return false, nil
+	}
+	from, to := p.args()
+	err = s.query(ctx, `SELECT subject, COUNT(*) FROM alerts WHERE rule LIKE ?3 AND created_at >= ?1 AND created_at < ?2 GROUP BY subject`,
+		[]any{from, to, rulePattern}, func(scan func(...any) error) error {
+			var subj string
+			var n int64
+			if err := scan(&subj, &n); err != nil {
+				return err
+			}
+			fn(subj, n)
+			return nil
+		})
+	if err != nil {
+		return false, fmt.Errorf("archive: alert counts: %w", err)
+	}
+	return true, nil
+}
+
+// query runs q on the read pool and calls fn for each row.
+func (s *Store) query(ctx context.Context, q string, args []any, fn func(scan func(...any) error) error) error {
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// placeholders returns "?first, ?first+1, …" for n parameters.
+func placeholders(first, n int) string {
+	b := make([]byte, 0, n*4)
+	for i := range n {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = fmt.Appendf(b, "?%d", first+i)
+	}
+	return string(b)
+}
