@@ -429,3 +429,29 @@ func placeholders(first, n int) string {
 	}
 	return string(b)
 }
+
+// OffensiveComments counts, per account, the comments by others created in the
+// period that the classifier recommended for blocking (an offensive flag on any
+// version), and those only ever in the review band (offensive_review and never
+// offensive).
+func (s *Store) OffensiveComments(ctx context.Context, p Period, fn func(account string, block, review int64)) error {
+	from, to := p.args()
+	err := s.query(ctx, `SELECT i.account_id, SUM(f.b), SUM(1 - f.b)
+		FROM (SELECT item_id, MAX(rule = '`+ruleOffensive+`') AS b FROM flags
+			WHERE rule IN ('`+ruleOffensive+`', '`+ruleOffensiveReview+`') GROUP BY item_id) f
+		JOIN items i ON i.id = f.item_id
+		WHERE i.own = 0 AND i.created_at >= ?1 AND i.created_at < ?2 GROUP BY 1`, []any{from, to},
+		func(scan func(...any) error) error {
+			var a string
+			var b, r int64
+			if err := scan(&a, &b, &r); err != nil {
+				return err
+			}
+			fn(a, b, r)
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("archive: offensive comments: %w", err)
+	}
+	return nil
+}

@@ -228,7 +228,8 @@ type InfoRequests struct {
 
 // Offensive are the offensive comments by others (6.xv).
 type Offensive struct {
-	// Comments were recommended for blocking; Review were in the review band.
+	// Comments were recommended for blocking (any version); Review were only ever
+	// in the review band.
 	Comments   int64           `json:"comments"`
 	Review     int64           `json:"review"`
 	ByCategory []CategoryCount `json:"by_category"`
@@ -434,13 +435,16 @@ func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Du
 		if f == nil {
 			return
 		}
-		switch {
-		case c.Own:
+		if c.Own {
 			f.OwnContentFlags[c.Rule] = c.Items
-		case c.Rule == ruleOffensive:
-			f.Offensive.Comments = c.Items
-		case c.Rule == ruleOffensiveReview:
-			f.Offensive.Review = c.Items
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = s.OffensiveComments(ctx, p, func(acct string, block, review int64) {
+		if f := get(acct); f != nil {
+			f.Offensive.Comments, f.Offensive.Review = block, review
 		}
 	})
 	if err != nil {

@@ -322,6 +322,7 @@ func TestSubcommandHelp(t *testing.T) {
 		"train":     {"-in", "-out", "-heldout", "-lexicon", "-from-archive", "-db", "-config"},
 		"label":     {"-db", "-config", "-item", "-decision", "-by", "-reason", "-at", "-import"},
 		"offenders": {"-db", "-config", "-account", "-format"},
+		"report":    {"-db", "-config", "-from", "-to", "-semester", "-organ", "-account", "-format", "-out"},
 	}
 	for _, c := range commands {
 		t.Run(c.name, func(t *testing.T) {
