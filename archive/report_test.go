@@ -34,7 +34,7 @@ func TestStore_ReportCoverageAndProfiles(t *testing.T) {
 		commit(at(m), nil)
 	}
 	commit(at(65), profile("IFE México", false)) // a change of display name
-	commit(at(185), nil)                        // two hours later: a gap, not watched
+	commit(at(185), nil)                         // two hours later: a gap, not watched
 	commit(at(195), profile("IFE México", true)) // verified: not a change of identity
 	if err := s.RecordFailure(ctx, Failure{Account: "acct", Started: at(200), Finished: at(201), Reason: "transient", Error: "503"}); err != nil {
 		t.Fatal(err)
