@@ -31,15 +31,15 @@ import (
 // (Monday to Friday 09:00–18:00), the second up to 2026-07-02 with a changed one
 // (07:00–15:00): answers found in the first run keep the delays measured then.
 // Under the race detector, which makes the agent several times slower, the period
-// is the semester's last two months (May and June), from a world started on
-// 2026-04-20, with the calendar changed on 2026-06-01.
+// is the semester's last month (June), from a world started on 2026-05-25, with
+// the calendar changed on 2026-06-15.
 var (
 	simStart  = time.Date(2025, 12, 15, 6, 0, 0, 0, time.UTC)
 	simEpoch1 = time.Date(2026, 4, 1, 12, 0, 0, 500_000_000, time.UTC)
 	simEpoch2 = time.Date(2026, 7, 2, 12, 0, 0, 500_000_000, time.UTC)
 	simPeriod = func() report.Period {
 		if raceDetector {
-			p, _ := report.Dates("2026-05-01", "2026-06-30")
+			p, _ := report.Dates("2026-06-01", "2026-06-30")
 			return p
 		}
 		p, _ := report.Semester("2026-1")
@@ -49,8 +49,8 @@ var (
 
 func init() {
 	if raceDetector {
-		simStart = time.Date(2026, 4, 20, 6, 0, 0, 0, time.UTC)
-		simEpoch1 = time.Date(2026, 6, 1, 12, 0, 0, 500_000_000, time.UTC)
+		simStart = time.Date(2026, 5, 25, 6, 0, 0, 0, time.UTC)
+		simEpoch1 = time.Date(2026, 6, 15, 12, 0, 0, 500_000_000, time.UTC)
 	}
 }
 
