@@ -42,8 +42,9 @@ func (s *Store) ReportAccounts(ctx context.Context) ([]AccountInfo, error) {
 // published.
 func (s *Store) WeeklyPosts(ctx context.Context, p Period, fn func(account string, week int, posts int64)) error {
 	from, to := p.args()
-	err := s.query(ctx, `SELECT account_id, (created_at - ?1) / ?3, COUNT(*) FROM items
-		WHERE own = 1 AND kind = 'post' AND created_at >= ?1 AND created_at < ?2 GROUP BY 1, 2`,
+	err := s.query(ctx, `SELECT i.account_id, (i.created_at - ?1) / ?3, COUNT(*)
+		FROM accounts a CROSS JOIN items i ON i.account_id = a.id AND i.kind = 'post' AND i.created_at >= ?1 AND i.created_at < ?2
+		WHERE i.own = 1 GROUP BY 1, 2`,
 		[]any{from, to, int64(7 * 24 * time.Hour)}, func(scan func(...any) error) error {
 			var a string
 			var w int
@@ -98,8 +99,7 @@ func (s *Store) Intents(ctx context.Context, p Period, fn func(IntentCounts)) er
 				(SELECT lower(v.text) LIKE '%infomex%' OR lower(v.text) LIKE '%ifetel%' OR lower(v.text) LIKE '%unidad de enlace%'
 				 FROM items a JOIN item_versions v ON v.item_id = a.id AND v.version = a.current_version WHERE a.id = r.reply_item_id)
 				ELSE 0 END)
-		FROM responses r JOIN items c ON c.id = r.comment_item_id
-		WHERE c.created_at >= ?1 AND c.created_at < ?2 GROUP BY 1, 2`, []any{from, to},
+		FROM `+periodComments+` GROUP BY 1, 2`, []any{from, to},
 		func(scan func(...any) error) error {
 			var c IntentCounts
 			var oldest int64
@@ -116,6 +116,13 @@ func (s *Store) Intents(ctx context.Context, p Period, fn func(IntentCounts)) er
 	}
 	return nil
 }
+
+// periodComments joins each account (a) with its comments, replies and mentions
+// created in [?1, ?2) (c) and their response rows (r). The accounts drive the join
+// (CROSS JOIN fixes the order), so each account's comments are one range of the
+// items_account index rather than a scan of every item.
+const periodComments = `accounts a CROSS JOIN items c ON c.account_id = a.id AND c.kind IN ('comment', 'reply', 'mention')
+	AND c.created_at >= ?1 AND c.created_at < ?2 JOIN responses r ON r.comment_item_id = c.id`
 
 // DelayPercentiles are nearest-rank percentiles of first-response delays, in
 // seconds, over the answered comments of one group (an account or an organ).
@@ -141,55 +148,52 @@ const (
 // that needed an answer and got one. The business seconds are those stored when
 // each answer was found, with the calendar then in force.
 func (s *Store) ResponseDelays(ctx context.Context, p Period, by string, fn func(DelayPercentiles)) error {
-	group := "r.account_id"
+	group := "a.id"
 	if by == ByOrgan {
-		group = "(SELECT organ FROM accounts WHERE id = r.account_id)"
+		group = "a.organ"
 	}
 	from, to := p.args()
 	out := map[string]*DelayPercentiles{}
-	for _, col := range []string{"business_seconds", "wall_seconds"} {
-		q := `WITH d AS (SELECT ` + group + ` AS g, r.` + col + ` AS v FROM responses r JOIN items c ON c.id = r.comment_item_id
-				WHERE r.needs_answer = 1 AND r.reply_item_id IS NOT NULL AND c.created_at >= ?1 AND c.created_at < ?2),
-			ranked AS (SELECT g, v, ROW_NUMBER() OVER (PARTITION BY g ORDER BY v) AS rn, COUNT(*) OVER (PARTITION BY g) AS n FROM d)
-			SELECT g, n, rn, v FROM ranked
-			WHERE rn = CAST((n * 50 + 99) / 100 AS INTEGER) OR rn = CAST((n * 90 + 99) / 100 AS INTEGER)
-				OR rn = CAST((n * 99 + 99) / 100 AS INTEGER) OR rn = n`
-		business := col == "business_seconds"
-		err := s.query(ctx, q, []any{from, to}, func(scan func(...any) error) error {
-			var g string
-			var n, rn, v int64
-			if err := scan(&g, &n, &rn, &v); err != nil {
-				return err
-			}
-			d := out[g]
-			if d == nil {
-				d = &DelayPercentiles{Group: g, N: n}
-				out[g] = d
-			}
-			set := func(b, w *int64) {
-				if business {
-					*b = v
-				} else {
-					*w = v
-				}
-			}
-			if rn == (n*50+99)/100 {
-				set(&d.BusinessP50, &d.WallP50)
-			}
-			if rn == (n*90+99)/100 {
-				set(&d.BusinessP90, &d.WallP90)
-			}
-			if rn == (n*99+99)/100 {
-				set(&d.BusinessP99, &d.WallP99)
-			}
-			if rn == n {
-				set(&d.BusinessMax, &d.WallMax)
-			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("archive: response delays: %w", err)
+	// One pass: both delays of every answered comment, ranked in each order.
+	q := `WITH d AS (SELECT ` + group + ` AS g, r.business_seconds AS b, r.wall_seconds AS w FROM ` + periodComments + `
+			WHERE r.needs_answer = 1 AND r.reply_item_id IS NOT NULL),
+		ranked AS (SELECT g, b, w, ROW_NUMBER() OVER (PARTITION BY g ORDER BY b) AS rb,
+			ROW_NUMBER() OVER (PARTITION BY g ORDER BY w) AS rw, COUNT(*) OVER (PARTITION BY g) AS n FROM d)
+		SELECT g, n, rb, b, rw, w FROM ranked
+		WHERE rb IN ((n * 50 + 99) / 100, (n * 90 + 99) / 100, (n * 99 + 99) / 100, n)
+			OR rw IN ((n * 50 + 99) / 100, (n * 90 + 99) / 100, (n * 99 + 99) / 100, n)`
+	err := s.query(ctx, q, []any{from, to}, func(scan func(...any) error) error {
+		var g string
+		var n, rb, b, rw, w int64
+		if err := scan(&g, &n, &rb, &b, &rw, &w); err != nil {
+			return err
 		}
+		d := out[g]
+		if d == nil {
+			d = &DelayPercentiles{Group: g, N: n}
+			out[g] = d
+		}
+		for _, x := range []struct {
+			rank, v            int64
+			p50, p90, p99, max *int64
+		}{{rb, b, &d.BusinessP50, &d.BusinessP90, &d.BusinessP99, &d.BusinessMax}, {rw, w, &d.WallP50, &d.WallP90, &d.WallP99, &d.WallMax}} {
+			if x.rank == (n*50+99)/100 {
+				*x.p50 = x.v
+			}
+			if x.rank == (n*90+99)/100 {
+				*x.p90 = x.v
+			}
+			if x.rank == (n*99+99)/100 {
+				*x.p99 = x.v
+			}
+			if x.rank == n {
+				*x.max = x.v
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("archive: response delays: %w", err)
 	}
 	for _, d := range out {
 		fn(*d)
@@ -353,22 +357,23 @@ type Coverage struct {
 func (s *Store) PollCoverage(ctx context.Context, p Period, gap time.Duration, fn func(Coverage)) error {
 	from, to := p.args()
 	err := s.query(ctx, `WITH ok AS (SELECT account_id, MAX(finished_at, ?1) AS t,
-				LAG(finished_at) OVER (PARTITION BY account_id ORDER BY finished_at) AS prev
+				LAG(finished_at) OVER (PARTITION BY account_id ORDER BY id) AS prev
 			FROM fetch_log WHERE result = 'ok' AND finished_at >= ?1 - ?3 AND finished_at < ?2),
+		watched AS (SELECT account_id, SUM(t - MAX(prev, ?1)) AS w FROM ok
+			WHERE prev IS NOT NULL AND t - prev <= ?3 AND t > ?1 GROUP BY account_id),
 		polls AS (SELECT account_id, COUNT(*) AS n, SUM(result <> 'ok') AS failed FROM fetch_log
 			WHERE finished_at >= ?1 AND finished_at < ?2 GROUP BY account_id)
-		SELECT polls.account_id, polls.n, polls.failed, COALESCE((SELECT SUM(ok.t - MAX(ok.prev, ?1)) FROM ok
-			WHERE ok.account_id = polls.account_id AND ok.prev IS NOT NULL AND ok.t - ok.prev <= ?3 AND ok.t > ?1), 0)
-		FROM polls`, []any{from, to, int64(gap)}, func(scan func(...any) error) error {
-		var c Coverage
-		var w int64
-		if err := scan(&c.Account, &c.Polls, &c.Failed, &w); err != nil {
-			return err
-		}
-		c.Watched = time.Duration(w)
-		fn(c)
-		return nil
-	})
+		SELECT polls.account_id, polls.n, polls.failed, COALESCE(watched.w, 0) FROM polls LEFT JOIN watched USING (account_id)`,
+		[]any{from, to, int64(gap)}, func(scan func(...any) error) error {
+			var c Coverage
+			var w int64
+			if err := scan(&c.Account, &c.Polls, &c.Failed, &w); err != nil {
+				return err
+			}
+			c.Watched = time.Duration(w)
+			fn(c)
+			return nil
+		})
 	if err != nil {
 		return fmt.Errorf("archive: poll coverage: %w", err)
 	}

@@ -335,7 +335,7 @@ func Build(ctx context.Context, s *archive.Store, opts Options) (*Report, error)
 		}
 		a.Coverage.PeriodSeconds = max(0, int64(elapsed.Sub(p.From)/time.Second))
 	}
-	cur, err := gather(ctx, s, p.archive(), opts.CoverageGap, byID)
+	cur, err := gather(ctx, s, p.archive(), opts.CoverageGap, byID, true)
 	if err != nil {
 		return nil, err
 	}
@@ -361,7 +361,7 @@ func Build(ctx context.Context, s *archive.Store, opts Options) (*Report, error)
 	if err := organFigures(ctx, s, p.archive(), r, byID); err != nil {
 		return nil, err
 	}
-	prevFigures, err := gather(ctx, s, prev.archive(), opts.CoverageGap, byID)
+	prevFigures, err := gather(ctx, s, prev.archive(), opts.CoverageGap, byID, false)
 	if err != nil {
 		return nil, err
 	}
@@ -398,8 +398,10 @@ type accountFigures struct {
 	takeover     Takeover
 }
 
-// gather reads every per-account figure of period p for the accounts in byID.
-func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Duration, byID map[string]*AccountReport) (map[string]*accountFigures, error) {
+// gather reads the per-account figures of period p for the accounts in byID: all
+// of them when full, else only those the trend shows (posts, comments and their
+// answers, offensive comments).
+func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Duration, byID map[string]*AccountReport, full bool) (map[string]*accountFigures, error) {
 	out := make(map[string]*accountFigures, len(byID))
 	for id := range byID {
 		out[id] = &accountFigures{Figures: emptyFigures(), weekly: map[int]int64{}, verification: Verification{Status: VerificationNoData}}
@@ -430,6 +432,20 @@ func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Du
 	if err != nil {
 		return nil, err
 	}
+	err = s.OffensiveComments(ctx, p, func(acct string, block, review int64) {
+		if f := get(acct); f != nil {
+			f.Offensive.Comments, f.Offensive.Review = block, review
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !full {
+		for _, f := range out {
+			f.finish()
+		}
+		return out, nil
+	}
 	err = s.PeriodFlags(ctx, p, false, nil, func(c archive.FlagCount) {
 		f := get(c.Account)
 		if f == nil {
@@ -437,14 +453,6 @@ func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Du
 		}
 		if c.Own {
 			f.OwnContentFlags[c.Rule] = c.Items
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = s.OffensiveComments(ctx, p, func(acct string, block, review int64) {
-		if f := get(acct); f != nil {
-			f.Offensive.Comments, f.Offensive.Review = block, review
 		}
 	})
 	if err != nil {
