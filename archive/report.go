@@ -2,7 +2,9 @@ package archive
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -136,69 +138,66 @@ type DelayPercentiles struct {
 	BusinessMax, WallMax int64
 }
 
-// Percentile groupings for ResponseDelays.
-const (
-	ByAccount = "account"
-	ByOrgan   = "organ"
-)
-
-// ResponseDelays returns, per account (by = ByAccount) or per organ (ByOrgan), the
-// median, 90th and 99th nearest-rank percentiles of the stored first-response
-// delays in business and in wall seconds, over the comments created in the period
-// that needed an answer and got one. The business seconds are those stored when
-// each answer was found, with the calendar then in force.
-func (s *Store) ResponseDelays(ctx context.Context, p Period, by string, fn func(DelayPercentiles)) error {
-	group := "a.id"
-	if by == ByOrgan {
-		group = "a.organ"
-	}
+// ResponseDelays returns the median, 90th and 99th nearest-rank percentiles (and
+// the maximum) of the stored first-response delays in business and in wall seconds,
+// per account and per organ, over the comments created in the period that needed an
+// answer and got one. The business seconds are those stored when each answer was
+// found, with the calendar then in force. One pass over the answered comments (in
+// account order, through the items_account index) collects the delays; they are
+// sorted in Go, which is several times faster than SQLite's window functions here.
+func (s *Store) ResponseDelays(ctx context.Context, p Period) (byAccount, byOrgan map[string]DelayPercentiles, err error) {
 	from, to := p.args()
-	out := map[string]*DelayPercentiles{}
-	// One pass: both delays of every answered comment, ranked in each order.
-	q := `WITH d AS (SELECT ` + group + ` AS g, r.business_seconds AS b, r.wall_seconds AS w FROM ` + periodComments + `
-			WHERE r.needs_answer = 1 AND r.reply_item_id IS NOT NULL),
-		ranked AS (SELECT g, b, w, ROW_NUMBER() OVER (PARTITION BY g ORDER BY b) AS rb,
-			ROW_NUMBER() OVER (PARTITION BY g ORDER BY w) AS rw, COUNT(*) OVER (PARTITION BY g) AS n FROM d)
-		SELECT g, n, rb, b, rw, w FROM ranked
-		WHERE rb IN ((n * 50 + 99) / 100, (n * 90 + 99) / 100, (n * 99 + 99) / 100, n)
-			OR rw IN ((n * 50 + 99) / 100, (n * 90 + 99) / 100, (n * 99 + 99) / 100, n)`
-	err := s.query(ctx, q, []any{from, to}, func(scan func(...any) error) error {
-		var g string
-		var n, rb, b, rw, w int64
-		if err := scan(&g, &n, &rb, &b, &rw, &w); err != nil {
+	type delays struct{ b, w []int64 }
+	accounts := map[string]*delays{}
+	organOf := map[string]string{}
+	var cur *delays
+	var curID string
+	err = s.query(ctx, `SELECT a.id, a.organ, r.business_seconds, r.wall_seconds FROM `+periodComments+`
+		WHERE r.needs_answer = 1 AND r.reply_item_id IS NOT NULL`, []any{from, to}, func(scan func(...any) error) error {
+		var id, organ sql.RawBytes
+		var b, w int64
+		if err := scan(&id, &organ, &b, &w); err != nil {
 			return err
 		}
-		d := out[g]
-		if d == nil {
-			d = &DelayPercentiles{Group: g, N: n}
-			out[g] = d
-		}
-		for _, x := range []struct {
-			rank, v            int64
-			p50, p90, p99, max *int64
-		}{{rb, b, &d.BusinessP50, &d.BusinessP90, &d.BusinessP99, &d.BusinessMax}, {rw, w, &d.WallP50, &d.WallP90, &d.WallP99, &d.WallMax}} {
-			if x.rank == (n*50+99)/100 {
-				*x.p50 = x.v
-			}
-			if x.rank == (n*90+99)/100 {
-				*x.p90 = x.v
-			}
-			if x.rank == (n*99+99)/100 {
-				*x.p99 = x.v
-			}
-			if x.rank == n {
-				*x.max = x.v
+		if cur == nil || string(id) != curID {
+			curID = string(id)
+			if cur = accounts[curID]; cur == nil {
+				cur = &delays{}
+				accounts[curID] = cur
+				organOf[curID] = string(organ)
 			}
 		}
+		cur.b, cur.w = append(cur.b, b), append(cur.w, w)
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("archive: response delays: %w", err)
+		return nil, nil, fmt.Errorf("archive: response delays: %w", err)
 	}
-	for _, d := range out {
-		fn(*d)
+	percentiles := func(group string, d *delays) DelayPercentiles {
+		slices.Sort(d.b)
+		slices.Sort(d.w)
+		n := int64(len(d.b))
+		at := func(v []int64, pct int64) int64 { return v[(n*pct+99)/100-1] }
+		return DelayPercentiles{Group: group, N: n,
+			BusinessP50: at(d.b, 50), BusinessP90: at(d.b, 90), BusinessP99: at(d.b, 99), BusinessMax: d.b[n-1],
+			WallP50: at(d.w, 50), WallP90: at(d.w, 90), WallP99: at(d.w, 99), WallMax: d.w[n-1]}
 	}
-	return nil
+	byAccount, byOrgan = map[string]DelayPercentiles{}, map[string]DelayPercentiles{}
+	organs := map[string]*delays{}
+	for id, d := range accounts {
+		byAccount[id] = percentiles(id, d)
+		o := organs[organOf[id]]
+		if o == nil {
+			o = &delays{}
+			organs[organOf[id]] = o
+		}
+		o.b, o.w = append(o.b, d.b...), append(o.w, d.w...)
+		accounts[id] = nil // let the account's delays go once copied
+	}
+	for organ, d := range organs {
+		byOrgan[organ] = percentiles(organ, d)
+	}
+	return byAccount, byOrgan, nil
 }
 
 // FlagCount is how many distinct items of an account, created in a period, carry
@@ -356,13 +355,17 @@ type Coverage struct {
 // watched; a longer stretch is a gap in the record, not silence.
 func (s *Store) PollCoverage(ctx context.Context, p Period, gap time.Duration, fn func(Coverage)) error {
 	from, to := p.args()
-	err := s.query(ctx, `WITH ok AS (SELECT account_id, MAX(finished_at, ?1) AS t,
-				LAG(finished_at) OVER (PARTITION BY account_id ORDER BY id) AS prev
-			FROM fetch_log WHERE result = 'ok' AND finished_at >= ?1 - ?3 AND finished_at < ?2),
+	// Each account's polls of the period, in time order, are one range of the
+	// fetch_log_coverage index (migration 0003); the accounts drive the join.
+	err := s.query(ctx, `WITH ok AS (SELECT f.account_id, MAX(f.finished_at, ?1) AS t,
+				LAG(f.finished_at) OVER (PARTITION BY f.account_id ORDER BY f.finished_at) AS prev
+			FROM accounts a CROSS JOIN fetch_log f ON f.account_id = a.id AND f.finished_at >= ?1 - ?3 AND f.finished_at < ?2
+			WHERE f.result = 'ok'),
 		watched AS (SELECT account_id, SUM(t - MAX(prev, ?1)) AS w FROM ok
 			WHERE prev IS NOT NULL AND t - prev <= ?3 AND t > ?1 GROUP BY account_id),
-		polls AS (SELECT account_id, COUNT(*) AS n, SUM(result <> 'ok') AS failed FROM fetch_log
-			WHERE finished_at >= ?1 AND finished_at < ?2 GROUP BY account_id)
+		polls AS (SELECT f.account_id, COUNT(*) AS n, SUM(f.result <> 'ok') AS failed
+			FROM accounts a CROSS JOIN fetch_log f ON f.account_id = a.id AND f.finished_at >= ?1 AND f.finished_at < ?2
+			GROUP BY f.account_id)
 		SELECT polls.account_id, polls.n, polls.failed, COALESCE(watched.w, 0) FROM polls LEFT JOIN watched USING (account_id)`,
 		[]any{from, to, int64(gap)}, func(scan func(...any) error) error {
 			var c Coverage

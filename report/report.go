@@ -335,7 +335,7 @@ func Build(ctx context.Context, s *archive.Store, opts Options) (*Report, error)
 		}
 		a.Coverage.PeriodSeconds = max(0, int64(elapsed.Sub(p.From)/time.Second))
 	}
-	cur, err := gather(ctx, s, p.archive(), opts.CoverageGap, byID, true)
+	cur, organDelays, err := gather(ctx, s, p.archive(), opts.CoverageGap, byID, true)
 	if err != nil {
 		return nil, err
 	}
@@ -358,10 +358,8 @@ func Build(ctx context.Context, s *archive.Store, opts Options) (*Report, error)
 		a.Verification = f.verification
 		a.Takeover = f.takeover
 	}
-	if err := organFigures(ctx, s, p.archive(), r, byID); err != nil {
-		return nil, err
-	}
-	prevFigures, err := gather(ctx, s, prev.archive(), opts.CoverageGap, byID, false)
+	organFigures(r, byID, organDelays)
+	prevFigures, _, err := gather(ctx, s, prev.archive(), opts.CoverageGap, byID, false)
 	if err != nil {
 		return nil, err
 	}
@@ -401,7 +399,7 @@ type accountFigures struct {
 // gather reads the per-account figures of period p for the accounts in byID: all
 // of them when full, else only those the trend shows (posts, comments and their
 // answers, offensive comments).
-func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Duration, byID map[string]*AccountReport, full bool) (map[string]*accountFigures, error) {
+func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Duration, byID map[string]*AccountReport, full bool) (map[string]*accountFigures, map[string]archive.DelayPercentiles, error) {
 	out := make(map[string]*accountFigures, len(byID))
 	for id := range byID {
 		out[id] = &accountFigures{Figures: emptyFigures(), weekly: map[int]int64{}, verification: Verification{Status: VerificationNoData}}
@@ -414,7 +412,7 @@ func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Du
 		}
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	err = s.Intents(ctx, p, func(c archive.IntentCounts) {
 		if f := get(c.Account); f != nil {
@@ -422,15 +420,16 @@ func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Du
 		}
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	err = s.ResponseDelays(ctx, p, archive.ByAccount, func(d archive.DelayPercentiles) {
-		if f := get(d.Group); f != nil {
+	byAccount, byOrgan, err := s.ResponseDelays(ctx, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	for id, d := range byAccount {
+		if f := get(id); f != nil {
 			f.setDelays(d)
 		}
-	})
-	if err != nil {
-		return nil, err
 	}
 	err = s.OffensiveComments(ctx, p, func(acct string, block, review int64) {
 		if f := get(acct); f != nil {
@@ -438,13 +437,13 @@ func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Du
 		}
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !full {
 		for _, f := range out {
 			f.finish()
 		}
-		return out, nil
+		return out, byOrgan, nil
 	}
 	err = s.PeriodFlags(ctx, p, false, nil, func(c archive.FlagCount) {
 		f := get(c.Account)
@@ -456,7 +455,7 @@ func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Du
 		}
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	err = s.PeriodFlags(ctx, p, true, []string{ruleOffensive, ruleOffensiveReview}, func(c archive.FlagCount) {
 		if f := get(c.Account); f != nil && !c.Own {
@@ -464,7 +463,7 @@ func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Du
 		}
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	err = s.RepeatOffenders(ctx, p, func(acct string, n int64) {
 		if f := get(acct); f != nil {
@@ -472,7 +471,7 @@ func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Du
 		}
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	err = s.PeriodDecisions(ctx, p, func(acct, decision string, n int64) {
 		if f := get(acct); f != nil {
@@ -485,7 +484,7 @@ func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Du
 		}
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	err = s.PollCoverage(ctx, p, gap, func(c archive.Coverage) {
 		if f := get(c.Account); f != nil {
@@ -493,7 +492,7 @@ func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Du
 		}
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	err = s.Profiles(ctx, p, func(st archive.ProfileState) {
 		if f := get(st.Account); f != nil {
@@ -505,15 +504,15 @@ func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Du
 		}
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := takeoverSignals(ctx, s, p, out); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, f := range out {
 		f.finish()
 	}
-	return out, nil
+	return out, byOrgan, nil
 }
 
 // Verification states.
@@ -591,12 +590,10 @@ func compareStrings(a, b string) int {
 	return 0
 }
 
-// organFigures sums the accounts' figures into their organs and reads the organs'
+// organFigures sums the accounts' figures into their organs and sets the organs'
 // percentiles.
-func organFigures(ctx context.Context, s *archive.Store, p archive.Period, r *Report, byID map[string]*AccountReport) error {
-	byOrgan := map[string]*OrganReport{}
+func organFigures(r *Report, byID map[string]*AccountReport, delays map[string]archive.DelayPercentiles) {
 	for _, o := range r.Organs {
-		byOrgan[o.ID] = o
 		o.Figures = emptyFigures()
 		o.ExpectedPostsPerWeek = 0
 		for _, id := range o.Accounts {
@@ -613,19 +610,15 @@ func organFigures(ctx context.Context, s *archive.Store, p archive.Period, r *Re
 		}
 		o.ResponseRate = nil
 		o.finish()
-	}
-	return s.ResponseDelays(ctx, p, archive.ByOrgan, func(d archive.DelayPercentiles) {
-		if o := byOrgan[d.Group]; o != nil && len(o.Accounts) > 0 {
-			// With an account filter the organ holds only some of its accounts: its
-			// percentiles are those of the single account then.
-			if len(o.Accounts) == 1 {
-				a := byID[o.Accounts[0]]
-				o.FirstResponseBusiness, o.FirstResponseWall = a.FirstResponseBusiness, a.FirstResponseWall
-				return
-			}
+		// With an account or organ filter the organ may hold only some of its
+		// accounts: with one, its percentiles are that account's.
+		if len(o.Accounts) == 1 {
+			a := byID[o.Accounts[0]]
+			o.FirstResponseBusiness, o.FirstResponseWall = a.FirstResponseBusiness, a.FirstResponseWall
+		} else if d, ok := delays[o.ID]; ok {
 			o.setDelays(d)
 		}
-	})
+	}
 }
 
 // add sums another figure set into f (percentiles and ratios excluded).
