@@ -82,8 +82,9 @@ type IntentCounts struct {
 	Unanswered int64
 	// OldestUnanswered is the creation of the oldest of those; zero when none.
 	OldestUnanswered time.Time
-	// Redirected counts answered ones whose answer points to the transparency
-	// channels (INFOMEX, IFETEL, Unidad de Enlace): Criterio 6.vii.
+	// Redirected counts, for information requests, the answered ones whose answer
+	// points to the transparency channels (INFOMEX, IFETEL, Unidad de Enlace):
+	// Criterio 6.vii. It is 0 for other intents.
 	Redirected int64
 }
 
@@ -97,7 +98,7 @@ func (s *Store) Intents(ctx context.Context, p Period, fn func(IntentCounts)) er
 			SUM(r.needs_answer = 1 AND r.reply_item_id IS NOT NULL AND r.state = 'answered_late'),
 			SUM(r.needs_answer = 1 AND r.reply_item_id IS NULL),
 			COALESCE(MIN(CASE WHEN r.needs_answer = 1 AND r.reply_item_id IS NULL THEN c.created_at END), 0),
-			SUM(CASE WHEN r.needs_answer = 1 AND r.reply_item_id IS NOT NULL THEN
+			SUM(CASE WHEN r.intent = 'info_request' AND r.needs_answer = 1 AND r.reply_item_id IS NOT NULL THEN
 				(SELECT lower(v.text) LIKE '%infomex%' OR lower(v.text) LIKE '%ifetel%' OR lower(v.text) LIKE '%unidad de enlace%'
 				 FROM items a JOIN item_versions v ON v.item_id = a.id AND v.version = a.current_version WHERE a.id = r.reply_item_id)
 				ELSE 0 END)
