@@ -414,9 +414,9 @@ func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Du
 	if err != nil {
 		return nil, nil, err
 	}
-	err = s.Intents(ctx, p, func(c archive.IntentCounts) {
+	err = s.Comments(ctx, p, intentOrder, func(c archive.CommentCounts) {
 		if f := get(c.Account); f != nil {
-			f.addIntent(c)
+			f.addComments(c)
 		}
 	})
 	if err != nil {
@@ -537,9 +537,8 @@ func emptyFigures() Figures {
 	return f
 }
 
-func (f *Figures) addIntent(c archive.IntentCounts) {
+func (f *Figures) addComments(c archive.CommentCounts) {
 	f.CommentsReceived += c.Received
-	f.CommentsByIntent[c.Intent] += c.Received
 	f.NeedingAnswer += c.NeedingAnswer
 	f.Answered += c.Answered
 	f.AnsweredInTime += c.InTime
@@ -548,17 +547,21 @@ func (f *Figures) addIntent(c archive.IntentCounts) {
 	if !c.OldestUnanswered.IsZero() && (f.OldestUnanswered == nil || c.OldestUnanswered.Before(*f.OldestUnanswered)) {
 		f.OldestUnanswered = timePtr(c.OldestUnanswered)
 	}
-	switch response.Intent(c.Intent) {
-	case response.IntentSuggestion:
-		f.Suggestions.Received += c.Received
-		f.Suggestions.NeedingAnswer += c.NeedingAnswer
-		f.Suggestions.Answered += c.Answered
-	case response.IntentInfoRequest:
-		f.InfoRequests.Received += c.Received
-		f.InfoRequests.NeedingAnswer += c.NeedingAnswer
-		f.InfoRequests.Answered += c.Answered
-		f.InfoRequests.Redirected += c.Redirected
+	known := int64(0)
+	for in, n := range c.ByIntent {
+		f.CommentsByIntent[in] += n.Received
+		known += n.Received
 	}
+	// A row stored with no intent (or one unknown to this version) counts as other.
+	f.CommentsByIntent[string(response.IntentOther)] += c.Received - known
+	sug, info := c.ByIntent[string(response.IntentSuggestion)], c.ByIntent[string(response.IntentInfoRequest)]
+	f.Suggestions.Received += sug.Received
+	f.Suggestions.NeedingAnswer += sug.NeedingAnswer
+	f.Suggestions.Answered += sug.Answered
+	f.InfoRequests.Received += info.Received
+	f.InfoRequests.NeedingAnswer += info.NeedingAnswer
+	f.InfoRequests.Answered += info.Answered
+	f.InfoRequests.Redirected += c.Redirected
 }
 
 func (f *Figures) setDelays(d archive.DelayPercentiles) {
