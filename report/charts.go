@@ -17,6 +17,10 @@ import (
 // HTML: no image file, no network fetch. Their labels are fixed Spanish strings
 // and numbers, never user text.
 
+// intentShort labels the intents under the chart's bars.
+var intentShort = map[string]string{"question": "Preguntas", "info_request": "Solicitudes", "suggestion": "Sugerencias",
+	"complaint": "Quejas", "praise": "Elogios", "other": "Otros"}
+
 var (
 	colorBar      = color.RGBA{R: 0x2b, G: 0x57, B: 0x97, A: 0xff}
 	colorExpected = color.RGBA{R: 0xb0, G: 0x3a, B: 0x2e, A: 0xff}
@@ -83,7 +87,7 @@ func intentChart(byIntent map[string]int64) (template.HTML, error) {
 	var names []string
 	for _, in := range intentOrder {
 		vals = append(vals, float64(byIntent[in]))
-		names = append(names, intentNames[in])
+		names = append(names, intentShort[in])
 	}
 	bars, err := plotter.NewBarChart(vals, vg.Points(28))
 	if err != nil {
