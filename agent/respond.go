@@ -27,6 +27,10 @@ import (
 // responses table already. Comments still open from before it are loaded as well.
 const rebuildWindow = 45 * 24 * time.Hour
 
+// parentLookback is how far before the rebuild window own items are remembered
+// (not replayed): replies in the window to them need an answer.
+const parentLookback = 7 * 24 * time.Hour
+
 // slaTickEvery is the SLA tick's period.
 const slaTickEvery = 10 * time.Second
 
@@ -132,7 +136,15 @@ func (r *responder) rebuild(ctx context.Context, c *accountClock) error {
 	var deleted []archive.StoredItem
 	intents := map[string]string{}
 	var rows []archive.ResponseRow
-	err := r.a.store.ItemsSince(ctx, c.cfg.ID, since, func(it archive.StoredItem) error {
+	err := r.a.store.ItemsSince(ctx, c.cfg.ID, since.Add(-parentLookback), func(it archive.StoredItem) error {
+		if it.CreatedAt.Before(since) {
+			// Before the window: only remember own items, so a reply in the window
+			// to an own item just before it is known to be addressed to the account.
+			if it.Own {
+				c.own[it.ExternalID] = it.CreatedAt
+			}
+			return nil
+		}
 		item := connectors.Item{ExternalID: it.ExternalID, Kind: it.Kind, ParentID: it.ParentID, RootID: it.RootID,
 			AuthorID: it.AuthorID, AuthorHandle: it.AuthorHandle, Own: it.Own, CreatedAt: it.CreatedAt, Text: it.Text}
 		// A comment the administrators marked as a false positive is not offensive:
@@ -157,6 +169,18 @@ func (r *responder) rebuild(ctx context.Context, c *accountClock) error {
 		c.tracker.Delete(it.ExternalID, it.DeletedAt)
 	}
 	rows = append(rows, c.rows(c.tracker.Snapshot(), intents)...)
+	// A comment answered before this start keeps the delay measured then, with the
+	// calendar in force when the answer was found: a calendar changed since does not
+	// rewrite the past (the semester report reads these figures).
+	stored, err := r.a.store.Responses(ctx, c.cfg.ID)
+	if err != nil {
+		return err
+	}
+	for i, row := range rows {
+		if old, ok := stored[row.Comment]; ok && row.Reply != "" && old.Reply == row.Reply && old.State != "" {
+			rows[i].Business, rows[i].Wall, rows[i].State = old.Business, old.Wall, old.State
+		}
+	}
 	r.a.alerts.reconcile(ctx, c.cfg, c.tracker.Status)
 	return r.a.store.SaveResponses(ctx, c.cfg.Network, c.cfg.ID, rows)
 }
@@ -257,6 +281,9 @@ func (r *responder) committed(ctx context.Context, cfg AccountConfig, b connecto
 		evs, d := c.observe(it, flagged[it.ExternalID][RuleOffensive], flagged[it.ExternalID][RuleSpam])
 		if !it.Own && it.Kind != connectors.KindPost {
 			intents[it.ExternalID] = string(d.Intent.Intent)
+			if seen && d.Needs {
+				changed[it.ExternalID] = true // edited: its row takes the new text's intent
+			}
 			if !seen {
 				m.CommentsReceived.WithLabelValues(cfg.Network, cfg.ID, string(d.Intent.Intent)).Inc()
 			}

@@ -209,17 +209,7 @@ func (s *Store) Offenders(ctx context.Context, account string) ([]Offender, erro
 // readRows runs q on the read pool with the account as ?1 and calls fn for each row
 // with the row's Scan.
 func (s *Store) readRows(ctx context.Context, q, account string, fn func(scan func(...any) error) error) error {
-	rows, err := s.r.QueryContext(ctx, q, account)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows.Scan); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return s.query(ctx, q, []any{account}, fn)
 }
 
 // hasTable reports whether the archive has the table: a read-only archive made

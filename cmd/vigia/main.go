@@ -2,7 +2,7 @@
 // the Criterios para el uso institucional de redes sociales: it polls every account,
 // archives everything in a tamper-evident SQLite archive and exposes Prometheus
 // metrics. Subcommands: run, demo, check, verify, classify, train, label,
-// offenders, alerts, directory, log, backup, backfill, export, version.
+// offenders, alerts, directory, log, backup, backfill, export, report, version.
 package main
 
 import (
@@ -45,6 +45,7 @@ var commands = []command{
 	{"backup", "copia consistente del archivo mientras el agente corre", cmdBackup},
 	{"backfill", "captura una vez la historia de una cuenta, fuera del calendario del agente", cmdBackfill},
 	{"export", "exporta un periodo del archivo como evidencia (JSON Lines, manifiesto SHA-256)", cmdExport},
+	{"report", "escribe la evaluación semestral de las cuentas en HTML, CSV o JSON", cmdReport},
 	{"version", "muestra la versión", cmdVersion},
 }
 

@@ -334,6 +334,7 @@ func TestSubcommandHelp(t *testing.T) {
 		"alerts":    {"-route", "-config", "-account"},
 		"directory": {"-config", "-db", "-format"},
 		"log":       {"-db", "-config", "-account", "-from", "-to", "-format"},
+		"report":    {"-db", "-config", "-from", "-to", "-semester", "-organ", "-account", "-format", "-out"},
 	}
 	for _, c := range commands {
 		t.Run(c.name, func(t *testing.T) {
