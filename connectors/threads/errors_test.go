@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/ife-mx/vigia/connectors"
+	"github.com/ife-mx/vigia/connectors/internal/graph"
+	"github.com/ife-mx/vigia/connectors/internal/graph/graphfake"
 )
 
 var testNow = time.Date(2026, 8, 20, 12, 0, 0, 0, time.UTC)
@@ -32,7 +34,7 @@ func newTestConnector(t *testing.T, h http.HandlerFunc) (*Connector, *atomic.Int
 		h(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := New(Config{BaseURL: srv.URL, APIVersion: testVersion}, connectors.Deps{
+	c, err := New(Config{graph.Settings{BaseURL: srv.URL, APIVersion: testVersion}}, connectors.Deps{
 		HTTP: connectors.NewHTTPClient(connectors.HTTPOptions{RetryMax: -1}),
 		Now:  func() time.Time { return testNow },
 	})
@@ -55,12 +57,12 @@ func TestPoll_Errors(t *testing.T) {
 		header map[string]string
 		check  func(error) error
 	}{
-		{"testdata 190 auth", 400, string(readTestdata(t, "error_190.json")), nil, wantIs(connectors.ErrAuth)},
+		{"testdata 190 auth", 400, string(graphfake.ReadTestdata(t, "error_190.json")), nil, wantIs(connectors.ErrAuth)},
 		{"190 with 401", 401, errorBody(190, 0), nil, wantIs(connectors.ErrAuth)},
-		{"testdata 100/33 not found", 400, string(readTestdata(t, "error_100.json")), nil, wantIs(connectors.ErrNotFound)},
+		{"testdata 100/33 not found", 400, string(graphfake.ReadTestdata(t, "error_100.json")), nil, wantIs(connectors.ErrNotFound)},
 		{"803 not found", 404, errorBody(803, 0), nil, wantIs(connectors.ErrNotFound)},
 		{"4 app limit, fallback reset", 403, errorBody(4, 0), nil, wantReset(testNow.Add(connectors.RateLimitFallback))},
-		{"testdata 17 user limit", 400, string(readTestdata(t, "error_17.json")), map[string]string{"X-App-Usage": `{"call_count":100,"total_time":3,"total_cputime":4,"estimated_time_to_regain_access":12.5}`}, wantReset(testNow.Add(12*time.Minute + 30*time.Second))},
+		{"testdata 17 user limit", 400, string(graphfake.ReadTestdata(t, "error_17.json")), map[string]string{"X-App-Usage": `{"call_count":100,"total_time":3,"total_cputime":4,"estimated_time_to_regain_access":12.5}`}, wantReset(testNow.Add(12*time.Minute + 30*time.Second))},
 		{"613 with Retry-After", 400, errorBody(613, 0), map[string]string{"Retry-After": "90"}, wantReset(testNow.Add(90 * time.Second))},
 		{"plain 429", 429, `{}`, map[string]string{"Retry-After": "30"}, wantReset(testNow.Add(30 * time.Second))},
 		{"other code is transient", 400, errorBody(368, 0), nil, wantReason(connectors.ReasonTransient)},
@@ -129,7 +131,7 @@ func TestPoll_UsageBackoff(t *testing.T) {
 		t.Parallel()
 		c, calls := newTestConnector(t, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("X-App-Usage", `{"call_count":85,"total_time":10,"total_cputime":10}`)
-			_, _ = w.Write(readTestdata(t, "me.json"))
+			_, _ = w.Write(graphfake.ReadTestdata(t, "me.json"))
 		})
 		_, err := c.Poll(context.Background(), testAccount(), nil)
 		if err := wantReset(testNow.Add(connectors.RateLimitFallback))(err); err != nil {
@@ -145,13 +147,13 @@ func TestPoll_UsageBackoff(t *testing.T) {
 			w.Header().Set("X-App-Usage", `{"call_count":79,"total_time":10,"total_cputime":10}`)
 			switch r.URL.Path {
 			case "/" + testVersion + "/me":
-				_, _ = w.Write(readTestdata(t, "me.json"))
+				_, _ = w.Write(graphfake.ReadTestdata(t, "me.json"))
 			case "/" + testVersion + "/1790000000001/threads":
-				_, _ = w.Write(readTestdata(t, "threads.json"))
+				_, _ = w.Write(graphfake.ReadTestdata(t, "threads.json"))
 			case "/" + testVersion + "/1790000000001/mentions":
-				_, _ = w.Write(readTestdata(t, "mentions.json"))
+				_, _ = w.Write(graphfake.ReadTestdata(t, "mentions.json"))
 			case "/" + testVersion + "/18040000000000000/conversation":
-				_, _ = w.Write(readTestdata(t, "conversation.json"))
+				_, _ = w.Write(graphfake.ReadTestdata(t, "conversation.json"))
 			default:
 				t.Errorf("unexpected path %s", r.URL.Path)
 				w.WriteHeader(http.StatusNotFound)
@@ -199,7 +201,7 @@ func TestPoll_UsageBackoff(t *testing.T) {
 func TestPoll_OtherUser(t *testing.T) {
 	t.Parallel()
 	c, _ := newTestConnector(t, func(w http.ResponseWriter, r *http.Request) {
-		_, _ = w.Write(readTestdata(t, "me.json"))
+		_, _ = w.Write(graphfake.ReadTestdata(t, "me.json"))
 	})
 	acct := testAccount()
 	acct.ExternalID = "999"
@@ -218,7 +220,7 @@ func TestConnector_ProbeAndFactory(t *testing.T) {
 		if r.URL.Path != "/"+testVersion+"/me" {
 			t.Errorf("probe path %s, want /%s/me", r.URL.Path, testVersion)
 		}
-		_, _ = w.Write(readTestdata(t, "me.json"))
+		_, _ = w.Write(graphfake.ReadTestdata(t, "me.json"))
 	})
 	if err := c.Probe(context.Background(), testAccount()); err != nil {
 		t.Fatal(err)
@@ -233,7 +235,7 @@ func TestConnector_ProbeAndFactory(t *testing.T) {
 		v.(*Config).WindowPosts = 5
 		return nil
 	}, deps)
-	if err != nil || conn.Network() != Network || conn.(*Connector).cfg.APIVersion != DefaultAPIVersion || conn.(*Connector).cfg.WindowPosts != 5 {
+	if err != nil || conn.Network() != Network || conn.(*Connector).Settings.APIVersion != DefaultAPIVersion || conn.(*Connector).Settings.BaseURL != DefaultBaseURL || conn.(*Connector).Settings.WindowPosts != 5 {
 		t.Errorf("factory: %v, %+v", err, conn)
 	}
 	if _, err := f(func(v any) error { v.(*Config).UsageBackoff = 2; return nil }, deps); err == nil || !strings.Contains(err.Error(), "usage_backoff") {

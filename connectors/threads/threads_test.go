@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ife-mx/vigia/connectors"
+	"github.com/ife-mx/vigia/connectors/internal/graph"
 	"github.com/ife-mx/vigia/connectors/connectortest"
 )
 
@@ -14,7 +15,7 @@ const testWindow = 72 * time.Hour
 // testConfig is the configuration of the conformance run: small pages so
 // every edge pages.
 func testConfig(baseURL string) Config {
-	return Config{BaseURL: baseURL, APIVersion: testVersion, PageLimit: 5, WindowPosts: MaxWindowPosts, WindowAge: testWindow}
+	return Config{graph.Settings{BaseURL: baseURL, APIVersion: testVersion, PageLimit: 5, WindowPosts: MaxWindowPosts, WindowAge: testWindow}}
 }
 
 // usernames maps the scenario's users to their usernames: the Threads API
