@@ -8,7 +8,6 @@ import (
 	"github.com/ife-mx/vigia/connectors/internal/graph/graphfake"
 )
 
-
 func TestDecodeMedia_Conversation(t *testing.T) {
 	t.Parallel()
 	ms, pg, err := decodeMedia(graphfake.ReadTestdata(t, "conversation.json"))

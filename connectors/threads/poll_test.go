@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/ife-mx/vigia/connectors"
-	"github.com/ife-mx/vigia/connectors/internal/graph"
 	"github.com/ife-mx/vigia/connectors/connectortest"
+	"github.com/ife-mx/vigia/connectors/internal/graph"
 )
 
 // pollEnv polls a hand-written scenario through the fake Threads API.

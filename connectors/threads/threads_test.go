@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"github.com/ife-mx/vigia/connectors"
-	"github.com/ife-mx/vigia/connectors/internal/graph"
 	"github.com/ife-mx/vigia/connectors/connectortest"
+	"github.com/ife-mx/vigia/connectors/internal/graph"
 )
 
 // testWindow is the window of the conformance run.
