@@ -587,20 +587,25 @@ func TestConfig_MarshalRoundTrip(t *testing.T) {
 func exampleEnv(t *testing.T) agent.LookupEnv {
 	t.Helper()
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "facebook-cncs-page-token"), []byte("page-token\n"), 0o600); err != nil {
-		t.Fatal(err)
+	for name, v := range map[string]string{"facebook-cncs-page-token": "page-token\n", "tiktok-app-secret": "tiktok-secret\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(v), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return mapEnv(map[string]string{
-		"CREDENTIALS_DIRECTORY":        dir,
-		"VIGIA_X_BEARER_TOKEN":         "x",
-		"VIGIA_YOUTUBE_API_KEY":        "y",
-		"VIGIA_MASTODON_TOKEN":         "m",
-		"VIGIA_BLUESKY_APP_PASSWORD":   "b",
-		"VIGIA_FACEBOOK_DERFE_TOKEN":   "f",
-		"VIGIA_FACEBOOK_JALISCO_TOKEN": "j",
-		"VIGIA_INSTAGRAM_CNCS_TOKEN":   "i",
-		"VIGIA_SMTP_PASSWORD":          "s",
-		"VIGIA_TEAMS_CNCS_URL":         "https://example.webhook.office.com/workflows/t",
+		"CREDENTIALS_DIRECTORY":           dir,
+		"VIGIA_X_BEARER_TOKEN":            "x",
+		"VIGIA_YOUTUBE_API_KEY":           "y",
+		"VIGIA_MASTODON_TOKEN":            "m",
+		"VIGIA_BLUESKY_APP_PASSWORD":      "b",
+		"VIGIA_FACEBOOK_DERFE_TOKEN":      "f",
+		"VIGIA_FACEBOOK_JALISCO_TOKEN":    "j",
+		"VIGIA_INSTAGRAM_CNCS_TOKEN":      "i",
+		"VIGIA_THREADS_CNCS_TOKEN":        "t",
+		"VIGIA_TIKTOK_APP_ID":             "7000000000000000001",
+		"VIGIA_TIKTOK_CNCS_REFRESH_TOKEN": "r",
+		"VIGIA_SMTP_PASSWORD":             "s",
+		"VIGIA_TEAMS_CNCS_URL":            "https://example.webhook.office.com/workflows/t",
 	})
 }
 
@@ -614,7 +619,7 @@ func TestExampleConfig(t *testing.T) {
 	for _, a := range cfg.AccountConfigs() {
 		networks[a.Network] = true
 	}
-	for _, n := range []string{"x", "facebook", "instagram", "youtube", "mastodon", "bluesky"} {
+	for _, n := range []string{"x", "facebook", "instagram", "threads", "tiktok", "youtube", "mastodon", "bluesky"} {
 		if !networks[n] {
 			t.Errorf("the example has no %s account", n)
 		}
@@ -625,10 +630,18 @@ func TestExampleConfig(t *testing.T) {
 	if got := cfg.Accounts()[1].Credentials["page_token"].Reveal(); got != "page-token" {
 		t.Errorf("LoadCredential file: %q", got)
 	}
+	for _, a := range cfg.Accounts() {
+		if a.ID == "cncs-tiktok" && a.Credentials["app_secret"].Reveal() != "tiktok-secret" {
+			t.Errorf("cncs-tiktok app_secret from the credentials directory: %q", a.Credentials["app_secret"].Reveal())
+		}
+	}
 
 	// Without its variables the example names each missing one.
 	_, err = agent.ParseConfig(configs.Example, "vigia.yaml", nil)
-	if ces := asConfigErrors(t, err); len(ces) != 12 {
+	// (ten for X, Facebook, Instagram, YouTube, Mastodon and Bluesky; one for
+	// Threads; three for TikTok's app id, app secret file and refresh token;
+	// two for the alerts' SMTP password and Teams webhook URL)
+	if ces := asConfigErrors(t, err); len(ces) != 16 {
 		t.Errorf("got %d problems without the environment:\n%v", len(ces), err)
 	}
 }

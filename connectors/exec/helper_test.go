@@ -30,7 +30,11 @@ func TestMain(m *testing.M) {
 		os.Exit(plugin(os.Args[2:]))
 	}
 	os.Setenv(helperEnv, "1")
-	os.Exit(m.Run())
+	code := m.Run()
+	if foro.dir != "" {
+		os.RemoveAll(foro.dir)
+	}
+	os.Exit(code)
 }
 
 const itemLine = `{"type":"item","external_id":"%d","kind":"post","author_id":"u1","author_handle":"ife_mx","own":true,"text":"hola %d","lang":"es","created_at":"2026-11-01T10:00:00Z","raw":{"id":"%d"}}`

@@ -7,6 +7,7 @@ import (
 	"github.com/ife-mx/vigia/connectors"
 	"github.com/ife-mx/vigia/connectors/connectortest"
 	"github.com/ife-mx/vigia/connectors/internal/graph"
+	"github.com/ife-mx/vigia/connectors/internal/graph/graphfake"
 )
 
 // testWindow is the window of the conformance run.
@@ -50,4 +51,13 @@ func harness() connectortest.Harness {
 func TestConformance(t *testing.T) {
 	t.Parallel()
 	connectortest.Run(t, harness())
+}
+
+// TestUsageMonth: through a scripted month whose usage headers pass
+// usage_backoff for a day, every poll of that day backs off after one call,
+// every other poll reports its calls and the share left, and nothing created
+// meanwhile is lost.
+func TestUsageMonth(t *testing.T) {
+	t.Parallel()
+	graphfake.RunUsageMonth(t, harness())
 }

@@ -1,28 +1,13 @@
 package threads
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
+
+	"github.com/ife-mx/vigia/connectors/internal/graph"
 )
-
-// timeLayout is the Threads API's timestamp form: "2026-08-20T08:00:00+0000".
-const timeLayout = "2006-01-02T15:04:05-0700"
-
-// parseTime reads a Threads timestamp (RFC 3339 is accepted too).
-func parseTime(s string) (time.Time, error) {
-	if t, err := time.Parse(timeLayout, s); err == nil {
-		return t.UTC(), nil
-	}
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("bad time %q", s)
-	}
-	return t.UTC(), nil
-}
 
 // ref is a {"id": …} reference (root_post, replied_to, owner).
 type ref struct {
@@ -90,16 +75,6 @@ type list struct {
 	Paging paging             `json:"paging"`
 }
 
-// graphError is the body of a failed call (Graph's error shape).
-type graphError struct {
-	Message     string `json:"message"`
-	Type        string `json:"type"`
-	Code        int    `json:"code"`
-	Subcode     int    `json:"error_subcode"`
-	IsTransient bool   `json:"is_transient"`
-	FBTraceID   string `json:"fbtrace_id"`
-}
-
 // decodeMedia reads a page of media objects; every one needs an id and a
 // timestamp, and a reference without id is dropped.
 func decodeMedia(b []byte) ([]*media, paging, error) {
@@ -120,7 +95,7 @@ func decodeMedia(b []byte) ([]*media, paging, error) {
 			return nil, paging{}, fmt.Errorf("media %d: no id", i)
 		}
 		var err error
-		if m.created, err = parseTime(m.Timestamp); err != nil {
+		if m.created, err = graph.ParseTime(m.Timestamp); err != nil {
 			return nil, paging{}, fmt.Errorf("media %s: timestamp: %w", m.ID, err)
 		}
 		for _, p := range []**ref{&m.Owner, &m.RootPost, &m.RepliedTo} {
@@ -128,7 +103,7 @@ func decodeMedia(b []byte) ([]*media, paging, error) {
 				*p = nil
 			}
 		}
-		m.raw = compact(r)
+		m.raw = graph.Compact(r)
 		out = append(out, m)
 	}
 	return out, l.Paging, nil
@@ -144,29 +119,4 @@ func decodeUser(b []byte) (*user, error) {
 		return nil, errors.New("no id")
 	}
 	return u, nil
-}
-
-// decodeGraphError reads an error body; ok is false when b is not one.
-func decodeGraphError(b []byte) (*graphError, bool) {
-	var env struct {
-		Error *graphError `json:"error"`
-	}
-	if json.Unmarshal(b, &env) != nil || env.Error == nil || env.Error.Code == 0 {
-		return nil, false
-	}
-	return env.Error, true
-}
-
-// compact returns a copy of r without insignificant whitespace.
-func compact(r []byte) []byte {
-	var buf bytes.Buffer
-	if json.Compact(&buf, r) != nil {
-		return append([]byte(nil), r...)
-	}
-	return buf.Bytes()
-}
-
-// text is the item text: CRLF normalised and trimmed.
-func text(s string) string {
-	return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
 }

@@ -1,24 +1,16 @@
 package threads
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
-)
 
-func readTestdata(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+	"github.com/ife-mx/vigia/connectors/internal/graph"
+	"github.com/ife-mx/vigia/connectors/internal/graph/graphfake"
+)
 
 func TestDecodeMedia_Conversation(t *testing.T) {
 	t.Parallel()
-	ms, pg, err := decodeMedia(readTestdata(t, "conversation.json"))
+	ms, pg, err := decodeMedia(graphfake.ReadTestdata(t, "conversation.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,14 +46,14 @@ func TestDecodeMedia_Conversation(t *testing.T) {
 
 func TestDecodeMedia_ThreadsAndMentions(t *testing.T) {
 	t.Parallel()
-	ms, _, err := decodeMedia(readTestdata(t, "threads.json"))
+	ms, _, err := decodeMedia(graphfake.ReadTestdata(t, "threads.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(ms) != 1 || ms[0].Owner == nil || ms[0].Owner.ID != "1790000000001" || ms[0].Text != "Ferry timetable changes from Monday." {
 		t.Errorf("threads = %+v", ms)
 	}
-	ms, _, err = decodeMedia(readTestdata(t, "mentions.json"))
+	ms, _, err = decodeMedia(graphfake.ReadTestdata(t, "mentions.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +64,7 @@ func TestDecodeMedia_ThreadsAndMentions(t *testing.T) {
 
 func TestDecodeUser(t *testing.T) {
 	t.Parallel()
-	u, err := decodeUser(readTestdata(t, "me.json"))
+	u, err := decodeUser(graphfake.ReadTestdata(t, "me.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,6 +78,8 @@ func TestDecodeUser(t *testing.T) {
 	}
 }
 
+// TestDecodeGraphError: recorded Threads error bodies decode with Graph's
+// error decoder, which classifies them.
 func TestDecodeGraphError(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -99,13 +93,13 @@ func TestDecodeGraphError(t *testing.T) {
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			t.Parallel()
-			e, ok := decodeGraphError(readTestdata(t, tc.file))
+			e, ok := graph.DecodeError(graphfake.ReadTestdata(t, tc.file))
 			if !ok || e.Code != tc.code || e.Subcode != tc.subcode || e.IsTransient != tc.transient {
 				t.Errorf("got %+v, %v", e, ok)
 			}
 		})
 	}
-	if _, ok := decodeGraphError([]byte(`{"data":[]}`)); ok {
+	if _, ok := graph.DecodeError([]byte(`{"data":[]}`)); ok {
 		t.Error("a list is not an error")
 	}
 }

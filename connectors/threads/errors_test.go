@@ -5,13 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/ife-mx/vigia/connectors"
+	"github.com/ife-mx/vigia/connectors/internal/graph"
+	"github.com/ife-mx/vigia/connectors/internal/graph/graphfake"
 )
 
 var testNow = time.Date(2026, 8, 20, 12, 0, 0, 0, time.UTC)
@@ -20,105 +21,36 @@ var testNow = time.Date(2026, 8, 20, 12, 0, 0, 0, time.UTC)
 // counts the requests h saw.
 func newTestConnector(t *testing.T, h http.HandlerFunc) (*Connector, *atomic.Int32) {
 	t.Helper()
-	var calls atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		if got := r.Header.Get("Authorization"); got != "Bearer "+testToken {
-			t.Errorf("Authorization header is not the user token")
-		}
-		if strings.Contains(r.URL.RawQuery, testToken) {
-			t.Errorf("the token is in the URL")
-		}
-		h(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	c, err := New(Config{BaseURL: srv.URL, APIVersion: testVersion}, connectors.Deps{
+	url, calls := graphfake.NewServer(t, testToken, h)
+	c, err := New(Config{graph.Settings{BaseURL: url, APIVersion: testVersion}}, connectors.Deps{
 		HTTP: connectors.NewHTTPClient(connectors.HTTPOptions{RetryMax: -1}),
 		Now:  func() time.Time { return testNow },
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c, &calls
+	return c, calls
 }
 
-func errorBody(code, subcode int) string {
-	return fmt.Sprintf(`{"error":{"message":"(#%d) boom %s","type":"OAuthException","code":%d,"error_subcode":%d,"fbtrace_id":"Ab"}}`, code, testToken, code, subcode)
-}
-
+// TestPoll_Errors: the answers every Graph connector classifies alike, and
+// the Threads API's recorded error bodies.
 func TestPoll_Errors(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		name   string
-		status int
-		body   string
-		header map[string]string
-		check  func(error) error
-	}{
-		{"testdata 190 auth", 400, string(readTestdata(t, "error_190.json")), nil, wantIs(connectors.ErrAuth)},
-		{"190 with 401", 401, errorBody(190, 0), nil, wantIs(connectors.ErrAuth)},
-		{"testdata 100/33 not found", 400, string(readTestdata(t, "error_100.json")), nil, wantIs(connectors.ErrNotFound)},
-		{"803 not found", 404, errorBody(803, 0), nil, wantIs(connectors.ErrNotFound)},
-		{"4 app limit, fallback reset", 403, errorBody(4, 0), nil, wantReset(testNow.Add(connectors.RateLimitFallback))},
-		{"testdata 17 user limit", 400, string(readTestdata(t, "error_17.json")), map[string]string{"X-App-Usage": `{"call_count":100,"total_time":3,"total_cputime":4,"estimated_time_to_regain_access":12.5}`}, wantReset(testNow.Add(12*time.Minute + 30*time.Second))},
-		{"613 with Retry-After", 400, errorBody(613, 0), map[string]string{"Retry-After": "90"}, wantReset(testNow.Add(90 * time.Second))},
-		{"plain 429", 429, `{}`, map[string]string{"Retry-After": "30"}, wantReset(testNow.Add(30 * time.Second))},
-		{"other code is transient", 400, errorBody(368, 0), nil, wantReason(connectors.ReasonTransient)},
-		{"html 502 is transient", 502, `<html>bad gateway</html>`, nil, wantReason(connectors.ReasonTransient)},
-		{"malformed 200", 200, `<html>`, nil, wantIs(connectors.ErrMalformed)},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			c, _ := newTestConnector(t, func(w http.ResponseWriter, r *http.Request) {
-				for k, v := range tc.header {
-					w.Header().Set(k, v)
-				}
-				w.WriteHeader(tc.status)
-				_, _ = w.Write([]byte(tc.body))
-			})
-			b, err := c.Poll(context.Background(), testAccount(), nil)
-			if err := tc.check(err); err != nil {
-				t.Error(err)
-			}
-			if err != nil && strings.Contains(err.Error(), testToken) {
-				t.Error("the token is in the error")
-			}
-			if b.Cursor != nil || len(b.Items) > 0 || b.Profile != nil {
-				t.Error("a failed poll returned a batch")
-			}
-		})
-	}
-}
-
-func wantIs(target error) func(error) error {
-	return func(err error) error {
-		if !errors.Is(err, target) {
-			return fmt.Errorf("error %v does not wrap %v", err, target)
-		}
-		return nil
-	}
-}
-
-func wantReason(r string) func(error) error {
-	return func(err error) error {
-		if got := connectors.Reason(err); got != r {
-			return fmt.Errorf("error %v is %s, want %s", err, got, r)
-		}
-		return nil
-	}
-}
-
-func wantReset(reset time.Time) func(error) error {
-	return func(err error) error {
-		var rl *connectors.RateLimitError
-		if !errors.As(err, &rl) {
-			return fmt.Errorf("error %v is not a *RateLimitError", err)
-		}
-		if !rl.Reset.Equal(reset) {
-			return fmt.Errorf("Reset = %v, want %v", rl.Reset, reset)
-		}
-		return nil
-	}
+	withToken := fmt.Sprintf(`{"error":{"message":"Invalid OAuth access token %s","type":"OAuthException","code":190,"fbtrace_id":"Ab"}}`, testToken)
+	cases := append(graphfake.ErrorCases(testNow, "1790000000001"),
+		graphfake.ErrorCase{Name: "testdata 190 auth", Status: 400, Body: string(graphfake.ReadTestdata(t, "error_190.json")), Check: graphfake.WantIs(connectors.ErrAuth)},
+		graphfake.ErrorCase{Name: "testdata 100/33 not found", Status: 400, Body: string(graphfake.ReadTestdata(t, "error_100.json")), Check: graphfake.WantIs(connectors.ErrNotFound)},
+		graphfake.ErrorCase{Name: "testdata 17 user limit", Status: 400, Body: string(graphfake.ReadTestdata(t, "error_17.json")),
+			Header: map[string]string{"X-App-Usage": `{"call_count":100,"total_time":3,"total_cputime":4,"estimated_time_to_regain_access":12.5}`},
+			Check:  graphfake.WantReset(testNow.Add(12*time.Minute + 30*time.Second))},
+		graphfake.ErrorCase{Name: "613 with Retry-After", Status: 400, Body: graphfake.ErrorBody(613, 0),
+			Header: map[string]string{"Retry-After": "90"}, Check: graphfake.WantReset(testNow.Add(90 * time.Second))},
+		graphfake.ErrorCase{Name: "token echoed in the message", Status: 400, Body: withToken, Check: graphfake.WantIs(connectors.ErrAuth)},
+	)
+	graphfake.RunErrorCases(t, testToken, cases, func(t *testing.T, h http.HandlerFunc) connectors.Connector {
+		c, _ := newTestConnector(t, h)
+		return c
+	}, testAccount())
 }
 
 // TestPoll_UsageBackoff: once X-App-Usage passes usage_backoff, the poll
@@ -129,10 +61,10 @@ func TestPoll_UsageBackoff(t *testing.T) {
 		t.Parallel()
 		c, calls := newTestConnector(t, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("X-App-Usage", `{"call_count":85,"total_time":10,"total_cputime":10}`)
-			_, _ = w.Write(readTestdata(t, "me.json"))
+			_, _ = w.Write(graphfake.ReadTestdata(t, "me.json"))
 		})
 		_, err := c.Poll(context.Background(), testAccount(), nil)
-		if err := wantReset(testNow.Add(connectors.RateLimitFallback))(err); err != nil {
+		if err := graphfake.WantReset(testNow.Add(connectors.RateLimitFallback))(err); err != nil {
 			t.Error(err)
 		}
 		if n := calls.Load(); n != 1 {
@@ -145,13 +77,13 @@ func TestPoll_UsageBackoff(t *testing.T) {
 			w.Header().Set("X-App-Usage", `{"call_count":79,"total_time":10,"total_cputime":10}`)
 			switch r.URL.Path {
 			case "/" + testVersion + "/me":
-				_, _ = w.Write(readTestdata(t, "me.json"))
+				_, _ = w.Write(graphfake.ReadTestdata(t, "me.json"))
 			case "/" + testVersion + "/1790000000001/threads":
-				_, _ = w.Write(readTestdata(t, "threads.json"))
+				_, _ = w.Write(graphfake.ReadTestdata(t, "threads.json"))
 			case "/" + testVersion + "/1790000000001/mentions":
-				_, _ = w.Write(readTestdata(t, "mentions.json"))
+				_, _ = w.Write(graphfake.ReadTestdata(t, "mentions.json"))
 			case "/" + testVersion + "/18040000000000000/conversation":
-				_, _ = w.Write(readTestdata(t, "conversation.json"))
+				_, _ = w.Write(graphfake.ReadTestdata(t, "conversation.json"))
 			default:
 				t.Errorf("unexpected path %s", r.URL.Path)
 				w.WriteHeader(http.StatusNotFound)
@@ -199,7 +131,7 @@ func TestPoll_UsageBackoff(t *testing.T) {
 func TestPoll_OtherUser(t *testing.T) {
 	t.Parallel()
 	c, _ := newTestConnector(t, func(w http.ResponseWriter, r *http.Request) {
-		_, _ = w.Write(readTestdata(t, "me.json"))
+		_, _ = w.Write(graphfake.ReadTestdata(t, "me.json"))
 	})
 	acct := testAccount()
 	acct.ExternalID = "999"
@@ -218,7 +150,7 @@ func TestConnector_ProbeAndFactory(t *testing.T) {
 		if r.URL.Path != "/"+testVersion+"/me" {
 			t.Errorf("probe path %s, want /%s/me", r.URL.Path, testVersion)
 		}
-		_, _ = w.Write(readTestdata(t, "me.json"))
+		_, _ = w.Write(graphfake.ReadTestdata(t, "me.json"))
 	})
 	if err := c.Probe(context.Background(), testAccount()); err != nil {
 		t.Fatal(err)
@@ -233,7 +165,7 @@ func TestConnector_ProbeAndFactory(t *testing.T) {
 		v.(*Config).WindowPosts = 5
 		return nil
 	}, deps)
-	if err != nil || conn.Network() != Network || conn.(*Connector).cfg.APIVersion != DefaultAPIVersion || conn.(*Connector).cfg.WindowPosts != 5 {
+	if err != nil || conn.Network() != Network || conn.(*Connector).Settings.APIVersion != DefaultAPIVersion || conn.(*Connector).Settings.BaseURL != DefaultBaseURL || conn.(*Connector).Settings.WindowPosts != 5 {
 		t.Errorf("factory: %v, %+v", err, conn)
 	}
 	if _, err := f(func(v any) error { v.(*Config).UsageBackoff = 2; return nil }, deps); err == nil || !strings.Contains(err.Error(), "usage_backoff") {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ife-mx/vigia/connectors"
 	"github.com/ife-mx/vigia/connectors/connectortest"
+	"github.com/ife-mx/vigia/connectors/internal/graph"
 )
 
 // pollEnv polls a hand-written scenario through the fake Threads API.
@@ -29,7 +30,7 @@ func newPollEnv(t *testing.T, sc *connectortest.Scenario) *pollEnv {
 	e.set(sc.Start)
 	srv := httptest.NewServer(newFakeHandler(testToken)(t, sc, e.now))
 	t.Cleanup(srv.Close)
-	c, err := New(Config{BaseURL: srv.URL, APIVersion: testVersion, PageLimit: 2, WindowAge: 48 * time.Hour}, connectors.Deps{
+	c, err := New(Config{graph.Settings{BaseURL: srv.URL, APIVersion: testVersion, PageLimit: 2, WindowAge: 48 * time.Hour}}, connectors.Deps{
 		HTTP: connectors.NewHTTPClient(connectors.HTTPOptions{RetryMax: -1}),
 		Now:  e.now,
 	})

@@ -59,6 +59,7 @@ import (
 	"time"
 
 	"github.com/ife-mx/vigia/connectors"
+	"github.com/ife-mx/vigia/connectors/internal/graph"
 	"github.com/ife-mx/vigia/connectors/window"
 )
 
@@ -68,10 +69,7 @@ const Network = "threads"
 // Connector polls Threads profiles. It is safe for concurrent use: each
 // account's state lives in its cursor.
 type Connector struct {
-	cfg  Config
-	http *connectors.HTTPClient
-	log  *slog.Logger
-	now  func() time.Time
+	graph.Base
 }
 
 var (
@@ -81,34 +79,19 @@ var (
 
 // New returns a connector for cfg; zero fields take their defaults.
 func New(cfg Config, deps connectors.Deps) (*Connector, error) {
-	cfg = cfg.withDefaults()
-	if err := cfg.Validate(); err != nil {
+	b, err := graph.NewBase(Network, cfg.withDefaults().Settings, deps)
+	if err != nil {
 		return nil, err
 	}
-	if deps.HTTP == nil {
-		return nil, fmt.Errorf("threads: no HTTP client")
-	}
-	c := &Connector{cfg: cfg, http: deps.HTTP, log: deps.Logger, now: deps.Now}
-	c.cfg.BaseURL = normalizeBaseURL(cfg.BaseURL)
-	if c.log == nil {
-		c.log = slog.New(slog.DiscardHandler)
-	}
-	if c.now == nil {
-		c.now = time.Now
-	}
-	return c, nil
+	return &Connector{Base: b}, nil
 }
 
 // NewFactory returns the factory for `network: threads`: it decodes the
 // networks.threads section over DefaultConfig and calls New.
 func NewFactory() connectors.Factory {
-	return func(decode func(v any) error, deps connectors.Deps) (connectors.Connector, error) {
-		cfg := DefaultConfig()
-		if err := decode(&cfg); err != nil {
-			return nil, fmt.Errorf("threads: config: %w", err)
-		}
+	return graph.Factory(Network, DefaultConfig, func(cfg Config, deps connectors.Deps) (connectors.Connector, error) {
 		return New(cfg, deps)
-	}
+	})
 }
 
 // Network returns Network.
@@ -164,7 +147,7 @@ func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur conne
 	}
 	cs, err := decodeCursor(cur)
 	if err != nil {
-		c.log.LogAttrs(ctx, slog.LevelWarn, "unreadable cursor; starting over",
+		c.Log.LogAttrs(ctx, slog.LevelWarn, "unreadable cursor; starting over",
 			slog.String("account", acct.ID), slog.Any("error", err))
 		cs = &cursor{V: cursorVersion}
 	}
@@ -176,14 +159,14 @@ func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur conne
 		return connectors.Batch{}, err
 	}
 	if cs.User != "" && cs.User != me.ID {
-		c.log.LogAttrs(ctx, slog.LevelWarn, "cursor of another user; starting over", slog.String("account", acct.ID))
+		c.Log.LogAttrs(ctx, slog.LevelWarn, "cursor of another user; starting over", slog.String("account", acct.ID))
 		cs = &cursor{V: cursorVersion}
 	}
 	cs.User = me.ID
-	now := c.now()
+	now := c.Now()
 	p := &poller{
 		c: c, s: s, cs: cs, me: me,
-		now: now, since: now.Add(-c.cfg.WindowAge),
+		now: now, since: now.Add(-c.Settings.WindowAge),
 	}
 	if err := p.ownThreads(); err != nil {
 		return connectors.Batch{}, err
@@ -191,7 +174,7 @@ func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur conne
 	if err := p.mentions(); err != nil {
 		return connectors.Batch{}, err
 	}
-	cs.Window = cs.Window.Trim(c.cfg.WindowPosts, p.since)
+	cs.Window = cs.Window.Trim(c.Settings.WindowPosts, p.since)
 	for _, w := range cs.Window {
 		if err := p.recheck(w); err != nil {
 			return connectors.Batch{}, err
@@ -202,7 +185,7 @@ func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur conne
 		Deletions: p.out.Deletions,
 		Profile:   me.profile(raw),
 		Cursor:    cs.encode(),
-		Budget:    s.budget(),
+		Budget:    s.Budget(),
 	}, nil
 }
 
@@ -210,13 +193,13 @@ func (c *Connector) poll(ctx context.Context, acct connectors.Account, cur conne
 // complete is false when MaxPages ran out first.
 func (p *poller) readMedia(op, path, fields string, stop time.Time) (all []*media, complete bool, err error) {
 	after := ""
-	for pages := 0; pages < p.c.cfg.MaxPages; pages++ {
+	for pages := 0; pages < p.c.Settings.MaxPages; pages++ {
 		ms, pg, err := p.s.list(op, path, url.Values{"fields": {fields}}, after)
 		if err != nil {
 			return nil, false, err
 		}
 		all = append(all, ms...)
-		next, more := pg.more(len(ms), p.c.cfg.PageLimit)
+		next, more := pg.more(len(ms), p.c.Settings.PageLimit)
 		if !more {
 			return all, true, nil
 		}
@@ -292,7 +275,7 @@ func (p *poller) recheck(w *window.Post) error {
 	seen := map[string]bool{}
 	after := ""
 	complete := false
-	for pages := 0; pages < p.c.cfg.MaxPages; pages++ {
+	for pages := 0; pages < p.c.Settings.MaxPages; pages++ {
 		q := url.Values{"fields": {conversationFields}, "reverse": {"false"}}
 		ms, pg, err := p.s.list("list conversation", "/"+url.PathEscape(w.ID)+"/conversation", q, after)
 		if err != nil {
@@ -314,7 +297,7 @@ func (p *poller) recheck(w *window.Post) error {
 			}
 			p.out.Emit(p.item(m, kind, parent, w.ID, edited))
 		}
-		next, more := pg.more(len(ms), p.c.cfg.PageLimit)
+		next, more := pg.more(len(ms), p.c.Settings.PageLimit)
 		if !more {
 			complete = true
 			break
@@ -346,7 +329,7 @@ func (p *poller) item(m *media, kind connectors.Kind, parent, root string, edite
 		Kind:       kind,
 		ParentID:   parent,
 		RootID:     root,
-		Text:       text(m.Text),
+		Text:       graph.Text(m.Text),
 		CreatedAt:  m.created,
 		EditedAt:   edited,
 		URL:        m.Permalink,

@@ -6,6 +6,8 @@ import (
 
 	"github.com/ife-mx/vigia/connectors"
 	"github.com/ife-mx/vigia/connectors/connectortest"
+	"github.com/ife-mx/vigia/connectors/internal/graph"
+	"github.com/ife-mx/vigia/connectors/internal/graph/graphfake"
 )
 
 // testWindow is the window of the conformance run.
@@ -14,7 +16,7 @@ const testWindow = 72 * time.Hour
 // testConfig is the configuration of the conformance run: small pages so
 // every edge pages.
 func testConfig(baseURL string) Config {
-	return Config{BaseURL: baseURL, APIVersion: testVersion, PageLimit: 5, WindowPosts: MaxWindowPosts, WindowAge: testWindow}
+	return Config{graph.Settings{BaseURL: baseURL, APIVersion: testVersion, PageLimit: 5, WindowPosts: MaxWindowPosts, WindowAge: testWindow}}
 }
 
 // usernames maps the scenario's users to their usernames: the Threads API
@@ -65,4 +67,13 @@ func harness() connectortest.Harness {
 func TestConformance(t *testing.T) {
 	t.Parallel()
 	connectortest.Run(t, harness())
+}
+
+// TestUsageMonth: through a scripted month whose usage headers pass
+// usage_backoff for a day, every poll of that day backs off after one call,
+// every other poll reports its calls and the share left, and nothing created
+// meanwhile is lost.
+func TestUsageMonth(t *testing.T) {
+	t.Parallel()
+	graphfake.RunUsageMonth(t, harness())
 }

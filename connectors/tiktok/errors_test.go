@@ -294,3 +294,29 @@ func TestConnector_ProbeAndFactory(t *testing.T) {
 		t.Error("New without an HTTP client")
 	}
 }
+
+// TestPoll_BudgetFromHeaders: when answers carry X-RateLimit-Remaining and
+// X-RateLimit-Reset, the budget reports the last answer's allowance and
+// reset along with the calls made.
+func TestPoll_BudgetFromHeaders(t *testing.T) {
+	t.Parallel()
+	var replies atomic.Int32
+	var gone atomic.Bool
+	replies.Store(1)
+	var n atomic.Int32
+	inner := samples(t, &replies, &gone)
+	c, calls := newTestConnector(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-RateLimit-Limit", "600")
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(600-n.Add(1)))
+		w.Header().Set("X-RateLimit-Reset", "2026-08-20T12:05:30.25Z")
+		inner(w, r)
+	})
+	b, err := c.Poll(context.Background(), account(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reset := time.Date(2026, 8, 20, 12, 5, 30, 250_000_000, time.UTC)
+	if b.Budget.Calls != int(calls.Load()) || b.Budget.Remaining != 600-int(calls.Load()) || !b.Budget.Reset.Equal(reset) {
+		t.Errorf("Budget %+v after %d calls: want the calls, %d remaining and reset %v", b.Budget, calls.Load(), 600-calls.Load(), reset)
+	}
+}

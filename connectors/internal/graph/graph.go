@@ -121,7 +121,7 @@ func (s *Settings) Validate(network string) error {
 		bad("base_url", "%v", err)
 	}
 	if !versionRE.MatchString(s.APIVersion) {
-		bad("api_version", "must look like v21.0, got %q", s.APIVersion)
+		bad("api_version", "must look like v21.0 (Facebook) or v1.0 (Threads), got %q", s.APIVersion)
 	}
 	if s.WindowPosts < 0 || s.WindowPosts > MaxWindowPosts {
 		bad("window_posts", "must be between 1 and %d (0 means %d), got %d", MaxWindowPosts, DefaultWindowPosts, s.WindowPosts)

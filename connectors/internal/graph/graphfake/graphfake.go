@@ -1,5 +1,5 @@
-// Package graphfake is what the fake Graph API servers of the facebook and
-// instagram tests share: Graph's JSON and error bodies, the usage headers,
+// Package graphfake is what the fake Graph API servers of the facebook,
+// instagram and threads tests share: Graph's JSON and error bodies, the usage headers,
 // cursor paging with a next URL only when more remain, the check of each
 // request's token and query, and the injection of a connectortest.Scenario's
 // faults as Graph answers them (OAuthException codes 190, 80001/80002,
@@ -77,6 +77,10 @@ type Server struct {
 	BUCType         string
 	ThrottleCode    int
 	ThrottleMessage string
+	// AppUsageOnly says the API reports only X-App-Usage (Threads): the
+	// share used is its call_count, and a throttle's
+	// estimated_time_to_regain_access goes in it.
+	AppUsageOnly bool
 
 	mu    sync.Mutex
 	calls int // calls in the current hour, for the usage headers
@@ -84,8 +88,17 @@ type Server struct {
 	n     int
 }
 
-// usage sets X-App-Usage and X-Business-Use-Case-Usage.
+// usage sets X-App-Usage and X-Business-Use-Case-Usage (only X-App-Usage
+// with AppUsageOnly).
 func (f *Server) usage(h http.Header, pct int, regain time.Duration) {
+	if f.AppUsageOnly {
+		regainField := ""
+		if regain > 0 {
+			regainField = `,"estimated_time_to_regain_access":` + minutes(regain)
+		}
+		h.Set("X-App-Usage", fmt.Sprintf(`{"call_count":%d,"total_cputime":%d,"total_time":%d%s}`, pct, pct/3, pct/2, regainField))
+		return
+	}
 	h.Set("X-App-Usage", fmt.Sprintf(`{"call_count":%d,"total_cputime":%d,"total_time":%d}`, pct/2, pct/3, pct/2))
 	h.Set("X-Business-Use-Case-Usage", fmt.Sprintf(`{"%s":[{"type":"%s","call_count":%d,"total_cputime":%d,"total_time":%d,"estimated_time_to_regain_access":%s}]}`,
 		f.SC.Account.ID, f.BUCType, pct, pct/2, pct/2, minutes(regain)))
