@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"time"
 )
 
@@ -159,6 +160,9 @@ func poll(req request, baseURL string, w io.Writer) {
 		case resp.StatusCode == http.StatusTooManyRequests:
 			f := &foroFail{kind: "rate_limited", msg: path + ": " + resp.Status}
 			f.reset, _ = time.Parse(time.RFC3339Nano, resp.Header.Get("Retry-At"))
+			if f.reset.IsZero() {
+				f.reset = retryAfter(resp.Header)
+			}
 			return f
 		case resp.StatusCode != http.StatusOK:
 			return &foroFail{kind: "transient", msg: path + ": " + resp.Status}
@@ -263,4 +267,25 @@ func poll(req request, baseURL string, w io.Writer) {
 	c, _ := json.Marshal(next)
 	line(map[string]any{"type": "end", "cursor": base64.StdEncoding.EncodeToString(c), "more": false,
 		"budget": map[string]int{"calls": calls, "items": returned, "remaining": -1}})
+}
+
+// retryAfter reads the standard Retry-After header (seconds or an HTTP date),
+// counted from the response's Date when it has one; zero when absent.
+func retryAfter(h http.Header) time.Time {
+	v := h.Get("Retry-After")
+	if v == "" {
+		return time.Time{}
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return t
+	}
+	secs, err := strconv.Atoi(v)
+	if err != nil || secs < 0 {
+		return time.Time{}
+	}
+	base, err := http.ParseTime(h.Get("Date"))
+	if err != nil {
+		base = time.Now()
+	}
+	return base.Add(time.Duration(secs) * time.Second)
 }
