@@ -20,7 +20,7 @@ all: fmt-check vet test build
 help:
 	@echo "Objetivos:"
 	@echo "  build      compila ./$(BINARY) (VERSION=$(VERSION))"
-	@echo "  test       go test -race -count=1 ./..."
+	@echo "  test       go test -race -count=1 -timeout 30m ./..."
 	@echo "  vet        go vet ./..."
 	@echo "  fmt-check  falla si gofmt cambiaría algún archivo"
 	@echo "  fuzz       cada objetivo Fuzz del repositorio durante FUZZTIME=$(FUZZTIME)"
@@ -38,7 +38,7 @@ build:
 
 # The README's test command.
 test:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 vet:
 	$(GO) vet ./...
