@@ -132,7 +132,15 @@ func (al *alerting) sla(cfg AccountConfig, changes []response.Change) {
 	if len(changes) == 0 || al.Sink() == nil {
 		return
 	}
+	var maxAge time.Duration
+	if c := al.a.Config(); c != nil && c.Alerts != nil {
+		maxAge = c.Alerts.SLAMaxAge
+	}
+	now := al.a.now()
 	for _, ch := range changes {
+		if maxAge > 0 && now.Sub(ch.Created) > maxAge {
+			continue // an old comment found by a backfill: the digests list it
+		}
 		rule := alerts.RuleSLAAtRisk
 		if ch.State == response.StateBreached {
 			rule = alerts.RuleSLABreached
