@@ -152,6 +152,7 @@ func (al *alerting) sla(cfg AccountConfig, changes []response.Change) {
 	}
 }
 
+// Sink returns the sink events go to; nil when alerts are off.
 func (al *alerting) Sink() alerts.Sink {
 	al.mu.Lock()
 	defer al.mu.Unlock()
