@@ -103,7 +103,8 @@ func sqlStrings(t *testing.T, db, q string, args ...any) []string {
 // response clock raises sla_breached for comments awaiting an answer; across a
 // restart no alert is recorded or sent twice for the same state.
 func TestAgent_RaisesAlerts(t *testing.T) {
-	t.Parallel()
+	// Not parallel: two runs over the simulation; alongside the package's other
+	// simulation tests it would slow them on a small machine.
 	world := frozenWorld(t, simulated.Faults{})
 	hook, url := startHookRecorder(t)
 	cfg := testConfig(t, t.TempDir(), 50*time.Millisecond, map[string]string{"cncs-x": "x"})
@@ -240,7 +241,7 @@ func TestAgent_AnswerResolvesSLAAlert(t *testing.T) {
 		defer mu.Unlock()
 		return connectors.Batch{Items: append([]connectors.Item(nil), items...), Cursor: connectors.Cursor("c"), Budget: connectors.Budget{Calls: 1, Remaining: -1}}, nil
 	}}
-	cfg := testConfig(t, t.TempDir(), 20*time.Millisecond, map[string]string{"a": "x"})
+	cfg := testConfig(t, t.TempDir(), 250*time.Millisecond, map[string]string{"a": "x"})
 	cfg.Alerts = alertsTo(url)
 	h := start(t, cfg, fakeRegistry(conn), nil)
 	waitFor(t, "the sla_breached alert", func() bool { return len(hook.by(alerts.RuleSLABreached)) == 1 })
@@ -295,7 +296,7 @@ func TestAgent_Digests(t *testing.T) {
 	conn := &fakeConn{network: "x", poll: func(context.Context, connectors.Account, connectors.Cursor) (connectors.Batch, error) {
 		return connectors.Batch{Items: []connectors.Item{post, comment}, Cursor: connectors.Cursor("c"), Budget: connectors.Budget{Calls: 1, Remaining: -1}}, nil
 	}}
-	cfg := testConfig(t, t.TempDir(), 20*time.Millisecond, map[string]string{"a": "x"})
+	cfg := testConfig(t, t.TempDir(), 250*time.Millisecond, map[string]string{"a": "x"})
 	cfg.Alerts = alertsTo(url)
 	h := start(t, cfg, fakeRegistry(conn), nil)
 	waitFor(t, "the comment to breach", func() bool { return len(hook.by(alerts.RuleSLABreached)) == 1 })
@@ -335,7 +336,7 @@ func TestAgent_SLAMaxAge(t *testing.T) {
 	conn := &fakeConn{network: "x", poll: func(context.Context, connectors.Account, connectors.Cursor) (connectors.Batch, error) {
 		return connectors.Batch{Items: []connectors.Item{post, comment, young}, Cursor: connectors.Cursor("c"), Budget: connectors.Budget{Calls: 1, Remaining: -1}}, nil
 	}}
-	cfg := testConfig(t, t.TempDir(), 20*time.Millisecond, map[string]string{"a": "x"})
+	cfg := testConfig(t, t.TempDir(), 250*time.Millisecond, map[string]string{"a": "x"})
 	cfg.Alerts = alertsTo(url)
 	cfg.Alerts.SLAMaxAge = time.Since(comment.CreatedAt) - time.Hour // c1 is too old, c2 is not
 	h := start(t, cfg, fakeRegistry(conn), nil)
