@@ -135,7 +135,15 @@ func (al *alerting) sla(cfg AccountConfig, changes []response.Change) {
 	if len(changes) == 0 || al.Sink() == nil {
 		return
 	}
+	var maxAge time.Duration
+	if c := al.a.Config(); c != nil && c.Alerts != nil {
+		maxAge = c.Alerts.SLAMaxAge
+	}
+	now := al.a.now()
 	for _, ch := range changes {
+		if maxAge > 0 && now.Sub(ch.Created) > maxAge {
+			continue // an old comment found by a backfill: the digests list it
+		}
 		rule := alerts.RuleSLAAtRisk
 		if ch.State == response.StateBreached {
 			rule = alerts.RuleSLABreached
@@ -147,6 +155,7 @@ func (al *alerting) sla(cfg AccountConfig, changes []response.Change) {
 	}
 }
 
+// Sink returns the sink events go to; nil when alerts are off.
 func (al *alerting) Sink() alerts.Sink {
 	al.mu.Lock()
 	defer al.mu.Unlock()

@@ -65,6 +65,7 @@ func alertsTo(url string) *alerts.Config {
 	ac.QuietHours = false
 	ac.Group = alerts.Group{Max: 1}
 	ac.RateLimit = alerts.RateLimit{}
+	ac.SLAMaxAge = 0 // the simulation's and these tests' comments are months or weeks old
 	ac.Notifiers = []alerts.NotifierConfig{{Name: "hook", Type: alerts.TypeWebhook, URL: connectors.NewSecret(url), Timeout: 5 * time.Second}}
 	ac.Routes = []alerts.Route{{Name: "todo", Steps: []alerts.Step{{Via: []string{"hook"}}}}}
 	for _, r := range alerts.Rules {
@@ -102,7 +103,8 @@ func sqlStrings(t *testing.T, db, q string, args ...any) []string {
 // response clock raises sla_breached for comments awaiting an answer; across a
 // restart no alert is recorded or sent twice for the same state.
 func TestAgent_RaisesAlerts(t *testing.T) {
-	t.Parallel()
+	// Not parallel: two runs over the simulation; alongside the package's other
+	// simulation tests it would slow them on a small machine.
 	world := frozenWorld(t, simulated.Faults{})
 	hook, url := startHookRecorder(t)
 	cfg := testConfig(t, t.TempDir(), 50*time.Millisecond, map[string]string{"cncs-x": "x"})
@@ -239,7 +241,7 @@ func TestAgent_AnswerResolvesSLAAlert(t *testing.T) {
 		defer mu.Unlock()
 		return connectors.Batch{Items: append([]connectors.Item(nil), items...), Cursor: connectors.Cursor("c"), Budget: connectors.Budget{Calls: 1, Remaining: -1}}, nil
 	}}
-	cfg := testConfig(t, t.TempDir(), 20*time.Millisecond, map[string]string{"a": "x"})
+	cfg := testConfig(t, t.TempDir(), 250*time.Millisecond, map[string]string{"a": "x"})
 	cfg.Alerts = alertsTo(url)
 	h := start(t, cfg, fakeRegistry(conn), nil)
 	waitFor(t, "the sla_breached alert", func() bool { return len(hook.by(alerts.RuleSLABreached)) == 1 })
@@ -270,7 +272,11 @@ func TestAgent_AnswerResolvesSLAAlert(t *testing.T) {
 
 // conversation is an own post, a question on it weeks ago, and the account's answer.
 func conversation() (post, comment, answer connectors.Item) {
-	created := time.Date(2026, 11, 2, 16, 0, 0, 0, time.UTC) // a Monday, 10:00 in Mexico City: weeks ago
+	// A Monday at 10:00 in Mexico City, three to four weeks ago.
+	created := time.Now().UTC().Truncate(24 * time.Hour).Add(-21*24*time.Hour + 16*time.Hour)
+	for created.Weekday() != time.Monday {
+		created = created.Add(-24 * time.Hour)
+	}
 	post = connectors.Item{ExternalID: "p1", Kind: connectors.KindPost, Own: true, AuthorID: "inst", AuthorHandle: "a",
 		Text: "Consulta los módulos de atención.", CreatedAt: created.Add(-time.Hour), URL: "https://x.com/a/status/p1"}
 	comment = connectors.Item{ExternalID: "c1", Kind: connectors.KindComment, ParentID: "p1", RootID: "p1", AuthorID: "u1",
@@ -290,7 +296,7 @@ func TestAgent_Digests(t *testing.T) {
 	conn := &fakeConn{network: "x", poll: func(context.Context, connectors.Account, connectors.Cursor) (connectors.Batch, error) {
 		return connectors.Batch{Items: []connectors.Item{post, comment}, Cursor: connectors.Cursor("c"), Budget: connectors.Budget{Calls: 1, Remaining: -1}}, nil
 	}}
-	cfg := testConfig(t, t.TempDir(), 20*time.Millisecond, map[string]string{"a": "x"})
+	cfg := testConfig(t, t.TempDir(), 250*time.Millisecond, map[string]string{"a": "x"})
 	cfg.Alerts = alertsTo(url)
 	h := start(t, cfg, fakeRegistry(conn), nil)
 	waitFor(t, "the comment to breach", func() bool { return len(hook.by(alerts.RuleSLABreached)) == 1 })
@@ -316,5 +322,29 @@ func TestAgent_Digests(t *testing.T) {
 				t.Errorf("digest %q lacks %q:\n%s", d.Summary, want, d.Body)
 			}
 		}
+	}
+}
+
+// With sla_max_age, a comment published longer ago raises no SLA alert (a first
+// backfill would otherwise flood the administrators); younger ones do.
+func TestAgent_SLAMaxAge(t *testing.T) {
+	t.Parallel()
+	hook, url := startHookRecorder(t)
+	post, comment, _ := conversation() // the comment is weeks old
+	young := comment
+	young.ExternalID, young.CreatedAt = "c2", comment.CreatedAt.Add(14*24*time.Hour) // a week or more ago
+	conn := &fakeConn{network: "x", poll: func(context.Context, connectors.Account, connectors.Cursor) (connectors.Batch, error) {
+		return connectors.Batch{Items: []connectors.Item{post, comment, young}, Cursor: connectors.Cursor("c"), Budget: connectors.Budget{Calls: 1, Remaining: -1}}, nil
+	}}
+	cfg := testConfig(t, t.TempDir(), 250*time.Millisecond, map[string]string{"a": "x"})
+	cfg.Alerts = alertsTo(url)
+	cfg.Alerts.SLAMaxAge = time.Since(comment.CreatedAt) - time.Hour // c1 is too old, c2 is not
+	h := start(t, cfg, fakeRegistry(conn), nil)
+	waitFor(t, "the younger comment's alert", func() bool { return len(hook.by(alerts.RuleSLABreached)) >= 1 })
+	waitFor(t, "two more SLA ticks", func() bool { return slaTicks(t, h) >= 3 })
+	h.stop()
+	got := hook.by(alerts.RuleSLABreached)
+	if len(got) != 1 || got[0].Subject != "x:c2" {
+		t.Errorf("sla_breached alerts: %+v", got)
 	}
 }

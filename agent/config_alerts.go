@@ -53,7 +53,7 @@ func (d *decoder) alerts(c *Config, e entry) {
 	if e.absent() {
 		return
 	}
-	f, ok := d.mapping(e, "notifiers", "contacts", "routes", "rules", "quiet_hours", "rate_limit", "group", "retry", "digests")
+	f, ok := d.mapping(e, "notifiers", "contacts", "routes", "rules", "quiet_hours", "rate_limit", "group", "retry", "digests", "sla_max_age")
 	if !ok {
 		return
 	}
@@ -75,6 +75,7 @@ func (d *decoder) alerts(c *Config, e entry) {
 	d.alertRules(&ac, f["rules"])
 
 	ac.QuietHours = d.boolean(f["quiet_hours"], true)
+	ac.SLAMaxAge = d.duration(f["sla_max_age"], alerts.DefaultSLAMaxAge, 0)
 	rf, _ := d.mapping(f["rate_limit"], "messages", "per")
 	ac.RateLimit.Messages = d.integer(rf["messages"], alerts.DefaultRateMessages, 0, 100000)
 	ac.RateLimit.Per = d.duration(rf["per"], alerts.DefaultRatePer, time.Minute)

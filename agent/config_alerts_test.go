@@ -68,6 +68,9 @@ func TestParseConfig_Alerts(t *testing.T) {
 		a.Group != (alerts.Group{Wait: 2 * time.Minute, Max: 10}) || a.Retry != (alerts.Retry{Initial: 10 * time.Second, Max: 10 * time.Minute}) {
 		t.Errorf("settings: quiet %v rate %+v group %+v retry %+v", a.QuietHours, a.RateLimit, a.Group, a.Retry)
 	}
+	if a.SLAMaxAge != 72*time.Hour {
+		t.Errorf("sla_max_age = %s", a.SLAMaxAge)
+	}
 	if a.Digests.At != "07:30" || a.Digests.TimeZone.String() != "America/Monterrey" || a.Digests.Weekday != time.Monday {
 		t.Errorf("digests: %+v", a.Digests)
 	}

@@ -53,6 +53,7 @@ const (
 	DefaultFiringTTL     = 7 * 24 * time.Hour
 	DefaultDigestTime    = "08:00"
 	DefaultDigestWeekday = time.Monday
+	DefaultSLAMaxAge     = 7 * 24 * time.Hour
 )
 
 // Config is the configuration's alerts section, decoded and validated by the
@@ -69,6 +70,10 @@ type Config struct {
 	Group      Group
 	Retry      Retry
 	Digests    Digests
+	// SLAMaxAge: no sla_at_risk or sla_breached alert is raised for a comment
+	// published longer ago than this (a first backfill finds many such; the digests
+	// list them); 0 raises them whatever their age.
+	SLAMaxAge time.Duration
 }
 
 // NotifierConfig is one notifier. Which fields apply depends on Type.
@@ -170,6 +175,7 @@ func DefaultConfig() Config {
 		Group:      Group{Wait: DefaultGroupWait, Max: DefaultGroupMax},
 		Retry:      Retry{Initial: DefaultRetryInitial, Max: DefaultRetryMax},
 		Digests:    Digests{At: DefaultDigestTime, TimeZone: loc, Weekday: DefaultDigestWeekday},
+		SLAMaxAge:  DefaultSLAMaxAge,
 	}
 }
 

@@ -543,7 +543,13 @@ func (d *Dispatcher) deliverBatch(ctx context.Context, cfg Config, notifiers map
 	for i, e := range batch {
 		var a Alert
 		if err := json.Unmarshal([]byte(e.Payload), &a); err != nil {
-			return 0, false, fmt.Errorf("alerts: outbox entry %d: %w", e.ID, err)
+			if i > 0 {
+				ids = ids[:i] // sent without it; it fails on its own turn
+				break
+			}
+			// Unreadable (altered by hand): it must not hold the channel for ever.
+			d.log.Error("alerts: unreadable outbox entry marked failed", slog.Int64("outbox_id", e.ID), slog.Any("error", err))
+			return 1, true, d.store.MarkOutbox(context.WithoutCancel(ctx), []int64{e.ID}, archive.OutboxFailed, now, time.Time{}, ReasonInvalid)
 		}
 		a.ID = e.AlertID
 		msg.Alerts = append(msg.Alerts, a)

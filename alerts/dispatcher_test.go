@@ -328,3 +328,29 @@ func TestDispatcher_QuietHours(t *testing.T) {
 		t.Fatalf("second message %q", got.Subject)
 	}
 }
+
+// An outbox entry altered by hand into something unreadable is marked failed and
+// does not hold its channel: the next alert still goes out.
+func TestDispatcher_UnreadableEntryDoesNotBlock(t *testing.T) {
+	s, clientTLS := startSMTP(t, false, "vigia@ife.org.mx", "smtp-pass")
+	c := newClock(monday10)
+	dir := t.TempDir()
+	store := openStore(t, dir, c.Now)
+	defer store.Close()
+	cfg := emailConfig(s)
+	cfg.Routes[0].Steps = cfg.Routes[0].Steps[:1]
+	cfg.Routes[0].Steps[0].To = []string{ToTitular}
+	d := newDispatcher(t, store, cfg, emailNotifiers(t, cfg, s.password, clientTLS), testAccounts(), c, nil)
+	ctx := t.Context()
+	if err := store.QueueOutbox(ctx, []archive.OutboxEntry{{Channel: "correo:" + titular.Email, Notifier: "correo",
+		Recipient: titular.Email, GroupKey: "x", Payload: "{no es JSON", NotBefore: c.Now()}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Raise(ctx, breached(1)); err != nil {
+		t.Fatal(err)
+	}
+	tickUntil(t, ctx, d, c, time.Second, 5, func() bool { return len(s.messages()) == 1 })
+	if n, _, err := store.OutboxStats(ctx); err != nil || n != 0 {
+		t.Fatalf("%d deliveries still pending (%v)", n, err)
+	}
+}

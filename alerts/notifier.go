@@ -47,6 +47,7 @@ type Error struct {
 	Detail string
 }
 
+// Error says which notifier failed, why, and what happened, without secrets.
 func (e *Error) Error() string {
 	return fmt.Sprintf("alerts: %s: %s: %s", e.Notifier, e.Reason, e.Detail)
 }
