@@ -417,11 +417,18 @@ func (s digestSource) AccountDigest(ctx context.Context, account string, from, t
 // governance raises the alerts of account-governance signals (agent/health.go): an
 // urgent takeover assessment raises takeover, urgent, for the titular del área, CNCS
 // and UNICOM (6.xxvi) through the rule's route; an account gone stale or abandoned
-// raises stale_account (6.xx, 7.viii), resolved by cadenceResolved. A takeover stays
+// raises stale_account (6.xx, 7.viii), resolved by cadenceResolved; a change of an
+// organ's administrators or of an account's status raises registry_change (7.iv,
+// 7.vii), for CNCS through its route. A takeover stays
 // firing until people resolve it: the account's next urgent assessment is part of the
 // same incident and sends nothing new.
 func (al *alerting) governance(s health.Signal) {
-	if al.Sink() == nil || s.Account == "" {
+	if al.Sink() == nil {
+		return
+	}
+	if s.Account == "" && s.Kind != health.KindAdminsChanged {
+		// An organ's change of administrators has no account: its route's
+		// CNCS and UNICOM contacts hear of it (no account, no admins or head).
 		return
 	}
 	ev := alerts.Event{Subject: s.Account, Account: s.Account, State: alerts.StateFiring, Summary: sentence(s.Summary), At: s.At}
@@ -431,6 +438,11 @@ func (al *alerting) governance(s health.Signal) {
 		ev.Fields = map[string]string{"Puntuación": fmt.Sprintf("%.0f (umbral %.0f)", s.Score, s.Threshold)}
 	case s.Kind == health.KindCadence:
 		ev.Rule = alerts.RuleStaleAccount
+	case s.Kind == health.KindAdminsChanged || s.Kind == health.KindStatusChanged:
+		// Each change is its own alert (its subject carries the instant): it is
+		// told once and has nothing to resolve.
+		ev.Rule = alerts.RuleRegistryChange
+		ev.Subject = "registro:" + cmp.Or(s.Account, "organo:"+s.Organ) + ":" + s.At.UTC().Format(time.RFC3339Nano)
 	default:
 		return
 	}

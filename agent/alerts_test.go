@@ -348,3 +348,59 @@ func TestAgent_SLAMaxAge(t *testing.T) {
 		t.Errorf("sla_breached alerts: %+v", got)
 	}
 }
+
+// A change of an organ's administrators and of an account's status between two
+// configurations (7.iv, 7.vii) reaches CNCS's route as a registry_change alert,
+// once per change: reloading the same configuration again tells nobody.
+func TestAgent_RegistryChangeAlert(t *testing.T) {
+	t.Parallel()
+	hook, url := startHookRecorder(t)
+	conn := &fakeConn{network: "x", poll: func(context.Context, connectors.Account, connectors.Cursor) (connectors.Batch, error) {
+		return connectors.Batch{}, nil
+	}}
+	cfg := testConfig(t, t.TempDir(), 50*time.Millisecond, map[string]string{"a": "x", "b": "x"})
+	cfg.Alerts = alertsTo(url)
+	h := start(t, cfg, fakeRegistry(conn), nil)
+
+	next := *cfg
+	next.Organs = append([]agent.Organ(nil), cfg.Organs...)
+	next.Organs[0].Admins.Suplente = agent.Person{Name: "Carmen Ruiz", Email: "carmen.ruiz@ife.org.mx"}
+	next.Organs[0].Accounts = append([]agent.AccountConfig(nil), cfg.Organs[0].Accounts...)
+	for i := range next.Organs[0].Accounts {
+		if next.Organs[0].Accounts[i].ID == "b" {
+			next.Organs[0].Accounts[i].Status = agent.StatusSuspended
+		}
+	}
+	if err := h.agent.Reload(context.Background(), &next); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "two registry_change alerts", func() bool { return len(hook.by(alerts.RuleRegistryChange)) >= 2 })
+	if err := h.agent.Reload(context.Background(), &next); err != nil {
+		t.Fatal(err)
+	}
+	// A third, distinct change flushes the outbox behind the repeated reload.
+	third := next
+	third.Organs = append([]agent.Organ(nil), next.Organs...)
+	third.Organs[0].Admins.Suplente = agent.Person{Name: "Luis Peña", Email: "luis.pena@ife.org.mx"}
+	if err := h.agent.Reload(context.Background(), &third); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the third registry_change alert", func() bool { return len(hook.by(alerts.RuleRegistryChange)) >= 3 })
+	h.stop()
+	got := hook.by(alerts.RuleRegistryChange)
+	if len(got) != 3 {
+		t.Fatalf("%d registry_change alerts, want 3 (the repeated reload must tell nobody): %+v", len(got), got)
+	}
+	var admins, status bool
+	for _, a := range got {
+		switch {
+		case strings.Contains(a.Summary, "Carmen Ruiz") && a.Account == "":
+			admins = true
+		case strings.Contains(a.Summary, "suspendida") && a.Account == "b":
+			status = true
+		}
+	}
+	if !admins || !status {
+		t.Errorf("alerts: %+v", got)
+	}
+}

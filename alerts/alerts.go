@@ -35,6 +35,9 @@ const (
 	RulePollingBroken = "polling_broken"
 	// RuleStaleAccount: the account has not published for longer than its cadence (6.xx, 7.viii).
 	RuleStaleAccount = "stale_account"
+	// RuleRegistryChange: an organ's administrators or an account's lifecycle status
+	// changed between two configurations (7.iv, 7.vii); CNCS must hear of it.
+	RuleRegistryChange = "registry_change"
 	// RuleTest is the rule of the messages «vigia alerts test» sends.
 	RuleTest = "test"
 	// RuleDigest is the rule of digest messages.
@@ -42,7 +45,7 @@ const (
 )
 
 // Rules lists the configurable rules in a stable order.
-var Rules = []string{RuleSLAAtRisk, RuleSLABreached, RuleOffensiveComment, RuleOwnContent, RuleTakeover, RulePollingBroken, RuleStaleAccount}
+var Rules = []string{RuleSLAAtRisk, RuleSLABreached, RuleOffensiveComment, RuleOwnContent, RuleTakeover, RulePollingBroken, RuleStaleAccount, RuleRegistryChange}
 
 // Severity says how fast someone must act; urgent alerts ignore quiet hours and
 // rate limits.

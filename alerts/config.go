@@ -188,6 +188,7 @@ var DefaultSeverity = map[string]Severity{
 	RuleTakeover:         SeverityUrgent,
 	RulePollingBroken:    SeverityWarning,
 	RuleStaleAccount:     SeverityInfo,
+	RuleRegistryChange:   SeverityWarning,
 }
 
 // Route returns the route with the given name.

@@ -30,6 +30,7 @@ var ruleTitles = map[string]string{
 	RuleTakeover:         "Posible toma de control de la cuenta",
 	RulePollingBroken:    "No se puede consultar la cuenta",
 	RuleStaleAccount:     "Cuenta sin actividad",
+	RuleRegistryChange:   "Cambio en el registro de cuentas institucionales",
 	RuleTest:             "Mensaje de prueba",
 	RuleDigest:           "Resumen",
 }
@@ -61,6 +62,10 @@ var ruleActions = map[string][]string{
 	},
 	RuleStaleAccount: {
 		"Publique contenido conforme a la periodicidad de la red (6.xx); una cuenta no debe abandonarse (7.viii).",
+	},
+	RuleRegistryChange: {
+		"Verifique que el cambio fue autorizado y actualice el registro de cuentas institucionales de la CNCS (7.iv, 7.vii).",
+		"Si nadie lo autorizó, revise quién modificó la configuración de Vigía.",
 	},
 	RuleTest: {"Ninguna: este mensaje prueba la configuración de las alertas."},
 }
@@ -110,6 +115,8 @@ func defaultSummary(a Alert) string {
 		return fmt.Sprintf("Vigía no puede consultar la cuenta %s.", acct)
 	case RuleStaleAccount:
 		return fmt.Sprintf("La cuenta %s no publica desde hace demasiado tiempo.", acct)
+	case RuleRegistryChange:
+		return fmt.Sprintf("Cambió el registro de %s.", acct)
 	case RuleTest:
 		return "Mensaje de prueba de Vigía: si lo recibe, esta ruta funciona."
 	}
