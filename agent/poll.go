@@ -109,15 +109,16 @@ func (a *Agent) pollOnce(ctx context.Context, cfg AccountConfig, conn connectors
 // warning): the accounts back off, and their polls resume where they were once
 // space returns.
 func (a *Agent) archiveWriteFailed(log *slog.Logger, err error) {
+	full := errors.Is(err, archive.ErrFull)
 	reason := "other"
-	if errors.Is(err, archive.ErrFull) {
+	if full {
 		reason = "disk_full"
-		if a.full.CompareAndSwap(false, true) {
-			log.Error("archive full: nothing of this poll was stored and the cursor stays; free space on the archive's filesystem",
-				slog.Any("error", err))
-		}
 	}
-	a.metrics.ArchiveWriteErrors.WithLabelValues(reason).Inc()
+	a.metrics.ArchiveWriteErrors.WithLabelValues(reason).Inc() // counted before the line that reports it
+	if full && a.full.CompareAndSwap(false, true) {
+		log.Error("archive full: nothing of this poll was stored and the cursor stays; free space on the archive's filesystem",
+			slog.Any("error", err))
+	}
 }
 
 func (a *Agent) observeSuccess(cfg AccountConfig, b connectors.Batch, res archive.Result, d time.Duration) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ife-mx/vigia/agent"
 	"github.com/ife-mx/vigia/archive"
+	"github.com/ife-mx/vigia/connectors"
 	"github.com/ife-mx/vigia/connectors/simulated"
 	"github.com/ife-mx/vigia/connectors/simulated/simcheck"
 )
@@ -111,6 +112,38 @@ func simulatedSetup(t *testing.T, dir, text string, anchor time.Time) (string, *
 		t.Fatal(err)
 	}
 	return cfgPath, cfg, world
+}
+
+// matchTruth fails the test unless the archive at db passes PRAGMA
+// integrity_check and holds the world's ground truth for accts at upTo, item by
+// item and version by version.
+func matchTruth(t *testing.T, db string, world *simulated.World, accts []connectors.Account, upTo time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	store, err := archive.Open(ctx, db, archive.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if err := store.IntegrityCheck(ctx); err != nil {
+		t.Fatal(err)
+	}
+	diffs, err := simcheck.Compare(ctx, store, world, accts, upTo, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range diffs {
+		t.Error(d)
+	}
+	for _, a := range accts {
+		vd, err := simcheck.CompareVersions(ctx, store, world, a, "simulated", upTo, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range vd {
+			t.Error(d)
+		}
+	}
 }
 
 // archived counts the items in the archive (0 before it exists).
@@ -250,31 +283,7 @@ func TestCrashSafety(t *testing.T) {
 		t.Fatalf("vigia run exited with %v on SIGTERM\n%s", err, stderr.String())
 	}
 
-	ctx := context.Background()
-	store, err := archive.Open(ctx, cfg.Database, archive.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	if err := store.IntegrityCheck(ctx); err != nil {
-		t.Fatal(err)
-	}
-	diffs, err := simcheck.Compare(ctx, store, world, accts, upTo, 20)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range diffs {
-		t.Error(d)
-	}
-	for _, a := range accts {
-		vd, err := simcheck.CompareVersions(ctx, store, world, a, "simulated", upTo, 10)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, d := range vd {
-			t.Error(d)
-		}
-	}
+	matchTruth(t, cfg.Database, world, accts, upTo)
 	out, err := exec.Command(bin, "verify", "--db", cfg.Database).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "íntegro") {
 		t.Fatalf("vigia verify: %v\n%s", err, out)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -10,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ife-mx/vigia/archive"
-	"github.com/ife-mx/vigia/connectors/simulated/simcheck"
 	"github.com/ife-mx/vigia/internal/tmpfs"
 )
 
@@ -62,22 +59,7 @@ func TestRun_DiskFull(t *testing.T) {
 		c.fail("after SIGTERM: exit status %d, want 0", code)
 	}
 
-	ctx := context.Background()
-	store, err := archive.Open(ctx, cfg.Database, archive.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	if err := store.IntegrityCheck(ctx); err != nil {
-		t.Fatal(err)
-	}
-	diffs, err := simcheck.Compare(ctx, store, world, cfg.Accounts(), upTo, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range diffs {
-		t.Error(d)
-	}
+	matchTruth(t, cfg.Database, world, cfg.Accounts(), upTo)
 	code, stdout, stderr := runCLI(t, "verify", "--db", cfg.Database)
 	if code != exitOK || !strings.Contains(stdout, "íntegro") {
 		t.Errorf("verify: exit status %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)

@@ -205,7 +205,7 @@ func testNetFaults(t *testing.T, h *Harness) {
 			}
 			r.netFault.Store(nil)
 			r.pollTimeout = 0
-			r.hourly(r.clk.Now().Add(48*time.Hour), func(res tickResult) {
+			r.hourly(r.clk.Now().Add(24*time.Hour), func(res tickResult) {
 				if res.err != nil {
 					t.Errorf("%s: after the %s fault: %v", res.at.Format(time.RFC3339), kind, res.err)
 				}
