@@ -485,3 +485,43 @@ func (s *Store) OffensiveComments(ctx context.Context, p Period, fn func(account
 	}
 	return nil
 }
+
+// SignalRow is one stored account-health signal (table signals).
+type SignalRow struct {
+	Account string
+	Kind    string // "takeover" or "cadence"
+	Score   float64
+	Urgent  bool
+	Detail  string // JSON: summary, threshold, notify, evidence
+	At      time.Time
+}
+
+// Signals calls fn for every account-health signal observed in the period, oldest
+// first. It reports ok=false when the archive holds no governance record at all
+// (neither registry log nor signal): governance never ran on it, so "no signal"
+// would not mean "nothing happened".
+func (s *Store) Signals(ctx context.Context, p Period, fn func(SignalRow)) (ok bool, err error) {
+	var exists int64
+	if err := s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM registry_log) OR EXISTS (SELECT 1 FROM signals)`).Scan(&exists); err != nil {
+		return false, fmt.Errorf("archive: signals: %w", err)
+	}
+	if exists == 0 {
+		return false, nil
+	}
+	from, to := p.args()
+	err = s.query(ctx, `SELECT account_id, kind, score, urgent, detail, observed_at FROM signals
+		WHERE observed_at >= ?1 AND observed_at < ?2 ORDER BY id`, []any{from, to}, func(scan func(...any) error) error {
+		var r SignalRow
+		var at int64
+		if err := scan(&r.Account, &r.Kind, &r.Score, &r.Urgent, &r.Detail, &at); err != nil {
+			return err
+		}
+		r.At = time.Unix(0, at)
+		fn(r)
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("archive: signals: %w", err)
+	}
+	return true, nil
+}

@@ -173,8 +173,10 @@ type AccountReport struct {
 	WeeksBelowExpected int          `json:"weeks_below_expected"`
 	Verification       Verification `json:"verification"`
 	Takeover           Takeover     `json:"takeover"`
-	Compliance         []Compliance `json:"compliance"`
-	Previous           Trend        `json:"previous"`
+	// CadenceSignals are the changes to a stale or abandoned cadence.
+	CadenceSignals CadenceSignals `json:"cadence_signals"`
+	Compliance     []Compliance   `json:"compliance"`
+	Previous       Trend          `json:"previous"`
 }
 
 // Figures are the numbers an account and an organ share.
@@ -357,6 +359,7 @@ func Build(ctx context.Context, s *archive.Store, opts Options) (*Report, error)
 		a.WeeksBelowExpected = weeksBelow(a.WeeklyPosts, a.ExpectedPostsPerWeek, p)
 		a.Verification = f.verification
 		a.Takeover = f.takeover
+		a.CadenceSignals = f.cadence
 	}
 	organFigures(r, byID, organDelays)
 	prevFigures, _, err := gather(ctx, s, prev.archive(), opts.CoverageGap, byID, false)
@@ -394,6 +397,7 @@ type accountFigures struct {
 	weekly       map[int]int64
 	verification Verification
 	takeover     Takeover
+	cadence      CadenceSignals
 }
 
 // gather reads the per-account figures of period p for the accounts in byID: all
