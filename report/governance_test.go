@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ife-mx/vigia/archive"
+	"github.com/ife-mx/vigia/connectors"
 	"github.com/ife-mx/vigia/report"
 )
 
@@ -138,5 +139,61 @@ func TestReport_GovernanceNoData(t *testing.T) {
 	}
 	if c := matrixRow(t, a, "no_takeover"); c.State != report.NoData {
 		t.Errorf("6.xxvi = %s, want no data", c.State)
+	}
+}
+
+// TestReport_ExpectedCadence: the expected posts a week follow the account's
+// configured cadence, else its network's default (daily; weekly on YouTube), as
+// governance judges it; the weeks below and row 6.xx follow.
+func TestReport_ExpectedCadence(t *testing.T) {
+	ctx := context.Background()
+	s, err := archive.Open(ctx, filepath.Join(t.TempDir(), "vigia.db"), archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	accts := []archive.AccountInfo{
+		{ID: "diaria", Network: "x", Handle: "diaria", Organ: "cncs", Status: "active"},
+		{ID: "video", Network: "youtube", Handle: "video", Organ: "cncs", Status: "active"},
+		{ID: "cada2", Network: "x", Handle: "cada2", Organ: "cncs", Status: "active"},
+	}
+	if err := s.SyncAccounts(ctx, accts); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := report.Dates("2026-03-02", "2026-03-15") // two whole weeks
+	// One own post every two days on each account: 3.5 a week.
+	for _, a := range accts {
+		var items []connectors.Item
+		for d := 0; d < 14; d += 2 {
+			at := p.From.AddDate(0, 0, d).Add(12 * time.Hour)
+			items = append(items, connectors.Item{ExternalID: a.ID + "-" + at.Format("0102"), Kind: connectors.KindPost, Own: true,
+				AuthorID: "ife", CreatedAt: at, Text: "Aviso"})
+		}
+		if _, err := s.Commit(ctx, archive.Poll{Account: a.ID, Network: a.Network, Started: p.To, Finished: p.To,
+			Batch: connectors.Batch{Items: items, Cursor: connectors.Cursor("1")}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := report.Build(ctx, s, report.Options{Period: p, Cadence: map[string]time.Duration{"cada2": 48 * time.Hour}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		id    string
+		want  float64
+		below int
+		state string
+	}{
+		{"diaria", 7, 2, report.NotMet},
+		{"video", 1, 0, report.Met},
+		{"cada2", 3.5, 0, report.Met},
+	} {
+		a := findAccount(t, r, tc.id)
+		if a.ExpectedPostsPerWeek != tc.want || a.WeeksBelowExpected != tc.below {
+			t.Errorf("%s: expected %v a week, %d weeks below; want %v, %d", tc.id, a.ExpectedPostsPerWeek, a.WeeksBelowExpected, tc.want, tc.below)
+		}
+		if c := matrixRow(t, a, "cadence"); c.State != tc.state {
+			t.Errorf("%s: 6.xx = %s, want %s", tc.id, c.State, tc.state)
+		}
 	}
 }
