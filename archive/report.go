@@ -525,3 +525,27 @@ func (s *Store) Signals(ctx context.Context, p Period, fn func(SignalRow)) (ok b
 	}
 	return true, nil
 }
+
+// WatchedComments counts, per account, the comments, replies and mentions by
+// others created in the period that carry a flag of the rule (the watch lists,
+// 3.ix), and how many of them have an own answer.
+func (s *Store) WatchedComments(ctx context.Context, p Period, rule string, fn func(account string, flagged, answered int64)) error {
+	from, to := p.args()
+	err := s.query(ctx, `SELECT i.account_id, COUNT(DISTINCT i.id),
+		COUNT(DISTINCT CASE WHEN r.reply_item_id IS NOT NULL THEN i.id END)
+		FROM flags f JOIN items i ON i.id = f.item_id LEFT JOIN responses r ON r.comment_item_id = i.id
+		WHERE f.rule = ?3 AND i.own = 0 AND i.created_at >= ?1 AND i.created_at < ?2 GROUP BY 1`,
+		[]any{from, to, rule}, func(scan func(...any) error) error {
+			var acct string
+			var flagged, answered int64
+			if err := scan(&acct, &flagged, &answered); err != nil {
+				return err
+			}
+			fn(acct, flagged, answered)
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("archive: watched comments: %w", err)
+	}
+	return nil
+}

@@ -116,6 +116,13 @@ var criterios = []criterio{
 		n := a.Suggestions.NeedingAnswer - a.Suggestions.Answered
 		return metIf(n == 0), n
 	}},
+	{"3.ix", "misinformation_clarified", "Aclarar la información equivocada sobre el Instituto (listas de vigilancia)", "conducta", func(a *AccountReport) (string, int64) {
+		if a.Watch.Comments == 0 {
+			return NotApplicable, 0
+		}
+		n := a.Watch.Comments - a.Watch.Answered
+		return metIf(n == 0), n
+	}},
 	{"6.vii", "info_requests_redirected", "Canalizar las solicitudes de información (INFOMEX-IFE, IFETEL, Unidad de Enlace)", "sugerencias", func(a *AccountReport) (string, int64) {
 		if a.InfoRequests.NeedingAnswer == 0 {
 			return NotApplicable, 0

@@ -49,13 +49,15 @@ func WriteCSV(dir string, r *Report) error {
 		"cobertura", "segundos_vigilados", "sondeos", "sondeos_fallidos"}
 	accounts := [][]string{append([]string{"cuenta", "red", "usuario", "organo", "nombre_organo", "estado"},
 		append(figureHeader, "semanas_bajo_lo_esperado", "verificacion", "verificacion_observada", "cambios_de_perfil", "alertas_de_toma",
-			"senales_de_toma_urgentes", "senales_de_toma_bajo_umbral", "puntuacion_de_toma_maxima", "senales_sin_publicar", "senales_abandonada")...)}
+			"senales_de_toma_urgentes", "senales_de_toma_bajo_umbral", "puntuacion_de_toma_maxima", "senales_sin_publicar", "senales_abandonada",
+			"vigilancia_comentarios", "vigilancia_respondidos")...)}
 	for _, a := range r.Accounts {
 		row := append([]string{a.ID, a.Network, a.Handle, a.Organ, a.OrganName, a.Status}, figureCells(&a.Figures)...)
 		t, c := a.Takeover, a.CadenceSignals
 		accounts = append(accounts, append(row, strconv.Itoa(a.WeeksBelowExpected), a.Verification.Status,
 			cellTime(a.Verification.ObservedAt), i64(t.ProfileChanges), optCell(t.Alerts),
-			optCell(t.UrgentSignals), optCell(t.SubThresholdSignals), fl(t.MaxScore), optCell(c.Stale), optCell(c.Abandoned)))
+			optCell(t.UrgentSignals), optCell(t.SubThresholdSignals), fl(t.MaxScore), optCell(c.Stale), optCell(c.Abandoned),
+			i64(a.Watch.Comments), i64(a.Watch.Answered)))
 	}
 	tables["cuentas.csv"] = accounts
 	organs := [][]string{append([]string{"organo", "nombre", "cuentas", "cuentas_verificadas"}, figureHeader...)}

@@ -197,3 +197,52 @@ func TestReport_ExpectedCadence(t *testing.T) {
 		}
 	}
 }
+
+// TestReport_WatchLists: comments by others flagged by a watch list in the period
+// are counted with their answers and judge row 3.ix: one left unanswered is
+// evidence; an account without any is "not applicable".
+func TestReport_WatchLists(t *testing.T) {
+	ctx := context.Background()
+	s, err := archive.Open(ctx, filepath.Join(t.TempDir(), "vigia.db"), archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	accts := []archive.AccountInfo{{ID: "vigilada", Network: "x", Handle: "v", Organ: "cncs", Status: "active"},
+		{ID: "tranquila", Network: "x", Handle: "t", Organ: "cncs", Status: "active"}}
+	if err := s.SyncAccounts(ctx, accts); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 3, 2, 16, 0, 0, 0, time.UTC)
+	c := func(id, text string) connectors.Item {
+		return connectors.Item{ExternalID: id, Kind: connectors.KindComment, ParentID: "p1", RootID: "p1", AuthorID: "u" + id, CreatedAt: at.Add(time.Minute), Text: text}
+	}
+	items := []connectors.Item{{ExternalID: "p1", Kind: connectors.KindPost, Own: true, AuthorID: "ife", CreatedAt: at, Text: "Aviso"},
+		c("c1", "dicen que la credencial ya no sirve"), c("c2", "el IFE cambió la fecha de la elección"), c("c3", "gracias"),
+		{ExternalID: "r1", Kind: connectors.KindReply, ParentID: "c1", RootID: "p1", Own: true, AuthorID: "ife", CreatedAt: at.Add(time.Hour), Text: "Es falso: sigue vigente."}}
+	flags := []archive.Flag{{ExternalID: "c1", Rule: "watch", Category: "desinformacion", Severity: "alert", Score: 1, Evidence: "[]"},
+		{ExternalID: "c2", Rule: "watch", Category: "desinformacion", Severity: "alert", Score: 1, Evidence: "[]"}}
+	if _, err := s.Commit(ctx, archive.Poll{Account: "vigilada", Network: "x", Started: at, Finished: at.Add(2 * time.Hour),
+		Batch: connectors.Batch{Items: items, Cursor: connectors.Cursor("1")}, Flags: flags}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveResponses(ctx, "x", "vigilada", []archive.ResponseRow{{Comment: "c1", Intent: "complaint", NeedsAnswer: true, Reply: "r1"},
+		{Comment: "c2", Intent: "complaint", NeedsAnswer: true}, {Comment: "c3", Intent: "other"}}); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := report.Semester("2026-1")
+	r, err := report.Build(ctx, s, report.Options{Period: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := findAccount(t, r, "vigilada")
+	if a.Watch != (report.Watch{Comments: 2, Answered: 1}) {
+		t.Errorf("watch = %+v, want 2 comments, 1 answered", a.Watch)
+	}
+	if row := matrixRow(t, a, "misinformation_clarified"); row.State != report.NotMet || row.Evidence != 1 || row.Criterio != "3.ix" {
+		t.Errorf("3.ix = %+v, want not met with 1", row)
+	}
+	if row := matrixRow(t, findAccount(t, r, "tranquila"), "misinformation_clarified"); row.State != report.NotApplicable {
+		t.Errorf("3.ix without watched comments = %s, want not applicable", row.State)
+	}
+}

@@ -182,8 +182,10 @@ type AccountReport struct {
 	Takeover           Takeover     `json:"takeover"`
 	// CadenceSignals are the changes to a stale or abandoned cadence.
 	CadenceSignals CadenceSignals `json:"cadence_signals"`
-	Compliance     []Compliance   `json:"compliance"`
-	Previous       Trend          `json:"previous"`
+	// Watch are the comments by others matching a watch list (3.ix).
+	Watch      Watch        `json:"watch"`
+	Compliance []Compliance `json:"compliance"`
+	Previous   Trend        `json:"previous"`
 }
 
 // Figures are the numbers an account and an organ share.
@@ -233,6 +235,14 @@ type InfoRequests struct {
 	Answered      int64 `json:"answered"`
 	// Redirected counts answers that point to INFOMEX-IFE, IFETEL or the Unidad de Enlace.
 	Redirected int64 `json:"redirected"`
+}
+
+// Watch are the comments, replies and mentions by others created in the period
+// that match a watch list (3.ix: misinformation about the Institute to clarify),
+// and how many of them the account answered.
+type Watch struct {
+	Comments int64 `json:"comments"`
+	Answered int64 `json:"answered"`
 }
 
 // Offensive are the offensive comments by others (6.xv).
@@ -368,6 +378,7 @@ func Build(ctx context.Context, s *archive.Store, opts Options) (*Report, error)
 		a.Verification = f.verification
 		a.Takeover = f.takeover
 		a.CadenceSignals = f.cadence
+		a.Watch = f.watch
 	}
 	organFigures(r, byID, organDelays)
 	prevFigures, _, err := gather(ctx, s, prev.archive(), opts.CoverageGap, byID, false)
@@ -410,6 +421,7 @@ type accountFigures struct {
 	verification Verification
 	takeover     Takeover
 	cadence      CadenceSignals
+	watch        Watch
 }
 
 // gather reads the per-account figures of period p for the accounts in byID: all
@@ -481,6 +493,14 @@ func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Du
 	if err != nil {
 		return nil, nil, err
 	}
+	err = s.WatchedComments(ctx, p, ruleWatch, func(acct string, flagged, answered int64) {
+		if f := get(acct); f != nil {
+			f.watch = Watch{Comments: flagged, Answered: answered}
+		}
+	})
+	if err != nil {
+		return nil, nil, err
+	}
 	err = s.RepeatOffenders(ctx, p, func(acct string, n int64) {
 		if f := get(acct); f != nil {
 			f.Offensive.RepeatOffenders = n
@@ -542,6 +562,8 @@ const (
 const (
 	ruleOffensive       = "offensive"
 	ruleOffensiveReview = "offensive_review"
+	// ruleWatch marks a comment by others matching a watch list (agent.RuleWatch).
+	ruleWatch = "watch"
 )
 
 func emptyFigures() Figures {
