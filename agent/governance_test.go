@@ -19,6 +19,7 @@ import (
 	"github.com/ife-mx/vigia/connectors"
 	"github.com/ife-mx/vigia/connectors/simulated"
 	"github.com/ife-mx/vigia/policy/health"
+	"github.com/ife-mx/vigia/report"
 )
 
 // eventSink records the alerts the agent raises.
@@ -178,6 +179,29 @@ func TestAgent_TakeoverRaisesUrgentSignal(t *testing.T) {
 	for _, r := range signalRecords(t, h.store, "cncs-fb", health.KindTakeover) {
 		if strings.Contains(r.Detail, `"urgent":true`) {
 			t.Errorf("urgent signal on the account not taken over: %s", r.Detail)
+		}
+	}
+	// The semester report reads the recorded signals: 6.xxvi not met for the
+	// hijacked account only (the signals carry the agent's clock, real time).
+	day := func(d int) string { return time.Now().AddDate(0, 0, d).Format(time.DateOnly) }
+	period, err := report.Dates(day(-1), day(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := report.Build(context.Background(), h.store, report.Options{Period: period})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range r.Accounts {
+		var row report.Compliance
+		for _, c := range a.Compliance {
+			if c.Rule == "no_takeover" {
+				row = c
+			}
+		}
+		hijacked := a.ID == "cncs-x"
+		if urgent := a.Takeover.UrgentSignals; urgent == nil || (*urgent > 0) != hijacked || (row.State == report.NotMet) != hijacked {
+			t.Errorf("report, %s: urgent takeover signals %v, 6.xxvi %s (%d)", a.ID, urgent, row.State, row.Evidence)
 		}
 	}
 	rep, err := h.store.Verify(context.Background())

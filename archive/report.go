@@ -485,3 +485,67 @@ func (s *Store) OffensiveComments(ctx context.Context, p Period, fn func(account
 	}
 	return nil
 }
+
+// SignalRow is one stored account-health signal (table signals).
+type SignalRow struct {
+	Account string
+	Kind    string // "takeover" or "cadence"
+	Score   float64
+	Urgent  bool
+	Detail  string // JSON: summary, threshold, notify, evidence
+	At      time.Time
+}
+
+// Signals calls fn for every account-health signal observed in the period, oldest
+// first. It reports ok=false when the archive holds no governance record at all
+// (neither registry log nor signal): governance never ran on it, so "no signal"
+// would not mean "nothing happened".
+func (s *Store) Signals(ctx context.Context, p Period, fn func(SignalRow)) (ok bool, err error) {
+	var exists int64
+	if err := s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM registry_log) OR EXISTS (SELECT 1 FROM signals)`).Scan(&exists); err != nil {
+		return false, fmt.Errorf("archive: signals: %w", err)
+	}
+	if exists == 0 {
+		return false, nil
+	}
+	from, to := p.args()
+	err = s.query(ctx, `SELECT account_id, kind, score, urgent, detail, observed_at FROM signals
+		WHERE observed_at >= ?1 AND observed_at < ?2 ORDER BY id`, []any{from, to}, func(scan func(...any) error) error {
+		var r SignalRow
+		var at int64
+		if err := scan(&r.Account, &r.Kind, &r.Score, &r.Urgent, &r.Detail, &at); err != nil {
+			return err
+		}
+		r.At = time.Unix(0, at)
+		fn(r)
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("archive: signals: %w", err)
+	}
+	return true, nil
+}
+
+// WatchedComments counts, per account, the comments, replies and mentions by
+// others created in the period that carry a flag of the rule (the watch lists,
+// 3.ix), and how many of them have an own answer.
+func (s *Store) WatchedComments(ctx context.Context, p Period, rule string, fn func(account string, flagged, answered int64)) error {
+	from, to := p.args()
+	err := s.query(ctx, `SELECT i.account_id, COUNT(DISTINCT i.id),
+		COUNT(DISTINCT CASE WHEN r.reply_item_id IS NOT NULL THEN i.id END)
+		FROM flags f JOIN items i ON i.id = f.item_id LEFT JOIN responses r ON r.comment_item_id = i.id
+		WHERE f.rule = ?3 AND i.own = 0 AND i.created_at >= ?1 AND i.created_at < ?2 GROUP BY 1`,
+		[]any{from, to, rule}, func(scan func(...any) error) error {
+			var acct string
+			var flagged, answered int64
+			if err := scan(&acct, &flagged, &answered); err != nil {
+				return err
+			}
+			fn(acct, flagged, answered)
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("archive: watched comments: %w", err)
+	}
+	return nil
+}

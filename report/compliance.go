@@ -82,10 +82,12 @@ var criterios = []criterio{
 	{"6.xxiv", "no_spam", "Sin envíos indiscriminados (ráfagas, duplicados)", "contenido", zeroFlags("burst", "duplicate")},
 	{"6.vi", "links", "Enlaces a sitios vinculados con los fines del Instituto", "contenido", zeroFlags("link_outside_allowlist", "bare_link")},
 	{"6.xx, 7.viii", "cadence", "Actualizar con la frecuencia esperada; no abandonar la cuenta", "publicaciones", func(a *AccountReport) (string, int64) {
-		if a.ExpectedPostsPerWeek <= 0 {
+		// Evidence: complete weeks below the expected posts, and each time the
+		// account became stale or abandoned (governance signals).
+		n := int64(a.WeeksBelowExpected) + deref(a.CadenceSignals.Stale) + deref(a.CadenceSignals.Abandoned)
+		if a.ExpectedPostsPerWeek <= 0 && n == 0 {
 			return NotApplicable, 0
 		}
-		n := int64(a.WeeksBelowExpected)
 		return metIf(n == 0), n
 	}},
 	{"6.xxv", "verified", "Cuenta verificada", "gobierno", func(a *AccountReport) (string, int64) {
@@ -98,16 +100,27 @@ var criterios = []criterio{
 		return NoData, 0
 	}},
 	{"6.xxvi", "no_takeover", "Sin señales de toma de la cuenta por personas no autorizadas", "gobierno", func(a *AccountReport) (string, int64) {
-		if a.Takeover.Alerts == nil {
+		// Urgent takeover signals (at or above the threshold) and takeover alerts
+		// are the evidence; sub-threshold signals are shown, not judged.
+		t := a.Takeover
+		if t.Alerts == nil && t.UrgentSignals == nil {
 			return NoData, 0
 		}
-		return metIf(*a.Takeover.Alerts == 0), *a.Takeover.Alerts
+		n := max(deref(t.Alerts), deref(t.UrgentSignals))
+		return metIf(n == 0), n
 	}},
 	{"3.vii, 8.ii", "suggestions_answered", "Analizar y responder sugerencias y propuestas", "sugerencias", func(a *AccountReport) (string, int64) {
 		if a.Suggestions.NeedingAnswer == 0 {
 			return NotApplicable, 0
 		}
 		n := a.Suggestions.NeedingAnswer - a.Suggestions.Answered
+		return metIf(n == 0), n
+	}},
+	{"3.ix", "misinformation_clarified", "Aclarar la información equivocada sobre el Instituto (listas de vigilancia)", "conducta", func(a *AccountReport) (string, int64) {
+		if a.Watch.Comments == 0 {
+			return NotApplicable, 0
+		}
+		n := a.Watch.Comments - a.Watch.Answered
 		return metIf(n == 0), n
 	}},
 	{"6.vii", "info_requests_redirected", "Canalizar las solicitudes de información (INFOMEX-IFE, IFETEL, Unidad de Enlace)", "sugerencias", func(a *AccountReport) (string, int64) {
@@ -128,4 +141,12 @@ func compliance(a *AccountReport) []Compliance {
 			Section: "cuenta-" + a.ID + "-" + c.section})
 	}
 	return out
+}
+
+// deref is *p, or 0 when p is nil (no data).
+func deref(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
 }

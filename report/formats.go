@@ -48,15 +48,16 @@ func WriteCSV(dir string, r *Report) error {
 		"ofensivos", "ofensivos_a_revisar", "reincidentes", "bloqueos_confirmados", "bloqueos_observados",
 		"cobertura", "segundos_vigilados", "sondeos", "sondeos_fallidos"}
 	accounts := [][]string{append([]string{"cuenta", "red", "usuario", "organo", "nombre_organo", "estado"},
-		append(figureHeader, "semanas_bajo_lo_esperado", "verificacion", "verificacion_observada", "cambios_de_perfil", "alertas_de_toma")...)}
+		append(figureHeader, "semanas_bajo_lo_esperado", "verificacion", "verificacion_observada", "cambios_de_perfil", "alertas_de_toma",
+			"senales_de_toma_urgentes", "senales_de_toma_bajo_umbral", "puntuacion_de_toma_maxima", "senales_sin_publicar", "senales_abandonada",
+			"vigilancia_comentarios", "vigilancia_respondidos")...)}
 	for _, a := range r.Accounts {
 		row := append([]string{a.ID, a.Network, a.Handle, a.Organ, a.OrganName, a.Status}, figureCells(&a.Figures)...)
-		alerts := ""
-		if a.Takeover.Alerts != nil {
-			alerts = strconv.FormatInt(*a.Takeover.Alerts, 10)
-		}
+		t, c := a.Takeover, a.CadenceSignals
 		accounts = append(accounts, append(row, strconv.Itoa(a.WeeksBelowExpected), a.Verification.Status,
-			cellTime(a.Verification.ObservedAt), i64(a.Takeover.ProfileChanges), alerts))
+			cellTime(a.Verification.ObservedAt), i64(t.ProfileChanges), optCell(t.Alerts),
+			optCell(t.UrgentSignals), optCell(t.SubThresholdSignals), fl(t.MaxScore), optCell(c.Stale), optCell(c.Abandoned),
+			i64(a.Watch.Comments), i64(a.Watch.Answered)))
 	}
 	tables["cuentas.csv"] = accounts
 	organs := [][]string{append([]string{"organo", "nombre", "cuentas", "cuentas_verificadas"}, figureHeader...)}
@@ -166,4 +167,12 @@ func sortedKeys(m map[string]int64) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// optCell is n, or an empty cell when there is no data.
+func optCell(n *int64) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.FormatInt(*n, 10)
 }

@@ -13,12 +13,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
 	"time"
 
 	"github.com/ife-mx/vigia/archive"
+	"github.com/ife-mx/vigia/policy/health"
 	"github.com/ife-mx/vigia/policy/response"
 )
 
@@ -37,9 +39,12 @@ func mustLocation(name string) *time.Location {
 // still counts as watched: the README's "account not polled for 30 minutes" alert.
 const DefaultCoverageGap = 30 * time.Minute
 
-// DefaultExpectedPerWeek is the expected cadence when none is configured for the
-// network: daily (Criterio 6.xx: daily or weekly according to the network).
-const DefaultExpectedPerWeek = 7.0
+// expectedPerWeek is the number of own posts a week an expected cadence (the
+// longest expected gap between own posts, as governance judges it) asks for:
+// 7 for daily, 1 for weekly.
+func expectedPerWeek(cadence time.Duration) float64 {
+	return float64(health.Weekly) / float64(cadence)
+}
 
 // Period is the evaluated interval, in whole days of the institute's time zone.
 type Period struct {
@@ -117,9 +122,11 @@ type Options struct {
 	// OrganNames maps organ ids to their names (from the configuration); the id
 	// is shown when a name is missing.
 	OrganNames map[string]string
-	// ExpectedPerWeek is the expected number of own posts per week by network;
-	// DefaultExpectedPerWeek for a network not in it.
-	ExpectedPerWeek map[string]float64
+	// Cadence is the expected cadence (the longest expected gap between own posts,
+	// the configuration's per-account key cadence) by account id; an account not
+	// in it, or with zero, has its network's default (health.DefaultCadence:
+	// daily, weekly on YouTube), as governance judges it.
+	Cadence map[string]time.Duration
 	// CoverageGap is the longest gap between successful polls counted as watched;
 	// DefaultCoverageGap when zero.
 	CoverageGap time.Duration
@@ -173,8 +180,12 @@ type AccountReport struct {
 	WeeksBelowExpected int          `json:"weeks_below_expected"`
 	Verification       Verification `json:"verification"`
 	Takeover           Takeover     `json:"takeover"`
-	Compliance         []Compliance `json:"compliance"`
-	Previous           Trend        `json:"previous"`
+	// CadenceSignals are the changes to a stale or abandoned cadence.
+	CadenceSignals CadenceSignals `json:"cadence_signals"`
+	// Watch are the comments by others matching a watch list (3.ix).
+	Watch      Watch        `json:"watch"`
+	Compliance []Compliance `json:"compliance"`
+	Previous   Trend        `json:"previous"`
 }
 
 // Figures are the numbers an account and an organ share.
@@ -224,6 +235,14 @@ type InfoRequests struct {
 	Answered      int64 `json:"answered"`
 	// Redirected counts answers that point to INFOMEX-IFE, IFETEL or the Unidad de Enlace.
 	Redirected int64 `json:"redirected"`
+}
+
+// Watch are the comments, replies and mentions by others created in the period
+// that match a watch list (3.ix: misinformation about the Institute to clarify),
+// and how many of them the account answered.
+type Watch struct {
+	Comments int64 `json:"comments"`
+	Answered int64 `json:"answered"`
 }
 
 // Offensive are the offensive comments by others (6.xv).
@@ -329,10 +348,11 @@ func Build(ctx context.Context, s *archive.Store, opts Options) (*Report, error)
 	weeks := int((p.To.Sub(p.From) + 7*24*time.Hour - 1) / (7 * 24 * time.Hour))
 	for _, a := range r.Accounts {
 		a.WeeklyPosts = make([]int64, weeks)
-		a.ExpectedPostsPerWeek = DefaultExpectedPerWeek
-		if e, ok := opts.ExpectedPerWeek[a.Network]; ok {
-			a.ExpectedPostsPerWeek = e
+		cadence := opts.Cadence[a.ID]
+		if cadence <= 0 {
+			cadence = health.DefaultCadence(a.Network)
 		}
+		a.ExpectedPostsPerWeek = expectedPerWeek(cadence)
 		a.Coverage.PeriodSeconds = max(0, int64(elapsed.Sub(p.From)/time.Second))
 	}
 	cur, organDelays, err := gather(ctx, s, p.archive(), opts.CoverageGap, byID, true)
@@ -357,6 +377,8 @@ func Build(ctx context.Context, s *archive.Store, opts Options) (*Report, error)
 		a.WeeksBelowExpected = weeksBelow(a.WeeklyPosts, a.ExpectedPostsPerWeek, p)
 		a.Verification = f.verification
 		a.Takeover = f.takeover
+		a.CadenceSignals = f.cadence
+		a.Watch = f.watch
 	}
 	organFigures(r, byID, organDelays)
 	prevFigures, _, err := gather(ctx, s, prev.archive(), opts.CoverageGap, byID, false)
@@ -373,8 +395,12 @@ func Build(ctx context.Context, s *archive.Store, opts Options) (*Report, error)
 	return r, nil
 }
 
-// weeksBelow counts the whole weeks of the period with fewer own posts than expected.
+// weeksBelow counts the whole weeks of the period with fewer own posts than the
+// least an account keeping its cadence makes in seven days: the whole part of the
+// expected posts a week (posting every 48 h, 3.5 a week, some weeks hold only 3).
+// A cadence longer than a week judges no week: the cadence signals cover it.
 func weeksBelow(weekly []int64, expected float64, p Period) int {
+	expected = math.Floor(expected + 1e-9)
 	n := 0
 	for w, posts := range weekly {
 		if p.From.AddDate(0, 0, 7*(w+1)).After(p.To) {
@@ -394,6 +420,8 @@ type accountFigures struct {
 	weekly       map[int]int64
 	verification Verification
 	takeover     Takeover
+	cadence      CadenceSignals
+	watch        Watch
 }
 
 // gather reads the per-account figures of period p for the accounts in byID: all
@@ -465,6 +493,14 @@ func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Du
 	if err != nil {
 		return nil, nil, err
 	}
+	err = s.WatchedComments(ctx, p, ruleWatch, func(acct string, flagged, answered int64) {
+		if f := get(acct); f != nil {
+			f.watch = Watch{Comments: flagged, Answered: answered}
+		}
+	})
+	if err != nil {
+		return nil, nil, err
+	}
 	err = s.RepeatOffenders(ctx, p, func(acct string, n int64) {
 		if f := get(acct); f != nil {
 			f.Offensive.RepeatOffenders = n
@@ -526,6 +562,8 @@ const (
 const (
 	ruleOffensive       = "offensive"
 	ruleOffensiveReview = "offensive_review"
+	// ruleWatch marks a comment by others matching a watch list (agent.RuleWatch).
+	ruleWatch = "watch"
 )
 
 func emptyFigures() Figures {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/ife-mx/vigia/agent"
 	"github.com/ife-mx/vigia/archive"
@@ -15,7 +16,7 @@ import (
 func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("report", "report --db ARCHIVO | --config ARCHIVO (--semester AAAA-S | --from AAAA-MM-DD --to AAAA-MM-DD) [--organ ID] [--account ID] [--format html|csv|json] [--out RUTA]", stderr)
 	db := fs.String("db", "", "archivo SQLite del archivo")
-	config := fs.String("config", "", "archivo de configuración (toma de él el archivo, el nombre del instituto y los de los órganos)")
+	config := fs.String("config", "", "archivo de configuración (toma de él el archivo, el nombre del instituto, los de los órganos y la periodicidad esperada de cada cuenta)")
 	from := fs.String("from", "", "primer día del periodo, AAAA-MM-DD")
 	to := fs.String("to", "", "último día del periodo (incluido), AAAA-MM-DD")
 	semester := fs.String("semester", "", "semestre: AAAA-1 (enero a junio) o AAAA-2 (julio a diciembre)")
@@ -67,6 +68,10 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		opts.OrganNames = map[string]string{}
 		for _, o := range cfg.Organs {
 			opts.OrganNames[o.ID] = o.Name
+		}
+		opts.Cadence = map[string]time.Duration{}
+		for _, a := range cfg.AccountConfigs() {
+			opts.Cadence[a.ID] = a.Cadence
 		}
 	}
 	store, err := archive.Open(ctx, path, archive.Options{ReadOnly: true})

@@ -111,3 +111,36 @@ func TestReport(t *testing.T) {
 		})
 	}
 }
+
+// «vigia report --config» takes each account's expected cadence from the
+// configuration (key cadence): posting every 48 h is 3.5 posts a week.
+func TestReport_ConfiguredCadence(t *testing.T) {
+	t.Parallel()
+	db := labelArchive(t, comment{"101", "u1", "hola", ""})
+	cfg := filepath.Join(t.TempDir(), "vigia.yaml")
+	writeFile(t, cfg, strings.Replace(simConfig(db, "cncs-x"), "registration_email: redes.cncs_x@ife.org.mx}",
+		"registration_email: redes.cncs_x@ife.org.mx, cadence: 48h}", 1))
+	for _, tc := range []struct {
+		args []string
+		want float64
+	}{
+		{[]string{"--config", cfg}, 3.5},
+		{[]string{"--db", db}, 7}, // without the configuration: the network's default, daily
+	} {
+		code, stdout, stderr := runCLI(t, append([]string{"report", "--semester", "2026-1", "--format", "json"}, tc.args...)...)
+		if code != exitOK {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, stderr)
+		}
+		var r struct {
+			Accounts []struct {
+				Expected float64 `json:"expected_posts_per_week"`
+			}
+		}
+		if err := json.Unmarshal([]byte(stdout), &r); err != nil || len(r.Accounts) != 1 {
+			t.Fatalf("%v: %v\n%s", tc.args, err, stdout)
+		}
+		if r.Accounts[0].Expected != tc.want {
+			t.Errorf("%v: expected_posts_per_week = %v, want %v", tc.args, r.Accounts[0].Expected, tc.want)
+		}
+	}
+}
