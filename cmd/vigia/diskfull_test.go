@@ -54,6 +54,16 @@ func TestRun_DiskFull(t *testing.T) {
 	for n := int64(0); n < int64(want); {
 		n = c.waitArchiving(cfg.Database, n, int64(want))
 	}
+	// Every item is in; the poll that marks the last deletions may still be on its way.
+	for !caughtUp(t, cfg.Database, world, cfg.Accounts(), upTo) {
+		select {
+		case <-c.exited:
+			c.fail("vigia exited (status %d) before the archive caught up", c.code)
+		case <-c.deadline:
+			c.fail("the archive holds every item but not every deletion mark after %s", childDeadline)
+		case <-time.After(100 * time.Millisecond): // poll interval, not an assertion
+		}
+	}
 	c.signal(syscall.SIGTERM)
 	if code := c.wait(); code != exitOK {
 		c.fail("after SIGTERM: exit status %d, want 0", code)
