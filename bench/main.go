@@ -157,7 +157,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	b.close()
 	rep.Host.Load1End = load1()
 	printTable(stdout, rep)
-	if err := writeJSON(o.out, rep); err != nil {
+	if err := writeResults(o.out, rep); err != nil {
 		fmt.Fprintf(stderr, "bench: %v\n", err)
 		return 2
 	}
@@ -170,7 +170,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func writeJSON(path string, rep Report) error {
+func writeResults(path string, rep Report) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
