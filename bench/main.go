@@ -24,6 +24,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -89,6 +90,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.dir, "dir", "", "directorio de trabajo para los archivos SQLite (por omisión uno temporal)")
 	scen := fs.String("only", "", "escenarios a correr, p. ej. 1,4,6 (por omisión todos)")
 	fs.BoolVar(&o.verbose, "verbose", false, "registros del agente en stderr")
+	cpuprofile := fs.String("cpuprofile", "", "escribe un perfil de CPU de este proceso (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -119,6 +121,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		defer os.RemoveAll(d)
 		o.dir = d
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintf(stderr, "bench: %v\n", err)
+			return 2
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(stderr, "bench: %v\n", err)
+			return 2
+		}
+		defer pprof.StopCPUProfile()
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
