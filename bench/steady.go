@@ -142,9 +142,14 @@ loop:
 	sample.Stop()
 	to := time.Now()
 	cpu := ch.cpuSeconds() - cpu0
-	// Drain: the last comments are archived within one interval (plus backoff
-	// when the allowance was spent).
-	sleepUntil(ctx, time.Now().Add(interval+30*time.Second))
+	// Drain: the last comments are archived within one interval, or after the
+	// rate-limit window's reset when an account spent its allowance.
+	for deadline := time.Now().Add(interval + mastodonWindow + 30*time.Second); time.Now().Before(deadline) && ctx.Err() == nil; {
+		sleepUntil(ctx, time.Now().Add(10*time.Second))
+		if n, err := missing(ctx, ch.db, mn); err == nil && n == 0 {
+			break
+		}
+	}
 	if err := ch.stop(); err != nil {
 		return nil, fmt.Errorf("vigia run: %w", err)
 	}
@@ -183,21 +188,8 @@ func (lr *liveRun) fromArchive(ctx context.Context, path string, mn *mastodonNet
 		return err
 	}
 	lr.pollsPerMinute = lr.polls / to.Sub(from).Minutes()
-	rows, err := db.QueryContext(ctx, `SELECT i.external_id, f.finished_at FROM items i JOIN fetch_log f ON f.id = i.fetch_id WHERE i.kind = 'comment'`)
+	archived, err := archivedComments(ctx, db)
 	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	archived := map[string]int64{}
-	for rows.Next() {
-		var id string
-		var at int64
-		if err := rows.Scan(&id, &at); err != nil {
-			return err
-		}
-		archived[id] = at
-	}
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	var lat []float64
@@ -216,6 +208,48 @@ func (lr *liveRun) fromArchive(ctx context.Context, path string, mn *mastodonNet
 		lr.maxLatency = quantile(lat, 1)
 	}
 	return nil
+}
+
+// archivedComments maps each archived comment's id to the end of the poll that
+// stored it (Unix nanoseconds).
+func archivedComments(ctx context.Context, db *sql.DB) (map[string]int64, error) {
+	rows, err := db.QueryContext(ctx, `SELECT i.external_id, f.finished_at FROM items i JOIN fetch_log f ON f.id = i.fetch_id WHERE i.kind = 'comment'`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	archived := map[string]int64{}
+	for rows.Next() {
+		var id string
+		var at int64
+		if err := rows.Scan(&id, &at); err != nil {
+			return nil, err
+		}
+		archived[id] = at
+	}
+	return archived, rows.Err()
+}
+
+// missing counts the live comments not yet in the archive at path.
+func missing(ctx context.Context, path string, mn *mastodonNet) (int, error) {
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_busy_timeout=5000")
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	archived, err := archivedComments(ctx, db)
+	if err != nil {
+		return 0, err
+	}
+	mn.mu.Lock()
+	defer mn.mu.Unlock()
+	n := 0
+	for id := range mn.appeared {
+		if _, ok := archived[id]; !ok {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // steadyState is scenario 2: vigia run polling every account of a Mastodon
