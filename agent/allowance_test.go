@@ -9,13 +9,19 @@ import (
 	"github.com/ife-mx/vigia/connectors"
 )
 
-// A successful batch that reports the network's allowance spent (Remaining 0,
-// a reset ahead) holds the account until the reset, also in the middle of a
-// backfill: the next call would only be answered 429, a call beyond the limit.
+// A successful batch that reports fewer calls left than it spent (a reset
+// ahead) holds the account until the reset, also in the middle of a backfill:
+// the next poll would run out of calls and be answered 429, calls beyond the
+// limit.
 func TestAgent_SpentAllowanceWaitsForReset(t *testing.T) {
 	t.Parallel()
-	for _, more := range []bool{false, true} {
-		t.Run(map[bool]string{false: "caught_up", true: "backfill"}[more], func(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		more      bool
+		remaining int
+	}{{"none_left", false, 0}, {"fewer_than_a_poll", false, 2}, {"backfill", true, 0}} {
+		more := tc.more
+		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var mu sync.Mutex
 			var times []time.Time
@@ -29,7 +35,7 @@ func TestAgent_SpentAllowanceWaitsForReset(t *testing.T) {
 					reset = now.Add(400 * time.Millisecond)
 					b := batchOf(1, "a", "")
 					b.More = more
-					b.Budget = connectors.Budget{Calls: 3, Remaining: 0, Reset: reset}
+					b.Budget = connectors.Budget{Calls: 3, Remaining: tc.remaining, Reset: reset}
 					return b, nil
 				}
 				return connectors.Batch{Budget: connectors.Budget{Remaining: 100}}, nil

@@ -120,11 +120,12 @@ func (a *Agent) observeSuccess(cfg AccountConfig, b connectors.Batch, res archiv
 }
 
 // allowanceSpent returns a rate-limit error to plan with when a successful
-// batch reports that no call is left in the network's window (Remaining 0 with
-// a known reset): the account then waits for the reset like after a 429,
-// instead of spending its next call on one.
+// batch reports fewer calls left in the network's window than it has just
+// spent (so the next poll would likely run out in the middle and be answered
+// 429), with a known reset: the account then waits for the reset as after a
+// 429, leaving at most one poll's worth of the window unused.
 func allowanceSpent(b connectors.Budget, now time.Time) *connectors.RateLimitError {
-	if b.Remaining != 0 || !b.Reset.After(now) {
+	if b.Remaining < 0 || b.Remaining >= max(b.Calls, 1) || !b.Reset.After(now) {
 		return nil
 	}
 	return &connectors.RateLimitError{Reset: b.Reset, Err: errors.New("allowance spent")}
