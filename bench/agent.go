@@ -28,8 +28,9 @@ type bench struct {
 	log    *slog.Logger
 	stderr io.Writer
 
-	fullDB string   // archive left by scenario 1
-	full   *running // the agent still running on it
+	fullDB string    // archive left by scenario 1
+	full   *running  // the agent still running on it
+	epoch  time.Time // the simulated world's epoch and anchor in scenario 1
 }
 
 func (b *bench) close() {

@@ -11,6 +11,12 @@ import (
 	"github.com/ife-mx/vigia/connectors/simulated"
 )
 
+// The simulated world of scenario 1.
+const (
+	simSeed     = 11
+	simPageSize = 1000
+)
+
 // caughtUp wraps a connector and records, per account, whether its last batch
 // asked for more: the backfill is over when every account has had a batch
 // without More.
@@ -45,8 +51,8 @@ func (b *bench) backfill(ctx context.Context) Result {
 	r := Result{Name: "respaldo histórico (backfill)", Target: "≥ 50 000 elementos/s"}
 	db := filepath.Join(b.o.dir, "full.db")
 	now := time.Now()
-	world, err := simulated.NewWorld(simulated.Config{Seed: 11, Speed: 1, Backfill: time.Duration(b.o.days) * 24 * time.Hour,
-		PageSize: 1000, Hostile: 0.005, Epoch: now, Anchor: now}, now)
+	world, err := simulated.NewWorld(simulated.Config{Seed: simSeed, Speed: 1, Backfill: time.Duration(b.o.days) * 24 * time.Hour,
+		PageSize: simPageSize, Hostile: 0.005, Epoch: now, Anchor: now}, now)
 	if err != nil {
 		return failed(r, err)
 	}
@@ -93,7 +99,7 @@ func (b *bench) backfill(ctx context.Context) Result {
 		return failed(r, ctx.Err())
 	}
 	size := fileSize(db) + fileSize(db+"-wal")
-	b.fullDB, b.full = db, ag // kept running for scenarios 4 and 5
+	b.fullDB, b.full, b.epoch = db, ag, now // kept running for scenarios 4 and 5
 	rate := float64(items+versions) / elapsed
 	r.Figures = map[string]float64{"items": float64(items), "edits": float64(versions), "seconds": elapsed,
 		"items_per_second": rate, "cpu_seconds": cpu, "peak_rss_mib": peak, "polls": float64(st.Polls.Load()),

@@ -32,24 +32,18 @@ func (b *bench) vigiaBinary(ctx context.Context) (string, error) {
 	return bin, cmd.Run()
 }
 
-// startMastodonAgent runs vigia on n accounts of the Mastodon instance at base.
-func (b *bench) startMastodonAgent(ctx context.Context, name string, mn *mastodonNet, base string, interval time.Duration, netOpts string) (*child, error) {
+// startChild runs vigia with the configuration text cfg.
+func (b *bench) startChild(ctx context.Context, name, db, cfg string, env []string) (*child, error) {
 	bin, err := b.vigiaBinary(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("go build: %w", err)
 	}
-	db := filepath.Join(b.o.dir, name+".db")
-	networks := fmt.Sprintf("  mastodon: {base_url: %q%s}", base, netOpts)
-	cfg := configYAML(db, "mastodon", len(mn.accounts), interval, networks, ", credentials: {token: {env: VIGIA_BENCH_TOKEN_%N}}")
 	path := filepath.Join(b.o.dir, name+".yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		return nil, err
 	}
 	cmd := exec.Command(bin, "run", "--config", path)
-	cmd.Env = os.Environ()
-	for i, a := range mn.accounts {
-		cmd.Env = append(cmd.Env, fmt.Sprintf("VIGIA_BENCH_TOKEN_%03d=%s", i, a.token))
-	}
+	cmd.Env = append(os.Environ(), env...)
 	if b.o.verbose {
 		cmd.Stderr = b.stderr
 	}
@@ -57,6 +51,50 @@ func (b *bench) startMastodonAgent(ctx context.Context, name string, mn *mastodo
 		return nil, err
 	}
 	return &child{cmd: cmd, db: db}, nil
+}
+
+// fullArchiveRSS runs vigia on scenario 1's archive (every account with its
+// history, the simulated world going on where the backfill left it) and samples
+// its memory once the response trackers are rebuilt: the steady-state memory of
+// 400 accounts with a semester archived.
+func (b *bench) fullArchiveRSS(ctx context.Context, d time.Duration) (maxMiB, avgMiB, cpuShare float64, err error) {
+	b.close() // one agent per archive
+	networks := fmt.Sprintf("  simulated: {seed: %d, epoch: %s, anchor: %s, backfill: %s, page_size: %d, hostile: 0.005}",
+		simSeed, b.epoch.UTC().Format(time.RFC3339Nano), b.epoch.UTC().Format(time.RFC3339Nano), time.Duration(b.o.days)*24*time.Hour, simPageSize)
+	cfg := configYAML(b.fullDB, "simulated", b.o.accounts, time.Minute, networks, "")
+	ch, err := b.startChild(ctx, "full", b.fullDB, cfg, nil)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer ch.cmd.Process.Kill()
+	sleepUntil(ctx, time.Now().Add(90*time.Second)) // start-up: trackers rebuilt from the archive
+	cpu0, t0 := ch.cpuSeconds(), time.Now()
+	var rss []float64
+	for end := time.Now().Add(d); time.Now().Before(end) && ctx.Err() == nil; {
+		sleepUntil(ctx, time.Now().Add(5*time.Second))
+		rss = append(rss, ch.rssMiB())
+	}
+	cpuShare = (ch.cpuSeconds() - cpu0) / time.Since(t0).Seconds()
+	if err := ch.stop(); err != nil {
+		return 0, 0, 0, fmt.Errorf("vigia run on the full archive: %w", err)
+	}
+	for _, v := range rss {
+		maxMiB = max(maxMiB, v)
+		avgMiB += v / float64(len(rss))
+	}
+	return maxMiB, avgMiB, cpuShare, nil
+}
+
+// startMastodonAgent runs vigia on n accounts of the Mastodon instance at base.
+func (b *bench) startMastodonAgent(ctx context.Context, name string, mn *mastodonNet, base string, interval time.Duration, netOpts string) (*child, error) {
+	db := filepath.Join(b.o.dir, name+".db")
+	networks := fmt.Sprintf("  mastodon: {base_url: %q%s}", base, netOpts)
+	cfg := configYAML(db, "mastodon", len(mn.accounts), interval, networks, ", credentials: {token: {env: VIGIA_BENCH_TOKEN_%N}}")
+	var env []string
+	for i, a := range mn.accounts {
+		env = append(env, fmt.Sprintf("VIGIA_BENCH_TOKEN_%03d=%s", i, a.token))
+	}
+	return b.startChild(ctx, name, db, cfg, env)
 }
 
 // stop sends SIGTERM and waits.
@@ -268,7 +306,17 @@ func (b *bench) steadyState(ctx context.Context) Result {
 		"requests_beyond_limit": float64(lr.rejected)}
 	r.Summary = fmt.Sprintf("%d cuentas cada %s: %.0f sondeos/min, %.1f llamadas por sondeo sin novedades, p99 de aparición a archivo %.0f s (p50 %.0f s), %d comentarios, %d perdidos, RSS máx. %.0f MiB, CPU %.0f %% de un núcleo",
 		b.o.mastAccounts, interval, lr.pollsPerMinute, lr.callsPerQuietPoll, lr.p99, lr.p50, lr.comments, lr.lost, lr.rssMax, 100*lr.cpu/b.o.steady.Seconds())
-	r.Status = verdict(lr.rssMax < 100 && lr.lost == 0 && lr.rejected == 0)
+	rssOK := lr.rssMax < 100
+	if b.fullDB != "" {
+		fmax, favg, fcpu, err := b.fullArchiveRSS(ctx, b.o.steady/2)
+		if err != nil {
+			return failed(r, err)
+		}
+		r.Figures["full_archive_rss_max_mib"], r.Figures["full_archive_rss_avg_mib"], r.Figures["full_archive_cpu_share"] = fmax, favg, fcpu
+		r.Summary += fmt.Sprintf("; con el archivo del escenario 1 (%d cuentas, %d días): RSS máx. %.0f MiB, CPU %.0f %%", b.o.accounts, b.o.days, fmax, 100*fcpu)
+		rssOK = rssOK && fmax < 100
+	}
+	r.Status = verdict(rssOK && lr.lost == 0 && lr.rejected == 0)
 	r.Notes = "Mastodon's minimum for a quiet poll is 3 calls (verify_credentials, statuses, notifications) plus the connector's one thread re-check (recheck_per_poll 1)"
 	return r
 }
