@@ -137,4 +137,6 @@ func TestConfigYAML_Valid(t *testing.T) {
 	}
 }
 
-func threeDigits(i int) string { return string([]byte{byte('0' + i/100), byte('0' + i/10%10), byte('0' + i%10)}) }
+func threeDigits(i int) string {
+	return string([]byte{byte('0' + i/100), byte('0' + i/10%10), byte('0' + i%10)})
+}
