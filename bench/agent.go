@@ -31,6 +31,9 @@ type bench struct {
 	fullDB string    // archive left by scenario 1
 	full   *running  // the agent still running on it
 	epoch  time.Time // the simulated world's epoch and anchor in scenario 1
+	// scrapes of vigia run on the full archive (scenario 2), for scenario 4
+	scrapeLat  []float64
+	scrapeSize int
 }
 
 func (b *bench) close() {

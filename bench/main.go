@@ -151,8 +151,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		n  int
 		fn func(context.Context) Result
 	}{
-		{1, b.backfill}, {4, b.scrape}, {5, b.report},
-		{2, b.steadyState}, {3, b.pressure},
+		{1, b.backfill}, {5, b.report},
+		{2, b.steadyState}, {4, b.scrape}, {3, b.pressure},
 		{6, b.classifier}, {7, b.ingest},
 	}
 	for _, s := range steps {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -61,13 +62,22 @@ func (b *bench) fullArchiveRSS(ctx context.Context, d time.Duration) (maxMiB, av
 	b.close() // one agent per archive
 	networks := fmt.Sprintf("  simulated: {seed: %d, epoch: %s, anchor: %s, backfill: %s, page_size: %d, hostile: 0.005}",
 		simSeed, b.epoch.UTC().Format(time.RFC3339Nano), b.epoch.UTC().Format(time.RFC3339Nano), time.Duration(b.o.days)*24*time.Hour, simPageSize)
-	cfg := configYAML(b.fullDB, "simulated", b.o.accounts, time.Minute, networks, "")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cfg := strings.Replace(configYAML(b.fullDB, "simulated", b.o.accounts, time.Minute, networks, ""), "listen: 127.0.0.1:0", "listen: "+addr, 1)
 	ch, err := b.startChild(ctx, "full", b.fullDB, cfg, nil)
 	if err != nil {
 		return 0, 0, 0, err
 	}
 	defer ch.cmd.Process.Kill()
 	sleepUntil(ctx, time.Now().Add(90*time.Second)) // start-up: trackers rebuilt from the archive
+	if b.scrapeLat, b.scrapeSize, err = scrapeN(ctx, "http://"+addr+"/metrics", 100); err != nil {
+		return 0, 0, 0, fmt.Errorf("scrape of vigia run: %w", err)
+	}
 	cpu0, t0 := ch.cpuSeconds(), time.Now()
 	var rss []float64
 	for end := time.Now().Add(d); time.Now().Before(end) && ctx.Err() == nil; {
