@@ -9,11 +9,13 @@ FUZZTIME ?= 10s
 # Packages with benchmarks (./archive/ and any other that gains a Benchmark function).
 BENCH_PKGS ?= $(sort $(patsubst %/,%,$(dir $(shell grep -rl --include='*_test.go' '^func Benchmark' . 2>/dev/null))))
 DEMO_ARGS ?=
+# Arguments of the scale benchmark (go run ./bench --help), e.g. BENCH_ARGS="--accounts 20 --days 30".
+BENCH_ARGS ?=
 
 # Go files that gofmt must leave unchanged: everything but testdata and vendor.
 GO_FILES = $(shell find . -name '*.go' -not -path './.git/*' -not -path './vendor/*' -not -path '*/testdata/*')
 
-.PHONY: all help build test vet fmt-check fuzz bench demo lint clean test-rules checkmetrics verify-systemd deb
+.PHONY: all help build test vet fmt-check fuzz bench gobench demo lint clean test-rules checkmetrics verify-systemd deb
 
 all: fmt-check vet test build
 
@@ -24,7 +26,8 @@ help:
 	@echo "  vet        go vet ./..."
 	@echo "  fmt-check  falla si gofmt cambiaría algún archivo"
 	@echo "  fuzz       cada objetivo Fuzz del repositorio durante FUZZTIME=$(FUZZTIME)"
-	@echo "  bench      benchmarks con -benchmem ($(BENCH_PKGS))"
+	@echo "  bench      los siete escenarios de escala (go run ./bench $(BENCH_ARGS)); tabla y bench/out/results.json"
+	@echo "  gobench    benchmarks de Go con -benchmem ($(BENCH_PKGS))"
 	@echo "  demo       go run ./cmd/vigia demo $(DEMO_ARGS)"
 	@echo "  lint       golangci-lint run, si está instalado"
 	@echo "  test-rules promtool check rules y promtool test rules (configs/prometheus)"
@@ -53,7 +56,11 @@ fmt-check:
 fuzz:
 	GO=$(GO) FUZZTIME=$(FUZZTIME) .ci/fuzz
 
+# The institute-scale scenarios (issue 11): 400 accounts and a semester by default.
 bench:
+	$(GO) run ./bench $(BENCH_ARGS)
+
+gobench:
 	$(GO) test -run '^$$' -bench . -benchmem $(BENCH_PKGS)
 
 demo:

@@ -47,7 +47,11 @@ func (a *Agent) pollOnce(ctx context.Context, cfg AccountConfig, conn connectors
 		}
 		flags = append(flags, a.resp.review(acct, batch.Items)...)
 		next := plan(nil)
-		if batch.More {
+		spent := allowanceSpent(batch.Budget, finished)
+		switch {
+		case spent != nil:
+			next = plan(spent) // no call left: the next one would only earn a 429
+		case batch.More:
 			next = finished // a backfill goes on at once, also after a restart
 		}
 		t0 := time.Now()
@@ -70,7 +74,7 @@ func (a *Agent) pollOnce(ctx context.Context, cfg AccountConfig, conn connectors
 				log.Debug("poll committed", slog.Int("new", res.New), slog.Int("changed", res.Changed),
 					slog.Int("deleted", res.Deleted), slog.Bool("more", batch.More))
 			}
-			return batch.More, nil
+			return batch.More && spent == nil, nil
 		}
 		var ve *archive.ValidationError
 		if errors.As(err, &ve) {
@@ -139,6 +143,18 @@ func (a *Agent) observeSuccess(cfg AccountConfig, b connectors.Batch, res archiv
 	a.stats.ItemsNew.Add(int64(res.New))
 	a.stats.ItemsEdited.Add(int64(res.Changed))
 	a.stats.Deletions.Add(int64(res.Deleted))
+}
+
+// allowanceSpent returns a rate-limit error to plan with when a successful
+// batch reports fewer calls left in the network's window than it has just
+// spent (so the next poll would likely run out in the middle and be answered
+// 429), with a known reset: the account then waits for the reset as after a
+// 429, leaving at most one poll's worth of the window unused.
+func allowanceSpent(b connectors.Budget, now time.Time) *connectors.RateLimitError {
+	if b.Remaining < 0 || b.Remaining >= max(b.Calls, 1) || !b.Reset.After(now) {
+		return nil
+	}
+	return &connectors.RateLimitError{Reset: b.Reset, Err: errors.New("allowance spent")}
 }
 
 // safePoll calls the connector, turning a panic into an error.

@@ -191,8 +191,16 @@ func (s *scheduler) pollAccount(ctx context.Context, acc *account) {
 
 	var err error
 	var more bool
+	var hold time.Time // the reset a batch that spent the allowance planned
+	planned := func(err error) time.Time {
+		t := s.plan(acc, err)
+		if rl := (*connectors.RateLimitError)(nil); errors.As(err, &rl) {
+			hold = t
+		}
+		return t
+	}
 	for page := 0; ; page++ {
-		more, err = s.a.pollOnce(ctx, cfg, conn, acct, func(err error) time.Time { return s.plan(acc, err) })
+		more, err = s.a.pollOnce(ctx, cfg, conn, acct, planned)
 		if err != nil || !more || ctx.Err() != nil || page >= maxPagesPerCycle {
 			break
 		}
@@ -212,6 +220,9 @@ func (s *scheduler) pollAccount(ctx context.Context, acc *account) {
 	acc.next = s.planLocked(acc, err)
 	if more && err == nil {
 		acc.next = s.a.now() // a backfill goes on in the next cycle, right away
+	}
+	if err == nil && hold.After(acc.next) {
+		acc.next = hold
 	}
 	if err == nil {
 		acc.errors = 0

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/ife-mx/vigia/connectors"
+	"github.com/ife-mx/vigia/connectors/simulated"
+)
+
+// The simulated world of scenario 1.
+const (
+	simSeed     = 11
+	simPageSize = 1000
+)
+
+// caughtUp wraps a connector and records, per account, whether its last batch
+// asked for more: the backfill is over when every account has had a batch
+// without More.
+type caughtUp struct {
+	connectors.Connector
+	mu   sync.Mutex
+	done map[string]bool
+	ch   chan struct{}
+	want int
+}
+
+func (c *caughtUp) Poll(ctx context.Context, acct connectors.Account, cur connectors.Cursor) (connectors.Batch, error) {
+	bt, err := c.Connector.Poll(ctx, acct, cur)
+	if err == nil && !bt.More {
+		c.mu.Lock()
+		if !c.done[acct.ID] {
+			c.done[acct.ID] = true
+			if len(c.done) == c.want {
+				close(c.ch)
+			}
+		}
+		c.mu.Unlock()
+	}
+	return bt, err
+}
+
+// backfill is scenario 1: every account starts with days of history on the
+// simulated network and the agent archives all of it through its pipeline (the
+// connector, the conduct review with the classifier, the archive commit and the
+// response clock).
+func (b *bench) backfill(ctx context.Context) Result {
+	r := Result{Name: "respaldo histórico (backfill)", Target: "≥ 50 000 elementos/s"}
+	db := filepath.Join(b.o.dir, "full.db")
+	now := time.Now()
+	world, err := simulated.NewWorld(simulated.Config{Seed: simSeed, Speed: 1, Backfill: time.Duration(b.o.days) * 24 * time.Hour,
+		PageSize: simPageSize, Hostile: 0.005, Epoch: now, Anchor: now}, now)
+	if err != nil {
+		return failed(r, err)
+	}
+	cu := &caughtUp{done: map[string]bool{}, ch: make(chan struct{}), want: b.o.accounts}
+	reg := connectors.NewRegistry()
+	inner := simulated.Factory(world, simulated.Network)
+	if err := reg.Register(simulated.Network, func(decode func(v any) error, deps connectors.Deps) (connectors.Connector, error) {
+		c, err := inner(decode, deps)
+		if err != nil {
+			return nil, err
+		}
+		cu.Connector = c
+		return cu, nil
+	}); err != nil {
+		return failed(r, err)
+	}
+	cfg := configYAML(db, simulated.Network, b.o.accounts, 10*time.Minute, "", "")
+	resetPeakRSS()
+	cpu0, t0 := cpuSeconds(), time.Now()
+	ag, err := b.startAgent(ctx, cfg, reg, nil)
+	if err != nil {
+		return failed(r, err)
+	}
+	select {
+	case <-cu.ch:
+	case <-ctx.Done():
+	}
+	// The last batches are committed just after their Poll returns.
+	polls := ag.agent.Stats().Polls.Load()
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); {
+		time.Sleep(200 * time.Millisecond)
+		if p := ag.agent.Stats().Polls.Load(); p == polls {
+			break
+		} else {
+			polls = p
+		}
+	}
+	elapsed, cpu := time.Since(t0).Seconds(), cpuSeconds()-cpu0
+	peak := procStatusMiB("VmHWM")
+	st := ag.agent.Stats()
+	items, versions := st.ItemsNew.Load(), st.ItemsEdited.Load()
+	if ctx.Err() != nil {
+		ag.stop()
+		return failed(r, ctx.Err())
+	}
+	size := fileSize(db) + fileSize(db+"-wal")
+	b.fullDB, b.full, b.epoch = db, ag, now // kept running for scenarios 4 and 5
+	rate := float64(items+versions) / elapsed
+	r.Figures = map[string]float64{"items": float64(items), "edits": float64(versions), "seconds": elapsed,
+		"items_per_second": rate, "cpu_seconds": cpu, "peak_rss_mib": peak, "polls": float64(st.Polls.Load()),
+		"archive_bytes": float64(size)}
+	r.Summary = fmt.Sprintf("%.0f elementos/s (%d elementos y %d ediciones en %.0f s, %.0f s de CPU, RSS pico %.0f MiB, archivo %.0f MiB)",
+		rate, items, versions, elapsed, cpu, peak, float64(size)/(1<<20))
+	r.Status = verdict(rate >= 50000)
+	r.Notes = "simulated network in process (pages of 1,000 events), through agent polls: connector, conduct review, commit, response clock"
+	return r
+}
+
+func failed(r Result, err error) Result {
+	r.Status, r.Summary = "failed", "error: "+err.Error()
+	return r
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "ok"
+	}
+	return "missed"
+}
