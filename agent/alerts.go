@@ -107,9 +107,15 @@ func (al *alerting) run(ctx context.Context) {
 	al.ctx = ctx
 	d := al.disp
 	al.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		al.watchDecisions(ctx)
+	}()
 	if d != nil {
 		d.Run(ctx)
 	}
+	<-done
 }
 
 // raise hands an event to the sink; a failure is logged (an alert that cannot be

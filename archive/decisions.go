@@ -197,6 +197,17 @@ type DecisionRow struct {
 // account's when empty), in the order they were recorded, with the item's current
 // text.
 func (s *Store) Decisions(ctx context.Context, account string, fn func(DecisionRow) error) error {
+	return s.decisions(ctx, `?1 = '' OR i.account_id = ?1`, account, fn)
+}
+
+// DecisionsAfter calls fn for every decision recorded after the one whose chain id
+// is after (all of them when after is 0), in the order they were recorded: what
+// the agent reads to resolve the alerts administrators have attended.
+func (s *Store) DecisionsAfter(ctx context.Context, after int64, fn func(DecisionRow) error) error {
+	return s.decisions(ctx, `d.id > ?1`, after, fn)
+}
+
+func (s *Store) decisions(ctx context.Context, where string, arg any, fn func(DecisionRow) error) error {
 	if ok, err := s.hasTable(ctx, "decisions"); err != nil || !ok {
 		if err != nil {
 			return fmt.Errorf("archive: read decisions: %w", err)
@@ -207,7 +218,7 @@ func (s *Store) Decisions(ctx context.Context, account string, fn func(DecisionR
 			d.decision, d.decided_by, d.reason, d.decided_at, d.source, d.created_at
 		FROM decisions d JOIN items i ON i.id = d.item_id
 		JOIN item_versions v ON v.item_id = i.id AND v.version = i.current_version
-		WHERE ?1 = '' OR i.account_id = ?1 ORDER BY d.id`, account)
+		WHERE `+where+` ORDER BY d.id`, arg)
 	if err != nil {
 		return fmt.Errorf("archive: read decisions: %w", err)
 	}
