@@ -213,8 +213,10 @@ func formatBusiness(d time.Duration) string {
 
 // flags raises offensive_comment for comments recommended for blocking (6.xv) and
 // own_content for insults or personal data in the account's own texts (6.xix, 6.iii).
+// An own_content alert is resolved when the account deletes the text, or edits it
+// into a version that raises no such flag.
 func (al *alerting) flags(cfg AccountConfig, b connectors.Batch, flags []archive.Flag, stored map[string]bool) {
-	if len(flags) == 0 || al.Sink() == nil {
+	if al.Sink() == nil {
 		return
 	}
 	items := make(map[string]connectors.Item, len(b.Items))
@@ -226,13 +228,8 @@ func (al *alerting) flags(cfg AccountConfig, b connectors.Batch, flags []archive
 		if !stored[f.ExternalID] {
 			continue
 		}
-		var rule string
-		switch {
-		case f.Rule == RuleOffensive:
-			rule = alerts.RuleOffensiveComment
-		case f.Rule == RuleOwnOffensive || strings.HasPrefix(f.Rule, "personal_data"):
-			rule = alerts.RuleOwnContent
-		default:
+		rule := alertRule(f.Rule)
+		if rule == "" {
 			continue
 		}
 		if raised[rule+f.ExternalID] {
@@ -248,6 +245,29 @@ func (al *alerting) flags(cfg AccountConfig, b connectors.Batch, flags []archive
 		}
 		al.raise(ev)
 	}
+	resolve := func(id, summary string) {
+		al.raise(alerts.Event{Rule: alerts.RuleOwnContent, Subject: commentSubject(cfg.Network, id), Account: cfg.ID,
+			State: alerts.StateResolved, At: al.a.now(), Summary: summary})
+	}
+	for _, it := range b.Items {
+		if it.Own && stored[it.ExternalID] && !raised[alerts.RuleOwnContent+it.ExternalID] {
+			resolve(it.ExternalID, "Atendido: la cuenta corrigió el texto.")
+		}
+	}
+	for _, d := range b.Deletions {
+		resolve(d.ExternalID, "Atendido: la cuenta eliminó el texto.")
+	}
+}
+
+// alertRule is the alert a conduct flag raises, "" for none.
+func alertRule(flag string) string {
+	switch {
+	case flag == RuleOffensive:
+		return alerts.RuleOffensiveComment
+	case flag == RuleOwnOffensive || strings.HasPrefix(flag, "personal_data"):
+		return alerts.RuleOwnContent
+	}
+	return ""
 }
 
 // poll raises polling_broken when credentials are rejected or pollBrokenAfter

@@ -3,6 +3,7 @@ package agent_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -81,5 +82,54 @@ func TestAgent_DecisionResolvesOffensiveAlert(t *testing.T) {
 	}
 	if got := state("x:c2"); got[1] != alerts.StateResolved {
 		t.Errorf("c2: %v", got)
+	}
+}
+
+// An own_content alert is resolved when the account corrects the text (a new
+// version without the flag) or deletes it.
+func TestAgent_OwnContentAlertResolves(t *testing.T) {
+	t.Parallel()
+	hook, url := startHookRecorder(t)
+	at := time.Now().Add(-2 * time.Hour).Truncate(time.Second)
+	own := func(id, text string, edited time.Time) connectors.Item {
+		return connectors.Item{ExternalID: id, Kind: connectors.KindPost, Own: true, AuthorID: "ife", AuthorHandle: "a",
+			Text: text, CreatedAt: at, EditedAt: edited, URL: "https://x.com/a/status/" + id}
+	}
+	var mu sync.Mutex
+	batch := connectors.Batch{Cursor: connectors.Cursor("c"), Items: []connectors.Item{
+		own("p1", "Felicidades a la ganadora, su CURP es HEGG560427MVZRRL04", time.Time{}),
+		own("p2", "Consulta tu credencial: HEGG560427MVZRRL04 es un ejemplo de CURP", time.Time{}),
+	}}
+	conn := &fakeConn{network: "x", poll: func(context.Context, connectors.Account, connectors.Cursor) (connectors.Batch, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		b := batch
+		b.Items = append([]connectors.Item(nil), batch.Items...)
+		return b, nil
+	}}
+	cfg := testConfig(t, t.TempDir(), 50*time.Millisecond, map[string]string{"a": "x"})
+	cfg.Alerts = alertsTo(url)
+	states := func(subject string) []alerts.Alert {
+		var out []alerts.Alert
+		for _, a := range hook.by(alerts.RuleOwnContent) {
+			if a.Subject == subject {
+				out = append(out, a)
+			}
+		}
+		return out
+	}
+	h := start(t, cfg, fakeRegistry(conn), nil)
+	defer h.stop()
+	waitFor(t, "both own_content alerts", func() bool { return len(states("x:p1")) == 1 && len(states("x:p2")) == 1 })
+	mu.Lock()
+	batch.Items = []connectors.Item{own("p1", "Felicidades a la ganadora del concurso", at.Add(time.Hour))}
+	batch.Deletions = []connectors.Deletion{{ExternalID: "p2", ObservedAt: time.Now()}}
+	mu.Unlock()
+	waitFor(t, "both resolutions", func() bool { return len(states("x:p1")) == 2 && len(states("x:p2")) == 2 })
+	for id, want := range map[string]string{"x:p1": "corrigió", "x:p2": "eliminó"} {
+		got := states(id)
+		if got[0].State != alerts.StateFiring || got[1].State != alerts.StateResolved || !strings.Contains(got[1].Summary, want) {
+			t.Errorf("%s: %s %s then %s %q", id, got[0].State, got[0].Summary, got[1].State, got[1].Summary)
+		}
 	}
 }
