@@ -29,9 +29,9 @@ import (
 const defaultConfigPath = "/etc/vigia/vigia.yaml"
 
 // newRegistry returns the metrics registry with the Go and process collectors and
-// vigia_build_info.
-func newRegistry() *prometheus.Registry {
-	reg := prometheus.NewRegistry()
+// vigia_build_info; it serves /metrics (metrics.Registry).
+func newRegistry() *metrics.Registry {
+	reg := metrics.NewRegistry()
 	v, r, g := buildInfo()
 	reg.MustRegister(
 		collectors.NewGoCollector(),
