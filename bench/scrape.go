@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"time"
 )
@@ -80,6 +81,31 @@ func scrapeStats(ss []scrapeSample) (p50, p99, maxS float64, wire, size int) {
 	return quantile(lat, 0.5), quantile(lat, 0.99), maxS, wire, size
 }
 
+// saveURL writes the body of a GET of url to path.
+func saveURL(ctx context.Context, url, path string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: status %d", url, resp.StatusCode)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
 // freeAddr is a free loopback address for a child's HTTP listener.
 func freeAddr() (string, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -116,7 +142,15 @@ func (b *bench) scrape(ctx context.Context) Result {
 	if err != nil {
 		return failed(r, err)
 	}
-	ch, err := b.startMastodonAgent(ctx, "scrape", mn, srv.URL, interval, "", addr)
+	var args []string
+	pprofAddr := ""
+	if b.o.heapProfile != "" {
+		if pprofAddr, err = freeAddr(); err != nil {
+			return failed(r, err)
+		}
+		args = []string{"--pprof", pprofAddr}
+	}
+	ch, err := b.startMastodonAgent(ctx, "scrape", mn, srv.URL, interval, "", addr, args...)
 	if err != nil {
 		return failed(r, err)
 	}
@@ -131,6 +165,11 @@ func (b *bench) scrape(ctx context.Context) Result {
 	sleepUntil(ctx, t0.Add(idle))
 	idleRate := (ch.cpuSeconds() - cpu0) / time.Since(t0).Seconds()
 	rss := ch.rssMiB()
+	if pprofAddr != "" {
+		if err := saveURL(ctx, "http://"+pprofAddr+"/debug/pprof/heap?gc=1", b.o.heapProfile); err != nil {
+			return failed(r, fmt.Errorf("heap profile of vigia run: %w", err))
+		}
+	}
 	cpu1, t1 := ch.cpuSeconds(), time.Now()
 	ss, err := scrapeN(ctx, "http://"+addr+"/metrics", scrapes)
 	if err != nil {

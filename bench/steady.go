@@ -32,8 +32,9 @@ func (b *bench) vigiaBinary(ctx context.Context) (string, error) {
 	return bin, cmd.Run()
 }
 
-// startChild runs vigia with the configuration text cfg.
-func (b *bench) startChild(ctx context.Context, name, db, cfg string, env []string) (*child, error) {
+// startChild runs vigia with the configuration text cfg and extra arguments of
+// vigia run.
+func (b *bench) startChild(ctx context.Context, name, db, cfg string, env []string, args ...string) (*child, error) {
 	bin, err := b.vigiaBinary(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("go build: %w", err)
@@ -42,7 +43,7 @@ func (b *bench) startChild(ctx context.Context, name, db, cfg string, env []stri
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "run", "--config", path)
+	cmd := exec.Command(bin, append([]string{"run", "--config", path}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
 	if b.o.verbose {
 		cmd.Stderr = b.stderr
@@ -94,7 +95,7 @@ func (b *bench) fullArchiveRSS(ctx context.Context, d time.Duration) (maxMiB, av
 
 // startMastodonAgent runs vigia on n accounts of the Mastodon instance at base,
 // serving its HTTP endpoints on listen ("" for any free port).
-func (b *bench) startMastodonAgent(ctx context.Context, name string, mn *mastodonNet, base string, interval time.Duration, netOpts, listen string) (*child, error) {
+func (b *bench) startMastodonAgent(ctx context.Context, name string, mn *mastodonNet, base string, interval time.Duration, netOpts, listen string, args ...string) (*child, error) {
 	db := filepath.Join(b.o.dir, name+".db")
 	networks := fmt.Sprintf("  mastodon: {base_url: %q%s}", base, netOpts)
 	cfg := configYAML(db, "mastodon", len(mn.accounts), interval, networks, ", credentials: {token: {env: VIGIA_BENCH_TOKEN_%N}}")
@@ -105,7 +106,7 @@ func (b *bench) startMastodonAgent(ctx context.Context, name string, mn *mastodo
 	for i, a := range mn.accounts {
 		env = append(env, fmt.Sprintf("VIGIA_BENCH_TOKEN_%03d=%s", i, a.token))
 	}
-	return b.startChild(ctx, name, db, cfg, env)
+	return b.startChild(ctx, name, db, cfg, env, args...)
 }
 
 // stop sends SIGTERM and waits.
