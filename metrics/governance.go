@@ -13,15 +13,15 @@ var TakeoverSignals = []string{"profile_handle", "profile_display_name", "profil
 var CadenceStates = []string{"ok", "stale", "abandoned", "unknown"}
 
 // initAccount pre-creates the account's governance series (at 0; the agent sets
-// vigia_account_verified to -1 until it sees a profile).
+// vigia_account_verified to -1 until it sees a profile). The takeover signals'
+// series appear when a signal is first seen, as the flags' do: ten zero series
+// per account were a seventh of every scrape, and no rule reads them (the
+// urgent count, pre-created, is what alerts).
 func (g *Governance) initAccount(network, account string) {
 	g.Verified.WithLabelValues(network, account)
 	g.TakeoverScore.WithLabelValues(network, account)
 	g.TakeoverUrgent.WithLabelValues(network, account)
 	g.LastOwnPost.WithLabelValues(network, account)
-	for _, s := range TakeoverSignals {
-		g.TakeoverSignals.WithLabelValues(network, account, s)
-	}
 	for _, s := range CadenceStates {
 		g.CadenceState.WithLabelValues(network, account, s)
 	}
