@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -178,4 +179,38 @@ func TestRegistry_ForgottenAccountLeaves(t *testing.T) {
 	if !strings.Contains(body, `account="b"`) {
 		t.Errorf("the other accounts are gone")
 	}
+}
+
+// Scrapes run while polls update the series and a reload adds and removes
+// accounts (go test -race).
+func TestRegistry_ConcurrentScrapes(t *testing.T) {
+	t.Parallel()
+	r, m := filledRegistry(t)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 200 {
+			a := metrics.Account{Network: "x", ID: fmt.Sprintf("nueva-%d", i%5)}
+			m.InitAccounts([]metrics.Account{a})
+			m.PollsTotal.WithLabelValues(a.Network, a.ID, "ok").Inc()
+			m.FirstResponseBusiness.WithLabelValues("x", "cncs-x").Observe(float64(i))
+			if i%3 == 0 {
+				m.ForgetAccount(a)
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 10 {
+				_, body := serve(t, r, promAccept, "gzip")
+				if !strings.Contains(body, `vigia_polls_total{account="b",network="mastodon",result="ok"} 1002`) {
+					t.Errorf("a scrape lacks a series that never changes")
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	<-done
 }
