@@ -58,6 +58,15 @@ func filledRegistry(t testing.TB) (*metrics.Registry, *metrics.Metrics) {
 // returns the response and its body, decompressed when gzip.
 func serve(t *testing.T, h http.Handler, accept, encoding string) (*httptest.ResponseRecorder, string) {
 	t.Helper()
+	rec, body, err := scrapeBody(h, accept, encoding)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec, body
+}
+
+// scrapeBody is serve for goroutines other than the test's: it returns errors.
+func scrapeBody(h http.Handler, accept, encoding string) (*httptest.ResponseRecorder, string, error) {
 	req := httptest.NewRequest("GET", "/metrics", nil)
 	req.Header.Set("Accept", accept)
 	if encoding != "" {
@@ -66,21 +75,18 @@ func serve(t *testing.T, h http.Handler, accept, encoding string) (*httptest.Res
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	if rec.Code != 200 {
-		t.Fatalf("GET /metrics: %d %s", rec.Code, rec.Body)
+		return nil, "", fmt.Errorf("GET /metrics: %d %s", rec.Code, rec.Body)
 	}
 	var body io.Reader = rec.Body
 	if rec.Header().Get("Content-Encoding") == "gzip" {
 		zr, err := gzip.NewReader(rec.Body)
 		if err != nil {
-			t.Fatal(err)
+			return nil, "", err
 		}
 		body = zr
 	}
 	b, err := io.ReadAll(body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rec, string(b)
+	return rec, string(b), err
 }
 
 // families splits a text exposition into its families (from one # HELP to
@@ -203,7 +209,11 @@ func TestRegistry_ConcurrentScrapes(t *testing.T) {
 	for range 4 {
 		wg.Go(func() {
 			for range 10 {
-				_, body := serve(t, r, promAccept, "gzip")
+				_, body, err := scrapeBody(r, promAccept, "gzip")
+				if err != nil {
+					t.Error(err)
+					return
+				}
 				if !strings.Contains(body, `vigia_polls_total{account="b",network="mastodon",result="ok"} 1002`) {
 					t.Errorf("a scrape lacks a series that never changes")
 					return
