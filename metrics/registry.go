@@ -21,7 +21,7 @@ import (
 // Registry is the agent's metrics registry. Collectors registered through it
 // (the Go and process collectors, vigia_build_info, the alert metrics) go to an
 // ordinary prometheus.Registry; the families New creates on it (every
-// per-account series: some 75 per account) are kept apart and written straight
+// per-account series: some 60 per account) are kept apart and written straight
 // to text at each scrape, without the registry's per-series checking, sorting
 // and protobuf round trip, which cost about 4 µs per series (110 ms of CPU per
 // scrape at 400 accounts). Gather returns both, as one registry would.
