@@ -148,6 +148,7 @@ func (g *governor) accounts(ctx context.Context, cfg *Config) error {
 	g.mu.Unlock()
 	var profiles map[string]archive.ProfileRow
 	next := map[string]*accountHealth{}
+	locs := map[string]*time.Location{} // one per zone, not per account (5 KB each)
 	m := g.a.metrics.Governance
 	for _, ac := range cfg.AccountConfigs() {
 		if h, ok := old[ac.ID]; ok && h.cfg.Network == ac.Network {
@@ -163,9 +164,14 @@ func (g *governor) accounts(ctx context.Context, cfg *Config) error {
 				return err
 			}
 		}
-		loc, err := time.LoadLocation(ac.Attention.TimeZone)
-		if err != nil || ac.Attention.TimeZone == "" {
-			loc = time.FixedZone("CST", -6*3600)
+		loc, ok := locs[ac.Attention.TimeZone]
+		if !ok {
+			var err error
+			loc, err = time.LoadLocation(ac.Attention.TimeZone)
+			if err != nil || ac.Attention.TimeZone == "" {
+				loc = time.FixedZone("CST", -6*3600)
+			}
+			locs[ac.Attention.TimeZone] = loc
 		}
 		h := &accountHealth{cfg: ac, hist: health.NewHistory(loc)}
 		posts, err := g.a.store.OwnPosts(ctx, ac.ID, historyPosts)

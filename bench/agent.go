@@ -12,7 +12,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/ife-mx/vigia/agent"
@@ -32,8 +31,7 @@ type bench struct {
 	full   *running  // the agent still running on it
 	epoch  time.Time // the simulated world's epoch and anchor in scenario 1
 	// scrapes of vigia run on the full archive (scenario 2), for scenario 4
-	scrapeLat  []float64
-	scrapeSize int
+	fullScrapes []scrapeSample
 }
 
 func (b *bench) close() {
@@ -107,7 +105,7 @@ func (b *bench) startAgent(ctx context.Context, cfgText string, reg *connectors.
 		store.Close()
 		return nil, err
 	}
-	preg := prometheus.NewRegistry()
+	preg := metrics.NewRegistry()
 	preg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := metrics.New(preg)
 	ready := make(chan struct{})

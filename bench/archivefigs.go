@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"regexp"
@@ -16,48 +14,6 @@ import (
 
 	_ "github.com/mattn/go-sqlite3" // the archive's driver, for the report's read-only queries
 )
-
-// scrape is scenario 4: /metrics of vigia run on the full archive (scenario 2
-// takes the scrapes while it samples that process), or else of the in-process
-// agent that holds it.
-func (b *bench) scrape(ctx context.Context) Result {
-	r := Result{Name: "scrape de /metrics con el archivo completo", Target: "p99 < 100 ms"}
-	lat, size, where := b.scrapeLat, b.scrapeSize, "vigia run"
-	if len(lat) == 0 {
-		if b.full == nil {
-			return failed(r, errors.New("needs scenario 1 (the full archive)"))
-		}
-		var err error
-		if lat, size, err = scrapeN(ctx, "http://"+b.full.agent.Addr()+"/metrics", 200); err != nil {
-			return failed(r, err)
-		}
-		where = "agente en el proceso del banco"
-	}
-	p50, p99 := quantile(lat, 0.5), quantile(lat, 0.99)
-	r.Figures = map[string]float64{"scrapes": float64(len(lat)), "p50_seconds": p50, "p99_seconds": p99, "bytes": float64(size)}
-	r.Summary = fmt.Sprintf("p50 %.1f ms, p99 %.1f ms, %.0f KiB por scrape (%d cuentas; %s)", p50*1000, p99*1000, float64(size)/1024, b.o.accounts, where)
-	r.Status = verdict(p99 < 0.1)
-	return r
-}
-
-// scrapeN scrapes url n times, one after the other.
-func scrapeN(ctx context.Context, url string, n int) (lat []float64, size int, err error) {
-	for i := 0; i < n && ctx.Err() == nil; i++ {
-		t0 := time.Now()
-		resp, err := http.Get(url)
-		if err != nil {
-			return nil, 0, err
-		}
-		body, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err != nil || resp.StatusCode != http.StatusOK {
-			return nil, 0, fmt.Errorf("scrape: status %d, %v", resp.StatusCode, err)
-		}
-		lat = append(lat, time.Since(t0).Seconds())
-		size = len(body)
-	}
-	return lat, size, nil
-}
 
 // reportQueries are the aggregates a semester report needs, per account: items
 // by kind, comments by others, answers in time and late, first-response

@@ -41,6 +41,7 @@ type options struct {
 	dir          string
 	only         map[int]bool
 	verbose      bool
+	heapProfile  string // scenario 4 saves vigia run's heap profile here
 }
 
 // Result is one scenario's row.
@@ -91,6 +92,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	scen := fs.String("only", "", "escenarios a correr, p. ej. 1,4,6 (por omisión todos)")
 	fs.BoolVar(&o.verbose, "verbose", false, "registros del agente en stderr")
 	cpuprofile := fs.String("cpuprofile", "", "escribe un perfil de CPU de este proceso (go tool pprof)")
+	fs.StringVar(&o.heapProfile, "heap-profile", "", "el escenario 4 guarda aquí el perfil de memoria de vigia run (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -33,8 +32,9 @@ func (b *bench) vigiaBinary(ctx context.Context) (string, error) {
 	return bin, cmd.Run()
 }
 
-// startChild runs vigia with the configuration text cfg.
-func (b *bench) startChild(ctx context.Context, name, db, cfg string, env []string) (*child, error) {
+// startChild runs vigia with the configuration text cfg and extra arguments of
+// vigia run.
+func (b *bench) startChild(ctx context.Context, name, db, cfg string, env []string, args ...string) (*child, error) {
 	bin, err := b.vigiaBinary(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("go build: %w", err)
@@ -43,7 +43,7 @@ func (b *bench) startChild(ctx context.Context, name, db, cfg string, env []stri
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "run", "--config", path)
+	cmd := exec.Command(bin, append([]string{"run", "--config", path}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
 	if b.o.verbose {
 		cmd.Stderr = b.stderr
@@ -62,20 +62,18 @@ func (b *bench) fullArchiveRSS(ctx context.Context, d time.Duration) (maxMiB, av
 	b.close() // one agent per archive
 	networks := fmt.Sprintf("  simulated: {seed: %d, epoch: %s, anchor: %s, backfill: %s, page_size: %d, hostile: 0.005}",
 		simSeed, b.epoch.UTC().Format(time.RFC3339Nano), b.epoch.UTC().Format(time.RFC3339Nano), time.Duration(b.o.days)*24*time.Hour, simPageSize)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := freeAddr()
 	if err != nil {
 		return 0, 0, 0, err
 	}
-	addr := ln.Addr().String()
-	ln.Close()
-	cfg := strings.Replace(configYAML(b.fullDB, "simulated", b.o.accounts, time.Minute, networks, ""), "listen: 127.0.0.1:0", "listen: "+addr, 1)
+	cfg := withListen(configYAML(b.fullDB, "simulated", b.o.accounts, time.Minute, networks, ""), addr)
 	ch, err := b.startChild(ctx, "full", b.fullDB, cfg, nil)
 	if err != nil {
 		return 0, 0, 0, err
 	}
 	defer ch.cmd.Process.Kill()
 	sleepUntil(ctx, time.Now().Add(90*time.Second)) // start-up: trackers rebuilt from the archive
-	if b.scrapeLat, b.scrapeSize, err = scrapeN(ctx, "http://"+addr+"/metrics", 100); err != nil {
+	if b.fullScrapes, err = scrapeN(ctx, "http://"+addr+"/metrics", 100); err != nil {
 		return 0, 0, 0, fmt.Errorf("scrape of vigia run: %w", err)
 	}
 	cpu0, t0 := ch.cpuSeconds(), time.Now()
@@ -95,16 +93,20 @@ func (b *bench) fullArchiveRSS(ctx context.Context, d time.Duration) (maxMiB, av
 	return maxMiB, avgMiB, cpuShare, nil
 }
 
-// startMastodonAgent runs vigia on n accounts of the Mastodon instance at base.
-func (b *bench) startMastodonAgent(ctx context.Context, name string, mn *mastodonNet, base string, interval time.Duration, netOpts string) (*child, error) {
+// startMastodonAgent runs vigia on n accounts of the Mastodon instance at base,
+// serving its HTTP endpoints on listen ("" for any free port).
+func (b *bench) startMastodonAgent(ctx context.Context, name string, mn *mastodonNet, base string, interval time.Duration, netOpts, listen string, args ...string) (*child, error) {
 	db := filepath.Join(b.o.dir, name+".db")
 	networks := fmt.Sprintf("  mastodon: {base_url: %q%s}", base, netOpts)
 	cfg := configYAML(db, "mastodon", len(mn.accounts), interval, networks, ", credentials: {token: {env: VIGIA_BENCH_TOKEN_%N}}")
+	if listen != "" {
+		cfg = withListen(cfg, listen)
+	}
 	var env []string
 	for i, a := range mn.accounts {
 		env = append(env, fmt.Sprintf("VIGIA_BENCH_TOKEN_%03d=%s", i, a.token))
 	}
-	return b.startChild(ctx, name, db, cfg, env)
+	return b.startChild(ctx, name, db, cfg, env, args...)
 }
 
 // stop sends SIGTERM and waits.
@@ -155,7 +157,7 @@ func (b *bench) live(ctx context.Context, name string, accounts, postsPer int, i
 	mn := newMastodonNet(accounts, postsPer, 4, time.Now())
 	srv := httptest.NewServer(mn.handler())
 	defer srv.Close()
-	ch, err := b.startMastodonAgent(ctx, name, mn, srv.URL, interval, netOpts)
+	ch, err := b.startMastodonAgent(ctx, name, mn, srv.URL, interval, netOpts, "")
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package metrics
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promauto"
 )
 
 // TakeoverSignals are the values of the signal label of vigia_takeover_signals_total
@@ -14,15 +13,15 @@ var TakeoverSignals = []string{"profile_handle", "profile_display_name", "profil
 var CadenceStates = []string{"ok", "stale", "abandoned", "unknown"}
 
 // initAccount pre-creates the account's governance series (at 0; the agent sets
-// vigia_account_verified to -1 until it sees a profile).
+// vigia_account_verified to -1 until it sees a profile). The takeover signals'
+// series appear when a signal is first seen, as the flags' do: ten zero series
+// per account were a seventh of every scrape, and no rule reads them (the
+// urgent count, pre-created, is what alerts).
 func (g *Governance) initAccount(network, account string) {
 	g.Verified.WithLabelValues(network, account)
 	g.TakeoverScore.WithLabelValues(network, account)
 	g.TakeoverUrgent.WithLabelValues(network, account)
 	g.LastOwnPost.WithLabelValues(network, account)
-	for _, s := range TakeoverSignals {
-		g.TakeoverSignals.WithLabelValues(network, account, s)
-	}
 	for _, s := range CadenceStates {
 		g.CadenceState.WithLabelValues(network, account, s)
 	}
@@ -50,37 +49,37 @@ type Governance struct {
 	RegistryChanges *prometheus.CounterVec
 }
 
-func newGovernance(f promauto.Factory) *Governance {
+func newGovernance(f *factory) *Governance {
 	return &Governance{
-		Verified: f.NewGaugeVec(prometheus.GaugeOpts{
+		Verified: f.gaugeVec(prometheus.GaugeOpts{
 			Name: "vigia_account_verified",
 			Help: "1 when the account's last profile is verified by the network (6.xxv), 0 when not, -1 before any profile.",
 		}, []string{"network", "account"}),
-		ProfileChanges: f.NewCounterVec(prometheus.CounterOpts{
+		ProfileChanges: f.counterVec(prometheus.CounterOpts{
 			Name: "vigia_profile_changes_total",
 			Help: "Profile fields seen changed between two polls, by field.",
 		}, []string{"network", "account", "field"}),
-		TakeoverScore: f.NewGaugeVec(prometheus.GaugeOpts{
+		TakeoverScore: f.gaugeVec(prometheus.GaugeOpts{
 			Name: "vigia_takeover_score",
 			Help: "Takeover score of the account's last poll (6.xxvi); urgent at the configured threshold.",
 		}, []string{"network", "account"}),
-		TakeoverSignals: f.NewCounterVec(prometheus.CounterOpts{
+		TakeoverSignals: f.counterVec(prometheus.CounterOpts{
 			Name: "vigia_takeover_signals_total",
 			Help: "Takeover signals seen, by signal.",
 		}, []string{"network", "account", "signal"}),
-		TakeoverUrgent: f.NewCounterVec(prometheus.CounterOpts{
+		TakeoverUrgent: f.counterVec(prometheus.CounterOpts{
 			Name: "vigia_takeover_urgent_total",
 			Help: "Polls whose takeover score reached the threshold (urgent signal to the titular del área, CNCS and UNICOM).",
 		}, []string{"network", "account"}),
-		CadenceState: f.NewGaugeVec(prometheus.GaugeOpts{
+		CadenceState: f.gaugeVec(prometheus.GaugeOpts{
 			Name: "vigia_account_cadence_state",
 			Help: "1 for the account's cadence state (ok, stale, abandoned, unknown; 6.xx, 7.viii), 0 for the others.",
 		}, []string{"network", "account", "state"}),
-		LastOwnPost: f.NewGaugeVec(prometheus.GaugeOpts{
+		LastOwnPost: f.gaugeVec(prometheus.GaugeOpts{
 			Name: "vigia_last_own_post_timestamp_seconds",
 			Help: "Unix time of the account's last own post or reply; 0 when none is known.",
 		}, []string{"network", "account"}),
-		RegistryChanges: f.NewCounterVec(prometheus.CounterOpts{
+		RegistryChanges: f.counterVec(prometheus.CounterOpts{
 			Name: "vigia_registry_changes_total",
 			Help: "Registry-log records written, by organ and event (registered, admins_changed, status_changed, changed).",
 		}, []string{"organ", "event"}),

@@ -6,7 +6,6 @@ package metrics
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promauto"
 
 	"github.com/ife-mx/vigia/connectors"
 )
@@ -68,14 +67,24 @@ var Intents = []string{"question", "info_request", "suggestion", "complaint", "p
 // attention hours.
 var businessBuckets = []float64{300, 900, 1800, 3600, 2 * 3600, 4 * 3600, 8 * 3600, 16 * 3600, 24 * 3600, 45 * 3600}
 
+// wallBuckets are first-response times in wall-clock seconds: within the hour,
+// 4 hours, the day, the week. No rule or dashboard reads this histogram (they
+// use business time); a few buckets keep it cheap to scrape at 400 accounts.
+var wallBuckets = []float64{3600, 4 * 3600, 24 * 3600, 7 * 86400}
+
 // ArchiveWriteErrorReasons are the values of the reason label of
 // vigia_archive_write_errors_total: disk_full (the archive's filesystem, or its
 // page cap, is full) and other.
 var ArchiveWriteErrorReasons = []string{"disk_full", "other"}
 
-// New builds the metrics and registers them on reg.
+// New builds the metrics and registers them on reg. On a *Registry they are
+// kept apart and written to text by its fast path (see Registry); on any other
+// Registerer they are registered as usual; a nil reg registers nothing.
 func New(reg prometheus.Registerer) *Metrics {
-	f := promauto.With(reg)
+	f := &factory{reg: reg}
+	if r, ok := reg.(*Registry); ok {
+		f.fast = r
+	}
 	m := newMetrics(f)
 	m.Governance = newGovernance(f)
 	for _, r := range ArchiveWriteErrorReasons {
@@ -84,129 +93,129 @@ func New(reg prometheus.Registerer) *Metrics {
 	return m
 }
 
-func newMetrics(f promauto.Factory) *Metrics {
+func newMetrics(f *factory) *Metrics {
 	return &Metrics{
-		PollsTotal: f.NewCounterVec(prometheus.CounterOpts{
+		PollsTotal: f.counterVec(prometheus.CounterOpts{
 			Name: "vigia_polls_total",
 			Help: "Polls of an account, by result (ok, auth, rate_limited, not_found, malformed, transient, canceled).",
 		}, []string{"network", "account", "result"}),
-		PollDuration: f.NewHistogramVec(prometheus.HistogramOpts{
+		PollDuration: f.histogramVec(prometheus.HistogramOpts{
 			Name:    "vigia_poll_duration_seconds",
 			Help:    "Duration of one poll call to a connector, committing included.",
 			Buckets: []float64{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60},
 		}, []string{"network"}),
-		PollsSkipped: f.NewCounterVec(prometheus.CounterOpts{
+		PollsSkipped: f.counterVec(prometheus.CounterOpts{
 			Name: "vigia_polls_skipped_total",
 			Help: "Scheduled polls skipped because the account's previous poll was still running.",
 		}, []string{"network", "account"}),
-		APICalls: f.NewCounterVec(prometheus.CounterOpts{
+		APICalls: f.counterVec(prometheus.CounterOpts{
 			Name: "vigia_api_calls_total",
 			Help: "API requests made to a network on behalf of an account, retries included.",
 		}, []string{"network", "account"}),
-		ItemsArchived: f.NewCounterVec(prometheus.CounterOpts{
+		ItemsArchived: f.counterVec(prometheus.CounterOpts{
 			Name: "vigia_items_archived_total",
 			Help: "New items stored in the archive, by kind (post, comment, reply, mention).",
 		}, []string{"network", "kind"}),
-		ItemsEdited: f.NewCounterVec(prometheus.CounterOpts{
+		ItemsEdited: f.counterVec(prometheus.CounterOpts{
 			Name: "vigia_item_versions_total",
 			Help: "Edits stored as new versions of items already archived.",
 		}, []string{"network"}),
-		ItemsDeleted: f.NewCounterVec(prometheus.CounterOpts{
+		ItemsDeleted: f.counterVec(prometheus.CounterOpts{
 			Name: "vigia_items_deleted_total",
 			Help: "Items marked deleted after the network stopped showing them.",
 		}, []string{"network"}),
-		LastSuccessfulPoll: f.NewGaugeVec(prometheus.GaugeOpts{
+		LastSuccessfulPoll: f.gaugeVec(prometheus.GaugeOpts{
 			Name: "vigia_last_successful_poll_timestamp_seconds",
 			Help: "Unix time of the account's last successful poll; 0 before the first.",
 		}, []string{"network", "account"}),
-		RateLimitRemaining: f.NewGaugeVec(prometheus.GaugeOpts{
+		RateLimitRemaining: f.gaugeVec(prometheus.GaugeOpts{
 			Name: "vigia_api_rate_limit_remaining",
 			Help: "Requests left in the network's current rate-limit window for the account, as last reported; -1 when unknown.",
 		}, []string{"network", "account"}),
-		ConsecutiveErrors: f.NewGaugeVec(prometheus.GaugeOpts{
+		ConsecutiveErrors: f.gaugeVec(prometheus.GaugeOpts{
 			Name: "vigia_poll_consecutive_errors",
 			Help: "Failed polls in a row for the account; 0 after a success.",
 		}, []string{"network", "account"}),
-		AccountPolling: f.NewGaugeVec(prometheus.GaugeOpts{
+		AccountPolling: f.gaugeVec(prometheus.GaugeOpts{
 			Name: "vigia_account_polling",
 			Help: "1 while the account is being polled, 0 when polling stopped (credentials rejected, suspended or cancelled).",
 		}, []string{"network", "account"}),
-		ConnectorPanics: f.NewCounterVec(prometheus.CounterOpts{
+		ConnectorPanics: f.counterVec(prometheus.CounterOpts{
 			Name: "vigia_connector_panics_total",
 			Help: "Panics recovered from a connector's Poll (each also counts as a transient poll failure).",
 		}, []string{"network"}),
-		ConfigReloadOK: f.NewGauge(prometheus.GaugeOpts{
+		ConfigReloadOK: f.gauge(prometheus.GaugeOpts{
 			Name: "vigia_config_last_reload_successful",
 			Help: "1 if the last configuration load or reload succeeded, 0 if it failed (the previous configuration stays).",
 		}),
-		ConfigReloadOKTime: f.NewGauge(prometheus.GaugeOpts{
+		ConfigReloadOKTime: f.gauge(prometheus.GaugeOpts{
 			Name: "vigia_config_last_reload_success_timestamp_seconds",
 			Help: "Unix time of the last successful configuration load or reload.",
 		}),
-		AccountsConfigured: f.NewGaugeVec(prometheus.GaugeOpts{
+		AccountsConfigured: f.gaugeVec(prometheus.GaugeOpts{
 			Name: "vigia_accounts",
 			Help: "Configured accounts by network and lifecycle status (active, suspended, cancelled).",
 		}, []string{"network", "status"}),
-		AccountInfo: f.NewGaugeVec(prometheus.GaugeOpts{
+		AccountInfo: f.gaugeVec(prometheus.GaugeOpts{
 			Name: "vigia_account_info",
 			Help: "Static information about a configured account: its organ (órgano responsable). Always 1.",
 		}, []string{"network", "account", "organ"}),
-		ArchiveRecords: f.NewGauge(prometheus.GaugeOpts{
+		ArchiveRecords: f.gauge(prometheus.GaugeOpts{
 			Name: "vigia_archive_records",
 			Help: "Records in the archive's hash chain.",
 		}),
-		ArchiveCommitSeconds: f.NewHistogram(prometheus.HistogramOpts{
+		ArchiveCommitSeconds: f.histogram(prometheus.HistogramOpts{
 			Name:    "vigia_archive_commit_duration_seconds",
 			Help:    "Duration of one archive transaction storing a poll's batch.",
 			Buckets: []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5},
 		}),
-		ArchiveWriteErrors: f.NewCounterVec(prometheus.CounterOpts{
+		ArchiveWriteErrors: f.counterVec(prometheus.CounterOpts{
 			Name: "vigia_archive_write_errors_total",
 			Help: "Archive writes (a poll's commit or its failure record) that failed, by reason (disk_full, other); nothing of them was stored and the cursor stayed.",
 		}, []string{"reason"}),
-		CommentsReceived: f.NewCounterVec(prometheus.CounterOpts{
+		CommentsReceived: f.counterVec(prometheus.CounterOpts{
 			Name: "vigia_comments_received_total",
 			Help: "Comments and mentions by others on the account's content, by intent (question, info_request, suggestion, complaint, praise, other).",
 		}, []string{"network", "account", "intent"}),
-		CommentsNeedingAnswer: f.NewCounterVec(prometheus.CounterOpts{
+		CommentsNeedingAnswer: f.counterVec(prometheus.CounterOpts{
 			Name: "vigia_comments_needing_answer_total",
 			Help: "Comments that need an answer (not own, not offensive, not spam, an intent the configuration lists): the response rate's denominator.",
 		}, []string{"network", "account"}),
-		Responses: f.NewCounterVec(prometheus.CounterOpts{
+		Responses: f.counterVec(prometheus.CounterOpts{
 			Name: "vigia_responses_total",
 			Help: "Comments answered by the account, by outcome against the SLA (in_time, late): the response rate's numerator.",
 		}, []string{"network", "account", "outcome"}),
-		FirstResponseBusiness: f.NewHistogramVec(prometheus.HistogramOpts{
+		FirstResponseBusiness: f.histogramVec(prometheus.HistogramOpts{
 			Name:    "vigia_first_response_business_seconds",
 			Help:    "Time from a comment to the account's first answer, counted in the account's attention hours.",
 			Buckets: businessBuckets,
 		}, []string{"network", "account"}),
-		FirstResponseWall: f.NewHistogramVec(prometheus.HistogramOpts{
+		FirstResponseWall: f.histogramVec(prometheus.HistogramOpts{
 			Name:    "vigia_first_response_seconds",
 			Help:    "Time from a comment to the account's first answer, in wall-clock time.",
-			Buckets: []float64{300, 900, 1800, 3600, 4 * 3600, 12 * 3600, 24 * 3600, 3 * 86400, 7 * 86400},
+			Buckets: wallBuckets,
 		}, []string{"network", "account"}),
-		CommentsUnanswered: f.NewGaugeVec(prometheus.GaugeOpts{
+		CommentsUnanswered: f.gaugeVec(prometheus.GaugeOpts{
 			Name: "vigia_comments_unanswered",
 			Help: "Comments awaiting an answer, by SLA state (within, at_risk, breached).",
 		}, []string{"network", "account", "sla_state"}),
-		OldestUnanswered: f.NewGaugeVec(prometheus.GaugeOpts{
+		OldestUnanswered: f.gaugeVec(prometheus.GaugeOpts{
 			Name: "vigia_oldest_unanswered_business_seconds",
 			Help: "Age, in the account's attention hours, of the oldest comment awaiting an answer; 0 when none waits.",
 		}, []string{"network", "account"}),
-		CannedReplies: f.NewCounterVec(prometheus.CounterOpts{
+		CannedReplies: f.counterVec(prometheus.CounterOpts{
 			Name: "vigia_canned_replies_total",
 			Help: "Own replies whose text repeats, word for word or nearly, across many users (not personalised, 6.xvi).",
 		}, []string{"network", "account"}),
-		CommentsClassified: f.NewCounterVec(prometheus.CounterOpts{
+		CommentsClassified: f.counterVec(prometheus.CounterOpts{
 			Name: "vigia_comments_classified_total",
 			Help: "Comments by others run through the offensive classifier, by band (none, review, recommend_block).",
 		}, []string{"network", "account", "band"}),
-		Flags: f.NewCounterVec(prometheus.CounterOpts{
+		Flags: f.counterVec(prometheus.CounterOpts{
 			Name: "vigia_flags_total",
 			Help: "Policy findings stored with items, by rule (offensive, personal data, capitals, links, spam, canned replies, …).",
 		}, []string{"network", "account", "rule"}),
-		SLARefreshSeconds: f.NewHistogram(prometheus.HistogramOpts{
+		SLARefreshSeconds: f.histogram(prometheus.HistogramOpts{
 			Name:    "vigia_sla_refresh_duration_seconds",
 			Help:    "Duration of one SLA tick over every comment awaiting an answer.",
 			Buckets: []float64{0.0001, 0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5},

@@ -40,6 +40,15 @@ vigia_api_rate_limit_remaining{account="derfe-ma",network="mastodon"} -1
 		}
 	})
 
+	t.Run("takeover signals appear when first seen; the urgent count from start", func(t *testing.T) {
+		if n, _ := testutil.GatherAndCount(reg, "vigia_takeover_signals_total"); n != 0 {
+			t.Errorf("vigia_takeover_signals_total has %d series before any signal, want 0", n)
+		}
+		if n, _ := testutil.GatherAndCount(reg, "vigia_takeover_urgent_total"); n != len(accts) {
+			t.Errorf("vigia_takeover_urgent_total has %d series, want %d", n, len(accts))
+		}
+	})
+
 	t.Run("a removed account's series go away", func(t *testing.T) {
 		m.ForgetAccount(accts[1])
 		n, _ := testutil.GatherAndCount(reg, "vigia_polls_total")

@@ -319,7 +319,7 @@ func TestUsage(t *testing.T) {
 func TestSubcommandHelp(t *testing.T) {
 	t.Parallel()
 	flags := map[string][]string{
-		"run":       {"-config"},
+		"run":       {"-config", "-pprof"},
 		"demo":      {"-db", "-listen", "-duration", "-faults", "-summary-every", "-verbose"},
 		"check":     {"-config", "-format"},
 		"verify":    {"-db", "-config", "-export"},

@@ -29,9 +29,9 @@ import (
 const defaultConfigPath = "/etc/vigia/vigia.yaml"
 
 // newRegistry returns the metrics registry with the Go and process collectors and
-// vigia_build_info.
-func newRegistry() *prometheus.Registry {
-	reg := prometheus.NewRegistry()
+// vigia_build_info; it serves /metrics (metrics.Registry).
+func newRegistry() *metrics.Registry {
+	reg := metrics.NewRegistry()
 	v, r, g := buildInfo()
 	reg.MustRegister(
 		collectors.NewGoCollector(),
@@ -51,11 +51,20 @@ type serveOptions struct {
 	reload func() (*agent.Config, error)
 	// started is called once the agent serves, with the agent.
 	started func(ctx context.Context, a *agent.Agent)
+	// pprof, when set, is the loopback address of the runtime profiles (--pprof).
+	pprof string
 }
 
 // serve runs the agent until ctx is done, with systemd notification, watchdog and
 // SIGHUP reloads.
 func serve(ctx context.Context, o serveOptions) error {
+	if o.pprof != "" {
+		stop, err := startPprof(o.pprof, o.logger)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	reg := newRegistry()
 	m := metrics.New(reg)
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -149,10 +158,17 @@ func watchdog(ctx context.Context, done <-chan struct{}, a *agent.Agent, log *sl
 }
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("run", "run [--config ARCHIVO]", stderr)
+	fs := newFlags("run", "run [--config ARCHIVO] [--pprof 127.0.0.1:6060]", stderr)
 	path := fs.String("config", defaultConfigPath, "archivo de configuración YAML")
+	pprofAddr := fs.String("pprof", "", "sirve los perfiles de Go (/debug/pprof/) en esta dirección de loopback; solo para diagnóstico")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
+	}
+	if *pprofAddr != "" {
+		if err := pprofListen(*pprofAddr); err != nil {
+			fmt.Fprintf(stderr, "vigia run: %v\n", err)
+			return exitError
+		}
 	}
 	cfg, err := agent.LoadConfig(*path, os.LookupEnv)
 	if err != nil {
@@ -172,7 +188,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer store.Close()
 	err = serve(ctx, serveOptions{
-		cfg: cfg, registry: reg, store: store, logger: log,
+		cfg: cfg, registry: reg, store: store, logger: log, pprof: *pprofAddr,
 		reload: func() (*agent.Config, error) { return agent.LoadConfig(*path, os.LookupEnv) },
 	})
 	if err != nil {

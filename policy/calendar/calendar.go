@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	// Embedded IANA time zone data, so that calendars work on hosts without
@@ -140,8 +141,49 @@ type Calendar struct {
 	excTotal   int64
 }
 
-// New builds a Calendar from cfg, which it validates.
+// built holds the calendars New has built, by configuration. The agent asks
+// for one per account, and hundreds of accounts share a few configurations
+// (their organ's, or the default); each calendar holds some 45 KB of
+// precomputed days (holidays and clock changes from 1990 to 2109) and never
+// changes once built, so accounts with the same configuration share one.
+var built struct {
+	sync.Mutex
+	m map[string]*Calendar
+}
+
+// maxBuilt bounds built: past it (reload after reload of changing
+// configurations) it starts over.
+const maxBuilt = 256
+
+// New builds a Calendar from cfg, which it validates. A configuration equal to
+// one given before gets the same Calendar, which is safe to share: it is
+// immutable.
 func New(cfg Config) (*Calendar, error) {
+	key := fmt.Sprintf("%#v", cfg)
+	built.Lock()
+	c := built.m[key]
+	built.Unlock()
+	if c != nil {
+		return c, nil
+	}
+	c, err := build(cfg)
+	if err != nil {
+		return nil, err
+	}
+	built.Lock()
+	defer built.Unlock()
+	if built.m == nil || len(built.m) >= maxBuilt {
+		built.m = map[string]*Calendar{}
+	}
+	if prev := built.m[key]; prev != nil {
+		return prev, nil // built at the same time by another caller
+	}
+	built.m[key] = c
+	return c, nil
+}
+
+// build builds a Calendar from cfg, which it validates.
+func build(cfg Config) (*Calendar, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}

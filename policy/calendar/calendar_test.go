@@ -672,3 +672,38 @@ func BenchmarkCalendar(b *testing.B) {
 		}
 	})
 }
+
+func TestNew_SharesEqualConfigurations(t *testing.T) {
+	t.Parallel()
+	a, err := New(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(DefaultConfig()) // equal, with slices of its own
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a != b {
+		t.Error("two equal configurations got two calendars, want one shared")
+	}
+	cfg := DefaultConfig()
+	cfg.ClosedDays = []Date{{2026, time.March, 3}}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c == a {
+		t.Fatal("a configuration with a closed day got the default calendar")
+	}
+	day := time.Date(2026, time.March, 3, 12, 0, 0, 0, c.Location())
+	if !a.IsOpen(day) || c.IsOpen(day) {
+		t.Errorf("on the closed day: default open %v (want true), with the closed day open %v (want false)", a.IsOpen(day), c.IsOpen(day))
+	}
+	bad := DefaultConfig()
+	bad.TimeZone = "Marte/Olympus"
+	for range 2 {
+		if _, err := New(bad); err == nil {
+			t.Error("an invalid configuration was accepted")
+		}
+	}
+}
