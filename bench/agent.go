@@ -34,6 +34,8 @@ type bench struct {
 	// scrapes of vigia run on the full archive (scenario 2), for scenario 4
 	scrapeLat  []float64
 	scrapeSize int
+	// memprofile is where scenario 1 writes a heap profile at its end ("": none).
+	memprofile string
 }
 
 func (b *bench) close() {

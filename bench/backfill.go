@@ -3,7 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"sync"
 	"time"
 
@@ -92,6 +95,9 @@ func (b *bench) backfill(ctx context.Context) Result {
 	}
 	elapsed, cpu := time.Since(t0).Seconds(), cpuSeconds()-cpu0
 	peak := procStatusMiB("VmHWM")
+	if err := writeHeapProfile(b.memprofile); err != nil {
+		fmt.Fprintf(b.stderr, "bench: --memprofile: %v\n", err)
+	}
 	st := ag.agent.Stats()
 	items, versions := st.ItemsNew.Load(), st.ItemsEdited.Load()
 	if ctx.Err() != nil {
@@ -109,6 +115,24 @@ func (b *bench) backfill(ctx context.Context) Result {
 	r.Status = verdict(rate >= 50000)
 	r.Notes = "simulated network in process (pages of 1,000 events), through agent polls: connector, conduct review, commit, response clock"
 	return r
+}
+
+// writeHeapProfile writes the live heap to path, after a collection so that it
+// is current; an empty path writes nothing.
+func writeHeapProfile(path string) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func failed(r Result, err error) Result {

@@ -91,6 +91,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	scen := fs.String("only", "", "escenarios a correr, p. ej. 1,4,6 (por omisión todos)")
 	fs.BoolVar(&o.verbose, "verbose", false, "registros del agente en stderr")
 	cpuprofile := fs.String("cpuprofile", "", "escribe un perfil de CPU de este proceso (go tool pprof)")
+	memprofile := fs.String("memprofile", "", "escribe un perfil de memoria (heap) de este proceso al terminar el escenario 1 (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -146,7 +147,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	rep := Report{Started: time.Now().UTC(), Accounts: o.accounts, Days: o.days,
 		Host: Host{CPUs: runtime.NumCPU(), CPUModel: cpuModel(), GoVersion: runtime.Version(), Load1: load1()}}
 
-	b := &bench{o: o, log: log, stderr: stderr}
+	b := &bench{o: o, log: log, stderr: stderr, memprofile: *memprofile}
 	steps := []struct {
 		n  int
 		fn func(context.Context) Result

@@ -2,8 +2,6 @@ package simulated
 
 import (
 	"container/list"
-	"encoding/json"
-	"fmt"
 	"math"
 	"slices"
 	"sync"
@@ -241,7 +239,7 @@ func (w *World) render(network string, acct connectors.Account, it *item, ver in
 		Text:         v.text,
 		Lang:         "es",
 		CreatedAt:    time.Unix(it.created(), 0).UTC(),
-		URL:          fmt.Sprintf("https://%s.simulated.invalid/%s/status/%s", network, handle, it.id),
+		URL:          itemURL(network, handle, it.id),
 		Media:        slices.Clone(it.media),
 	}
 	if ver > 0 {
@@ -259,6 +257,21 @@ func (w *World) render(network string, acct connectors.Account, it *item, ver in
 	if ver > 0 {
 		raw.EditedAt = out.EditedAt.Format(time.RFC3339)
 	}
-	out.Raw, _ = json.Marshal(raw) // cannot fail: strings, bools and ints only
+	out.Raw = raw.appendJSON(make([]byte, 0, rawSize(&raw)))
 	return out
+}
+
+// itemURL is an item's address on the simulated network.
+func itemURL(network, handle, id string) string {
+	return "https://" + network + ".simulated.invalid/" + handle + "/status/" + id
+}
+
+// rawSize is a capacity for r's JSON that is enough unless its texts need escaping.
+func rawSize(r *rawItem) int {
+	n := 200 + len(r.ID) + len(r.ParentID) + len(r.RootID) + len(r.Author.ID) + len(r.Author.Handle) +
+		len(r.Author.Name) + len(r.Text) + len(r.URL)
+	for _, m := range r.Media {
+		n += 40 + len(m.URL) + len(m.AltText)
+	}
+	return n
 }
