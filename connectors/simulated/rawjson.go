@@ -2,6 +2,7 @@ package simulated
 
 import (
 	"strconv"
+	"time"
 	"unicode/utf8"
 )
 
@@ -37,10 +38,10 @@ func (r *rawItem) appendJSON(b []byte) []byte {
 	b = append(b, `,"lang":`...)
 	b = appendJSONString(b, r.Lang)
 	b = append(b, `,"created_at":`...)
-	b = appendJSONString(b, r.CreatedAt)
-	if r.EditedAt != "" {
+	b = appendJSONTime(b, r.CreatedAt)
+	if !r.EditedAt.IsZero() {
 		b = append(b, `,"edited_at":`...)
-		b = appendJSONString(b, r.EditedAt)
+		b = appendJSONTime(b, r.EditedAt)
 	}
 	b = append(b, `,"version":`...)
 	b = strconv.AppendInt(b, int64(r.Version), 10)
@@ -67,6 +68,13 @@ func (r *rawItem) appendJSON(b []byte) []byte {
 		b = append(b, ']')
 	}
 	return append(b, '}')
+}
+
+// appendJSONTime appends t as time.Time's MarshalJSON writes it.
+func appendJSONTime(b []byte, t time.Time) []byte {
+	b = append(b, '"')
+	b = t.AppendFormat(b, time.RFC3339Nano)
+	return append(b, '"')
 }
 
 // jsonSafe marks the ASCII bytes encoding/json writes as they are (with its

@@ -24,11 +24,11 @@ func TestRawItem_AppendJSON(t *testing.T) {
 				raw := rawItem{
 					ID: got.ExternalID, Kind: got.Kind, ParentID: got.ParentID, RootID: got.RootID,
 					Author: rawAuthor{ID: got.AuthorID, Handle: got.AuthorHandle, Name: got.AuthorName},
-					Own:    got.Own, Text: got.Text, Lang: got.Lang, CreatedAt: got.CreatedAt.Format(time.RFC3339),
+					Own:    got.Own, Text: got.Text, Lang: got.Lang, CreatedAt: got.CreatedAt, EditedAt: got.EditedAt,
 					Version: ver, URL: got.URL, Media: got.Media,
 				}
-				if ver > 0 {
-					raw.EditedAt = got.EditedAt.Format(time.RFC3339)
+				if (ver > 0) == got.EditedAt.IsZero() {
+					t.Fatalf("item %s version %d: EditedAt %v", it.id, ver, got.EditedAt)
 				}
 				want, err := json.Marshal(raw)
 				if err != nil {
@@ -55,7 +55,8 @@ func TestRawItem_AppendJSON_OptionalFields(t *testing.T) {
 	for _, r := range []rawItem{
 		{},
 		{ID: "a", Kind: connectors.KindPost, Media: []connectors.Media{{Type: "photo"}, {Type: "video", URL: "https://v/1.mp4"}, {Type: "photo", AltText: "<b>alt</b>"}}},
-		{ID: "b", ParentID: "p", RootID: "r", Own: true, EditedAt: "2012-06-15T12:00:00Z", Version: 2, Media: []connectors.Media{}},
+		{ID: "b", ParentID: "p", RootID: "r", Own: true, CreatedAt: epoch, EditedAt: epoch.Add(time.Hour), Version: 2, Media: []connectors.Media{}},
+		{ID: "c", CreatedAt: epoch.Add(1500 * time.Millisecond), EditedAt: epoch.In(mxZone)},
 	} {
 		want, err := json.Marshal(r)
 		if err != nil {
