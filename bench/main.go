@@ -41,6 +41,7 @@ type options struct {
 	dir          string
 	only         map[int]bool
 	verbose      bool
+	worldOnly    bool
 }
 
 // Result is one scenario's row.
@@ -90,6 +91,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.dir, "dir", "", "directorio de trabajo para los archivos SQLite (por omisión uno temporal)")
 	scen := fs.String("only", "", "escenarios a correr, p. ej. 1,4,6 (por omisión todos)")
 	fs.BoolVar(&o.verbose, "verbose", false, "registros del agente en stderr")
+	fs.BoolVar(&o.worldOnly, "world-only", false, "el escenario 1 sin el agente: sólo lo que cuesta servir la historia desde la red simulada")
 	cpuprofile := fs.String("cpuprofile", "", "escribe un perfil de CPU de este proceso (go tool pprof)")
 	memprofile := fs.String("memprofile", "", "escribe un perfil de memoria (heap) de este proceso al terminar el escenario 1 (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
