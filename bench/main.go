@@ -5,6 +5,7 @@
 // a table and writes it as JSON so runs can be compared.
 //
 //	go run ./bench [--accounts 400] [--days 182] [--steady 3m] [--out bench/out/results.json]
+//	go run ./bench --only 1 --world-only   # scenario 1 with the simulated world alone
 //
 // Every figure comes from a real run: the backfill goes through the agent's poll
 // pipeline into a real SQLite archive; steady state and rate-limit pressure run
