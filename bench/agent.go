@@ -32,6 +32,8 @@ type bench struct {
 	epoch  time.Time // the simulated world's epoch and anchor in scenario 1
 	// scrapes of vigia run on the full archive (scenario 2), for scenario 4
 	fullScrapes []scrapeSample
+	// memprofile is where scenario 1 writes a heap profile at its end ("": none).
+	memprofile string
 }
 
 func (b *bench) close() {

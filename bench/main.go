@@ -5,6 +5,7 @@
 // a table and writes it as JSON so runs can be compared.
 //
 //	go run ./bench [--accounts 400] [--days 182] [--steady 3m] [--out bench/out/results.json]
+//	go run ./bench --only 1 --world-only   # scenario 1 with the simulated world alone
 //
 // Every figure comes from a real run: the backfill goes through the agent's poll
 // pipeline into a real SQLite archive; steady state and rate-limit pressure run
@@ -42,6 +43,7 @@ type options struct {
 	only         map[int]bool
 	verbose      bool
 	heapProfile  string // scenario 4 saves vigia run's heap profile here
+	worldOnly    bool
 }
 
 // Result is one scenario's row.
@@ -91,8 +93,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.dir, "dir", "", "directorio de trabajo para los archivos SQLite (por omisión uno temporal)")
 	scen := fs.String("only", "", "escenarios a correr, p. ej. 1,4,6 (por omisión todos)")
 	fs.BoolVar(&o.verbose, "verbose", false, "registros del agente en stderr")
+	fs.BoolVar(&o.worldOnly, "world-only", false, "el escenario 1 sin el agente: sólo lo que cuesta servir la historia desde la red simulada")
 	cpuprofile := fs.String("cpuprofile", "", "escribe un perfil de CPU de este proceso (go tool pprof)")
 	fs.StringVar(&o.heapProfile, "heap-profile", "", "el escenario 4 guarda aquí el perfil de memoria de vigia run (go tool pprof)")
+	memprofile := fs.String("memprofile", "", "escribe un perfil de memoria (heap) de este proceso al terminar el escenario 1 (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -148,7 +152,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	rep := Report{Started: time.Now().UTC(), Accounts: o.accounts, Days: o.days,
 		Host: Host{CPUs: runtime.NumCPU(), CPUModel: cpuModel(), GoVersion: runtime.Version(), Load1: load1()}}
 
-	b := &bench{o: o, log: log, stderr: stderr}
+	b := &bench{o: o, log: log, stderr: stderr, memprofile: *memprofile}
 	steps := []struct {
 		n  int
 		fn func(context.Context) Result

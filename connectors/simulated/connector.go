@@ -152,13 +152,16 @@ func (c *Connector) Poll(ctx context.Context, acct connectors.Account, cur conne
 	simNow := w.SimNow(wall)
 	evs, more := w.events(acct, p, simNow.Unix(), w.cfg.PageSize)
 
-	b := connectors.Batch{More: more, Budget: bud}
+	b := connectors.Batch{More: more, Budget: bud, Items: make([]connectors.Item, 0, len(evs))}
 	for _, e := range evs {
 		if e.typ == evDelete {
 			b.Deletions = append(b.Deletions, connectors.Deletion{ExternalID: e.it.id, ObservedAt: time.Unix(e.at, 0).UTC()})
 			continue
 		}
 		b.Items = append(b.Items, w.render(c.network, acct, e.it, e.ver))
+	}
+	if len(b.Items) == 0 {
+		b.Items = nil // as an unallocated batch: nothing new
 	}
 	b.Budget.Items = len(b.Items)
 	prof := w.Profile(acct, simNow)

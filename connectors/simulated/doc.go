@@ -14,7 +14,10 @@
 // comments never), users' follow-ups, edits and deletions. Those consequences may
 // spill up to seven days past d, so the events in (a, b] are found by generating
 // days from day(a) − 7 to day(b) and filtering by time. A restarted process with
-// the same configuration sees exactly the same world; generated days are cached.
+// the same configuration sees exactly the same world. Generated days are
+// cached (at most maxCachedDays account-days and maxCacheBytes), and a day
+// evicted from the cache is generated again, identically, when it is needed
+// again, so the world's memory does not grow with its history.
 //
 // Texts come from template banks in Mexican Spanish (credencial para votar,
 // módulos de atención ciudadana, casillas, sesiones del Consejo General, voto en

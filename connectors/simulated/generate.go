@@ -2,13 +2,13 @@ package simulated
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/ife-mx/vigia/connectors"
 )
@@ -170,6 +170,23 @@ func (p pos) compare(q pos) int {
 type dayData struct {
 	items  []*item // surviving items, in creation-time order
 	events []event // sorted by (at, seq)
+	size   int64   // approximate bytes held, for the cache's bound
+}
+
+// sizeOf approximates the bytes a day holds: its items (struct, id, versions
+// and their texts, media) and its events.
+func sizeOf(items []*item, events []event) int64 {
+	n := int64(cap(events))*int64(unsafe.Sizeof(event{})) + int64(cap(items))*int64(unsafe.Sizeof((*item)(nil)))
+	for _, it := range items {
+		n += int64(unsafe.Sizeof(*it)) + int64(len(it.id)) + int64(cap(it.versions))*int64(unsafe.Sizeof(version{}))
+		for _, v := range it.versions {
+			n += int64(len(v.text))
+		}
+		for _, m := range it.media {
+			n += int64(unsafe.Sizeof(m)) + int64(len(m.URL)+len(m.AltText))
+		}
+	}
+	return n
 }
 
 // pool is an account's deterministic population of users.
@@ -318,7 +335,7 @@ func (g *gen) newItem(kind connectors.Kind, parent *item, at int64, a *author, l
 		}
 	}
 	it := &item{
-		id:       fmt.Sprintf("%s-%d-%d", g.acctID, g.day, len(g.items)),
+		id:       g.itemID(len(g.items)),
 		seq:      len(g.items),
 		kind:     kind,
 		parent:   parent,
@@ -335,6 +352,17 @@ func (g *gen) newItem(kind connectors.Kind, parent *item, at int64, a *author, l
 	}
 	g.items = append(g.items, it)
 	return it
+}
+
+// itemID is the external id of the day's item number seq: account-day-seq.
+func (g *gen) itemID(seq int) string {
+	b := make([]byte, 0, len(g.acctID)+16)
+	b = append(b, g.acctID...)
+	b = append(b, '-')
+	b = strconv.AppendInt(b, g.day, 10)
+	b = append(b, '-')
+	b = strconv.AppendInt(b, int64(seq), 10)
+	return string(b)
 }
 
 func (g *gen) post(t int64) {
@@ -566,7 +594,7 @@ func (g *gen) finish() *dayData {
 	for i := range evs {
 		evs[i].seq = int64(i)
 	}
-	return &dayData{items: kept, events: evs}
+	return &dayData{items: kept, events: evs, size: sizeOf(kept, evs)}
 }
 
 // userText fills a template of the label from bank (or the comment bank) and
@@ -717,11 +745,11 @@ func (f *filler) slot(name string) string {
 	case "municipio":
 		return f.place().municipio
 	case "modulo":
-		return fmt.Sprintf("%02d%02d%02d", f.place().code, f.district(), 1+r.intn(9))
+		return string(zpad(zpad(zpad(nil, f.place().code, 2), f.district(), 2), 1+r.intn(9), 2))
 	case "distrito":
-		return fmt.Sprintf("%02d", f.district())
+		return string(zpad(nil, f.district(), 2))
 	case "seccion":
-		return fmt.Sprintf("%04d", 1+r.intn(4999))
+		return string(zpad(nil, 1+r.intn(4999), 4))
 	case "fecha":
 		return spanishDate(f.date())
 	case "fecha2":
@@ -734,7 +762,7 @@ func (f *filler) slot(name string) string {
 		return pick(r, []string{"03", "06", "09", "12", "15", "18"})
 	case "folio":
 		yy := time.Unix(f.at, 0).In(mxZone).Year() % 100
-		return fmt.Sprintf("%02d%02d%02d%07d", yy, f.place().code, f.district(), r.intn(10000000))
+		return string(zpad(zpad(zpad(zpad(make([]byte, 0, 13), yy, 2), f.place().code, 2), f.district(), 2), r.intn(10000000), 7))
 	case "tel":
 		return "01 800 433 2000"
 	case "url":
@@ -747,7 +775,8 @@ func (f *filler) slot(name string) string {
 		}
 		return pick(r, shortHosts) + string(b[:])
 	case "telspam":
-		return fmt.Sprintf("%04d %04d", r.intn(10000), r.intn(10000))
+		a := zpad(make([]byte, 0, 9), r.intn(10000), 4)
+		return string(zpad(append(a, ' '), r.intn(10000), 4))
 	case "monto":
 		return pick(r, amounts)
 	case "dias":
@@ -776,6 +805,17 @@ func (f *filler) slot(name string) string {
 		return pick(r, anyEmoji)
 	}
 	return "{" + name + "}"
+}
+
+// zpad appends the decimal form of a non-negative n, zero-padded to width (as
+// fmt's %0Nd).
+func zpad(b []byte, n, width int) []byte {
+	var d [20]byte
+	ds := strconv.AppendInt(d[:0], int64(n), 10)
+	for i := len(ds); i < width; i++ {
+		b = append(b, '0')
+	}
+	return append(b, ds...)
 }
 
 // maxBody caps generated bodies (hostile long texts included) at 64 KiB.

@@ -30,7 +30,11 @@ var bios = []string{
 	"IFE · Certeza, legalidad, independencia, imparcialidad y objetividad.",
 }
 
-func displayNames(acct connectors.Account) []string {
+// nameVariants is how many display names an account goes through.
+const nameVariants = 4
+
+// displayName is variant i (0 to nameVariants−1) of the account's display name.
+func displayName(acct connectors.Account, i int) string {
 	base := acct.Options["display_name"]
 	switch {
 	case base != "":
@@ -39,7 +43,7 @@ func displayNames(acct connectors.Account) []string {
 	default:
 		base = "Instituto Federal Electoral"
 	}
-	return []string{base, base + " 🇲🇽", base + " | Proceso Electoral Federal", base + " (cuenta oficial)"}
+	return base + [nameVariants]string{"", " 🇲🇽", " | Proceso Electoral Federal", " (cuenta oficial)"}[i]
 }
 
 // variantAt returns which of n variants of a profile field holds at time at.
@@ -69,7 +73,7 @@ type profileState struct {
 
 func (w *World) profileState(acctID string, at int64) profileState {
 	return profileState{
-		name: w.variantAt(acctID, "name", nameBlock, 4, at),
+		name: w.variantAt(acctID, "name", nameBlock, nameVariants, at),
 		bio:  w.variantAt(acctID, "bio", bioBlock, len(bios), at),
 	}
 }
@@ -99,7 +103,7 @@ func handleOf(acct connectors.Account) string {
 
 // displayNameAt is the account's display name at a simulated instant.
 func (w *World) displayNameAt(acct connectors.Account, at int64) string {
-	return displayNames(acct)[w.variantAt(acct.ID, "name", nameBlock, 4, at)]
+	return displayName(acct, w.variantAt(acct.ID, "name", nameBlock, nameVariants, at))
 }
 
 type rawProfile struct {
@@ -121,7 +125,7 @@ func (w *World) Profile(acct connectors.Account, at time.Time) connectors.Profil
 	p := connectors.Profile{
 		ExternalID:  ownAuthorID(acct),
 		Handle:      handleOf(acct),
-		DisplayName: displayNames(acct)[st.name],
+		DisplayName: displayName(acct, st.name),
 		Bio:         bios[st.bio],
 		AvatarURL:   fmt.Sprintf("https://media.simulated.invalid/avatar/%s/%d.png", ownAuthorID(acct), st.name),
 		Link:        "https://www.ife.org.mx",

@@ -102,7 +102,7 @@ func (w *World) takeover(network string, acct connectors.Account, simNow time.Ti
 		}
 		it.Raw, _ = json.Marshal(rawItem{
 			ID: id, Kind: it.Kind, Author: rawAuthor{ID: it.AuthorID, Handle: it.AuthorHandle, Name: it.AuthorName}, Own: true,
-			Text: it.Text, Lang: it.Lang, CreatedAt: it.CreatedAt.Format(time.RFC3339), URL: it.URL,
+			Text: it.Text, Lang: it.Lang, CreatedAt: it.CreatedAt, URL: it.URL,
 		})
 		b.Items = append(b.Items, it)
 	}

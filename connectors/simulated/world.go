@@ -2,8 +2,6 @@ package simulated
 
 import (
 	"container/list"
-	"encoding/json"
-	"fmt"
 	"math"
 	"slices"
 	"sync"
@@ -20,10 +18,15 @@ type World struct {
 	cfg   Config
 	start int64 // Unix second a nil cursor starts after
 
-	mu    sync.Mutex
-	days  map[dayKey]*list.Element
-	lru   *list.List // of *dayEntry, most recent first
-	pools map[string]*pool
+	mu         sync.Mutex
+	days       map[dayKey]*list.Element
+	lru        *list.List // of *dayEntry, most recent first
+	pools      map[string]*pool
+	cacheBytes int64 // sum of the cached days' sizes
+	generated  int64 // days generated since the world was made
+	// the cache's bounds: maxCachedDays and maxCacheBytes (tests lower them)
+	maxDays  int
+	maxBytes int64
 
 	fmu    sync.Mutex
 	faults Faults
@@ -40,8 +43,36 @@ type dayEntry struct {
 	dd  *dayData
 }
 
-// maxCachedDays bounds the day cache: about 40 days for each of 50 accounts.
-const maxCachedDays = 2048
+// The day cache keeps at most maxCachedDays days (about 40 days for each of
+// 50 accounts) and, since a day of hostile long bodies can be large, at most
+// maxCacheBytes of them (a day of the default world is about 60 KiB). A
+// backfill only needs the days of the accounts being polled at once, each from
+// its cursor's day − maxSpill to the end of its page; an evicted day is
+// generated again, identically, if it is needed again.
+const (
+	maxCachedDays = 2048
+	maxCacheBytes = 96 << 20
+)
+
+// Stats is what the world holds and has done, for benchmarks.
+type Stats struct {
+	// DaysGenerated counts account-days generated since the world was made,
+	// including days generated again after their eviction from the cache.
+	DaysGenerated int64
+	// DaysCached and CacheBytes are the days in the cache and their approximate
+	// size in bytes.
+	DaysCached int
+	CacheBytes int64
+	// Accounts is how many accounts' user populations the world holds.
+	Accounts int
+}
+
+// Stats returns the world's current figures.
+func (w *World) Stats() Stats {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return Stats{DaysGenerated: w.generated, DaysCached: w.lru.Len(), CacheBytes: w.cacheBytes, Accounts: len(w.pools)}
+}
 
 // NewWorld builds a world from cfg; now is the wall-clock instant used as the
 // default Anchor.
@@ -51,11 +82,13 @@ func NewWorld(cfg Config, now time.Time) (*World, error) {
 	}
 	cfg = cfg.withDefaults(now)
 	w := &World{
-		cfg:   cfg,
-		start: cfg.Epoch.Add(-cfg.Backfill).Unix(),
-		days:  map[dayKey]*list.Element{},
-		lru:   list.New(),
-		pools: map[string]*pool{},
+		cfg:      cfg,
+		start:    cfg.Epoch.Add(-cfg.Backfill).Unix(),
+		days:     map[dayKey]*list.Element{},
+		lru:      list.New(),
+		pools:    map[string]*pool{},
+		maxDays:  maxCachedDays,
+		maxBytes: maxCacheBytes,
 	}
 	w.SetFaults(cfg.Faults)
 	return w, nil
@@ -132,14 +165,18 @@ func (w *World) day(acct connectors.Account, d int64) *dayData {
 	dd := genDay(w.cfg.Seed, k.id, k.handle, d, w.pool(k.id), w.cfg.Hostile)
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.generated++
 	if e, ok := w.days[k]; ok { // generated concurrently; both are identical
 		return e.Value.(*dayEntry).dd
 	}
 	w.days[k] = w.lru.PushFront(&dayEntry{key: k, dd: dd})
-	for w.lru.Len() > maxCachedDays {
+	w.cacheBytes += dd.size
+	for w.lru.Len() > 1 && (w.lru.Len() > w.maxDays || w.cacheBytes > w.maxBytes) {
 		e := w.lru.Back()
 		w.lru.Remove(e)
-		delete(w.days, e.Value.(*dayEntry).key)
+		old := e.Value.(*dayEntry)
+		delete(w.days, old.key)
+		w.cacheBytes -= old.dd.size
 	}
 	return dd
 }
@@ -154,7 +191,8 @@ func (w *World) day(acct connectors.Account, d int64) *dayData {
 func (w *World) events(acct connectors.Account, p pos, upTo int64, limit int) (out []event, more bool) {
 	p = w.clamp(p)
 	last := dayOf(upTo)
-	seen := map[*item]bool{}
+	seen := make(map[*item]bool, min(limit, 64))
+	out = make([]event, 0, min(limit, 64))
 	type run struct {
 		evs []event
 		i   int
@@ -213,8 +251,8 @@ type rawItem struct {
 	Own       bool               `json:"own"`
 	Text      string             `json:"text"`
 	Lang      string             `json:"lang"`
-	CreatedAt string             `json:"created_at"`
-	EditedAt  string             `json:"edited_at,omitempty"`
+	CreatedAt time.Time          `json:"created_at"`
+	EditedAt  time.Time          `json:"edited_at,omitzero"`
 	Version   int                `json:"version"`
 	URL       string             `json:"url"`
 	Media     []connectors.Media `json:"media,omitempty"`
@@ -241,7 +279,7 @@ func (w *World) render(network string, acct connectors.Account, it *item, ver in
 		Text:         v.text,
 		Lang:         "es",
 		CreatedAt:    time.Unix(it.created(), 0).UTC(),
-		URL:          fmt.Sprintf("https://%s.simulated.invalid/%s/status/%s", network, handle, it.id),
+		URL:          itemURL(network, handle, it.id),
 		Media:        slices.Clone(it.media),
 	}
 	if ver > 0 {
@@ -253,12 +291,24 @@ func (w *World) render(network string, acct connectors.Account, it *item, ver in
 	raw := rawItem{
 		ID: out.ExternalID, Kind: out.Kind, ParentID: out.ParentID, RootID: out.RootID,
 		Author: rawAuthor{ID: id, Handle: handle, Name: name}, Own: out.Own,
-		Text: out.Text, Lang: out.Lang, CreatedAt: out.CreatedAt.Format(time.RFC3339),
+		Text: out.Text, Lang: out.Lang, CreatedAt: out.CreatedAt, EditedAt: out.EditedAt,
 		Version: ver, URL: out.URL, Media: out.Media,
 	}
-	if ver > 0 {
-		raw.EditedAt = out.EditedAt.Format(time.RFC3339)
-	}
-	out.Raw, _ = json.Marshal(raw) // cannot fail: strings, bools and ints only
+	out.Raw = raw.appendJSON(make([]byte, 0, rawSize(&raw)))
 	return out
+}
+
+// itemURL is an item's address on the simulated network.
+func itemURL(network, handle, id string) string {
+	return "https://" + network + ".simulated.invalid/" + handle + "/status/" + id
+}
+
+// rawSize is a capacity for r's JSON that is enough unless its texts need escaping.
+func rawSize(r *rawItem) int {
+	n := 200 + len(r.ID) + len(r.ParentID) + len(r.RootID) + len(r.Author.ID) + len(r.Author.Handle) +
+		len(r.Author.Name) + len(r.Text) + len(r.URL)
+	for _, m := range r.Media {
+		n += 40 + len(m.URL) + len(m.AltText)
+	}
+	return n
 }
