@@ -19,26 +19,20 @@ import (
 // class such as [?¿] or \d); a larger one counts as no requirement.
 const maxClassRunes = 16
 
+// maxLiterals bounds the strings of a set exact builds, and so what one rule adds
+// to the automaton.
+const maxLiterals = 64
+
 // required returns literals of which every match of re contains at least one; ok
 // is false when no such set is known (re may match text that contains none).
 func required(re *syntax.Regexp) (lits []string, ok bool) {
 	if re.Flags&syntax.FoldCase != 0 {
 		return nil, false // the rules work on folded text and never fold case
 	}
+	if e, ok := exact(re); ok && shortest(e) > 0 {
+		return e, true
+	}
 	switch re.Op {
-	case syntax.OpLiteral:
-		return []string{string(re.Rune)}, true
-	case syntax.OpCharClass:
-		var out []string
-		for i := 0; i+1 < len(re.Rune); i += 2 {
-			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
-				if len(out) == maxClassRunes {
-					return nil, false
-				}
-				out = append(out, string(r))
-			}
-		}
-		return out, len(out) > 0
 	case syntax.OpCapture, syntax.OpPlus:
 		return required(re.Sub[0])
 	case syntax.OpRepeat:
@@ -56,18 +50,114 @@ func required(re *syntax.Regexp) (lits []string, ok bool) {
 		}
 		return out, true
 	case syntax.OpConcat:
-		// Every part of a concatenation is in the match: take the most selective
-		// part, the one whose shortest literal is longest.
-		best, found := []string(nil), false
-		for _, sub := range re.Sub {
-			l, ok := required(sub)
-			if ok && (!found || shortest(l) > shortest(best) || shortest(l) == shortest(best) && len(l) < len(best)) {
+		// Every part of a concatenation is in the match, and so is every run of
+		// consecutive parts with a finite set of strings (their products: "no " and
+		// "contestan|responden" make "no contestan|no responden"). Take the most
+		// selective, the set whose shortest literal is longest.
+		var best []string
+		found := false
+		consider := func(l []string) {
+			if shortest(l) > 0 && (!found || shortest(l) > shortest(best) || shortest(l) == shortest(best) && len(l) < len(best)) {
 				best, found = l, true
 			}
 		}
+		var run []string
+		for _, sub := range re.Sub {
+			e, ok := exact(sub)
+			if !ok {
+				consider(run)
+				run = nil
+				if l, ok := required(sub); ok {
+					consider(l)
+				}
+				continue
+			}
+			if run == nil {
+				run = e
+			} else if p, ok := product(run, e); ok {
+				run = p
+			} else {
+				consider(run)
+				run = e
+			}
+		}
+		consider(run)
 		return best, found
 	}
 	return nil, false
+}
+
+// exact returns every string re can match, ignoring its zero-width assertions
+// (\b, ^), when they are at most maxLiterals; "" among them when re can match
+// the empty string.
+func exact(re *syntax.Regexp) ([]string, bool) {
+	if re.Flags&syntax.FoldCase != 0 {
+		return nil, false
+	}
+	switch re.Op {
+	case syntax.OpLiteral:
+		return []string{string(re.Rune)}, true
+	case syntax.OpCharClass:
+		var out []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if len(out) == maxClassRunes {
+					return nil, false
+				}
+				out = append(out, string(r))
+			}
+		}
+		return out, len(out) > 0
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return []string{""}, true
+	case syntax.OpCapture:
+		return exact(re.Sub[0])
+	case syntax.OpQuest:
+		e, ok := exact(re.Sub[0])
+		if !ok || len(e) >= maxLiterals {
+			return nil, false
+		}
+		return append(slices.Clone(e), ""), true
+	case syntax.OpAlternate:
+		var out []string
+		for _, sub := range re.Sub {
+			e, ok := exact(sub)
+			if !ok || len(out)+len(e) > maxLiterals {
+				return nil, false
+			}
+			out = append(out, e...)
+		}
+		return out, true
+	case syntax.OpConcat:
+		out := []string{""}
+		for _, sub := range re.Sub {
+			e, ok := exact(sub)
+			if !ok {
+				return nil, false
+			}
+			if out, ok = product(out, e); !ok {
+				return nil, false
+			}
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+// product returns every a followed by every b, when they are at most
+// maxLiterals.
+func product(a, b []string) ([]string, bool) {
+	if len(a)*len(b) > maxLiterals {
+		return nil, false
+	}
+	out := make([]string, 0, len(a)*len(b))
+	for _, x := range a {
+		for _, y := range b {
+			out = append(out, x+y)
+		}
+	}
+	return out, true
 }
 
 func shortest(lits []string) int {

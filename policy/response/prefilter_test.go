@@ -210,7 +210,11 @@ func TestRequired(t *testing.T) {
 		{`\bgracias\b`, []string{"gracias"}},
 		{`[?¿]`, []string{"?", "¿"}},
 		{`\b(?:sugiero|propongo)\b`, []string{"sugiero", "propongo"}},
-		{`\bno (?:contestan|responden)\b`, []string{"contestan", "responden"}},
+		{`\bno (?:contestan|responden)\b`, []string{"no contestan", "no responden"}},
+		{`\bp(?:ido|edimos) (?:la|el)? ?datos\b`, []string{
+			"pido la datos", "pido ladatos", "pido el datos", "pido eldatos", "pido  datos", "pido datos",
+			"pedimos la datos", "pedimos ladatos", "pedimos el datos", "pedimos eldatos", "pedimos  datos", "pedimos datos"}},
+		{`\b(?:llevo|tengo) [^.]{0,40}esperando`, []string{"esperando"}},
 		{`^(?:hola )*(?:como|donde)\b`, []string{"como", "donde"}},
 		{`(?:ja)+|xd`, []string{"ja", "xd"}},
 		{`\d{10}`, []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}},
