@@ -16,6 +16,23 @@ import (
 // far below SQLite's limit of 32,766 bound parameters.
 const bulkRows = 128
 
+// chunks splits n rows into statements of at most max rows: as many of max as
+// fit, then the rest in powers of two (100 → 64, 32, 4), so that a few
+// statement shapes, prepared once, serve every batch size.
+func chunks(n, max int) []int {
+	var out []int
+	for ; n >= max; n -= max {
+		out = append(out, max)
+	}
+	for p := max; p > 0; p /= 2 {
+		if n >= p {
+			out = append(out, p)
+			n -= p
+		}
+	}
+	return out
+}
+
 // stmtCache holds statements prepared on the writer connection, keyed by their SQL.
 // Guarded by Store.mu (only the writer uses it).
 type stmtCache map[string]*sql.Stmt
@@ -148,16 +165,17 @@ func (b *bulkInsert) add(a *appender, vals []any, extra ...any) (int64, error) {
 func (b *bulkInsert) flush(ctx context.Context, s *Store, a *appender) error {
 	width := b.width
 	args := make([]any, 0, len(b.vals)+bulkRows*width)
-	for start := 0; start < b.rows; start += bulkRows {
-		n := min(bulkRows, b.rows-start)
+	start := 0
+	for _, n := range chunks(b.rows, bulkRows) {
 		stmt, err := s.cache.get(ctx, s.wc, multiRowSQL(b.table, b.cols, b.shared, n))
 		if err != nil {
 			return fmt.Errorf("prepare insert %s: %w", b.table, err)
 		}
 		args = append(append(args[:0], b.vals...), b.args[start*width:(start+n)*width]...)
-		if _, err := a.stmt(ctx, stmt).ExecContext(ctx, args...); err != nil {
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("insert %s: %w", b.table, err)
 		}
+		start += n
 	}
 	b.args, b.rows = b.args[:0], 0
 	return nil
