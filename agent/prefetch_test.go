@@ -3,15 +3,11 @@ package agent_test
 import (
 	"context"
 	"database/sql"
-	"io"
-	"log/slog"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ife-mx/vigia/agent"
 	"github.com/ife-mx/vigia/archive"
@@ -75,19 +71,7 @@ func (f reviewFunc) Review(acct connectors.Account, items []connectors.Item) []a
 func newPagedAgent(t *testing.T, pc *pagedConn, rv agent.Reviewer) (*agent.Agent, *archive.Store, string) {
 	t.Helper()
 	cfg := testConfig(t, t.TempDir(), time.Hour, map[string]string{"cncs-x": "x"})
-	store, err := archive.Open(context.Background(), cfg.Database, archive.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	reg := prometheus.NewRegistry()
-	a, err := agent.New(context.Background(), agent.Options{
-		Config: cfg, Registry: fakeRegistry(pc.conn()), Store: store, Registerer: reg, Gatherer: reg, Reviewer: rv,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, store := newIdleAgent(t, cfg, fakeRegistry(pc.conn()), rv)
 	return a, store, cfg.Database
 }
 
