@@ -164,7 +164,7 @@ func (b *bulkInsert) add(a *appender, vals []any, extra ...any) (int64, error) {
 // flush writes the queued rows.
 func (b *bulkInsert) flush(ctx context.Context, s *Store, a *appender) error {
 	width := b.width
-	args := make([]any, 0, len(b.vals)+bulkRows*width)
+	args := make([]any, 0, len(b.vals)+min(b.rows, bulkRows)*width)
 	start := 0
 	for _, n := range chunks(b.rows, bulkRows) {
 		stmt, err := s.cache.get(ctx, s.wc, multiRowSQL(b.table, b.cols, b.shared, n))

@@ -423,7 +423,7 @@ const lookupRows = 256
 // per query.
 func (s *Store) lookupItems(ctx context.Context, a *appender, network string, ext []string) (map[string]itemState, error) {
 	out := make(map[string]itemState, len(ext))
-	args := make([]any, 0, lookupRows+1)
+	args := make([]any, 0, min(len(ext), lookupRows)+1)
 	for _, n := range chunks(len(ext), lookupRows) {
 		part := ext[:n]
 		ext = ext[n:]

@@ -37,7 +37,7 @@ func (s *Store) SaveResponses(ctx context.Context, network, account string, rows
 	rows = mergeResponseRows(rows)
 	now := s.now().UnixNano()
 	return s.write(ctx, func(tx *sql.Conn, a *appender) error {
-		args := make([]any, 0, 3+responseRows*responseWidth)
+		args := make([]any, 0, 3+min(len(rows), responseRows)*responseWidth)
 		for _, n := range chunks(len(rows), responseRows) {
 			stmt, err := s.cache.get(ctx, s.wc, responsesSQL(n))
 			if err != nil {
