@@ -66,6 +66,7 @@ func (a *Agent) pollPages(ctx context.Context, cfg AccountConfig, conn connector
 	f := a.fetch(ctx, cfg, conn, acct, cur)
 	for page := 1; ; page++ {
 		var next chan fetched
+		cancel := context.CancelFunc(func() {})
 		stop := func() {}
 		if f.err == nil && f.batch.More && page < pages && ctx.Err() == nil && allowanceSpent(f.batch.Budget, f.finished) == nil {
 			nextCur := f.batch.Cursor
@@ -73,7 +74,8 @@ func (a *Agent) pollPages(ctx context.Context, cfg AccountConfig, conn connector
 				nextCur = f.cur // a batch without a cursor leaves the stored one
 			}
 			next = make(chan fetched, 1)
-			pctx, cancel := context.WithCancel(ctx)
+			var pctx context.Context
+			pctx, cancel = context.WithCancel(ctx)
 			go func() { next <- a.fetch(pctx, cfg, conn, acct, nextCur) }()
 			stop = func() { cancel(); <-next } // the account's one poll in flight ends here
 		}
@@ -90,6 +92,7 @@ func (a *Agent) pollPages(ctx context.Context, cfg AccountConfig, conn connector
 			return more, nil
 		}
 		f = <-next
+		cancel()
 	}
 }
 
