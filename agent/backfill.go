@@ -46,10 +46,11 @@ var ErrNotPolled = errors.New("agent: account is not polled")
 // only for an account without a stored cursor; for one that has a cursor it
 // finishes a pending backfill and catches up. The history is never read again
 // from the start: connectors that replay edits as events would store a text that
-// reverts to an older one as a new version. Every batch is committed before the next call, so
-// an interrupted backfill (ctx cancelled, the process killed) loses nothing and
-// resumes from the last committed batch when run again, or when the daemon next
-// polls the account. Run needs not be running; New must have succeeded.
+// reverts to an older one as a new version. Every batch is committed, with its
+// cursor, before the next one (whose connector call already runs meanwhile, see
+// pollPages), so an interrupted backfill (ctx cancelled, the process killed) loses
+// nothing and resumes from the last committed batch when run again, or when the
+// daemon next polls the account. Run needs not be running; New must have succeeded.
 func (a *Agent) Backfill(ctx context.Context, accountID string, opts BackfillOptions) (BackfillProgress, error) {
 	var p BackfillProgress
 	a.mu.Lock()
