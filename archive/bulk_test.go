@@ -169,4 +169,11 @@ func TestStore_SaveResponsesInBulk(t *testing.T) {
 	if got, err := s.Responses(ctx, "acct"); err != nil || got["c9"].Intent != "question" || got["c9"].NeedsAnswer {
 		t.Errorf("c9 after a save without intent = %+v, %v", got["c9"], err)
 	}
+	// A comment whose answer was deleted is open again: a row without a reply clears it.
+	if err := s.SaveResponses(ctx, "x", "acct", []ResponseRow{{Comment: "c7", NeedsAnswer: true}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Responses(ctx, "acct"); err != nil || got["c7"] != (ResponseRow{Comment: "c7", Intent: "question", NeedsAnswer: true}) {
+		t.Errorf("c7 reopened = %+v, %v", got["c7"], err)
+	}
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -39,7 +41,8 @@ func (s *Store) SaveResponses(ctx context.Context, network, account string, rows
 	return s.write(ctx, func(tx *sql.Conn, a *appender) error {
 		args := make([]any, 0, 3+min(len(rows), responseRows)*responseWidth)
 		for _, n := range chunks(len(rows), responseRows) {
-			stmt, err := s.cache.get(ctx, s.wc, responsesSQL(n))
+			reply := slices.ContainsFunc(rows[:n], func(r ResponseRow) bool { return r.Reply != "" })
+			stmt, err := s.cache.get(ctx, s.wc, responsesSQL(n, reply))
 			if err != nil {
 				return fmt.Errorf("archive: save responses: %w", err)
 			}
@@ -72,12 +75,23 @@ const (
 
 // responsesSQL is the upsert of n response rows: ?1 the network, ?2 the account,
 // ?3 the computation time, then per row the comment's external id, intent, needs
-// answer, reply's external id, how, business and wall seconds, and state.
-func responsesSQL(n int) string {
+// answer, reply's external id, how, business and wall seconds, and state. Without
+// reply (no row has one, as for most batches) it skips looking replies up.
+func responsesSQL(n int, reply bool) string {
+	k := responsesKey{n, reply}
+	if q, ok := responsesSQLs.Load(k); ok {
+		return q.(string)
+	}
 	var b strings.Builder
 	b.WriteString(`INSERT INTO responses(comment_item_id, account_id, intent, needs_answer, reply_item_id, how,
 			business_seconds, wall_seconds, state, computed_at)
-		SELECT c.id, ?2, v.column2, v.column3, r.id, v.column5, v.column6, v.column7, v.column8, ?3
+		SELECT c.id, ?2, v.column2, v.column3, `)
+	if reply {
+		b.WriteString("r.id")
+	} else {
+		b.WriteString("NULL")
+	}
+	b.WriteString(`, v.column5, v.column6, v.column7, v.column8, ?3
 		FROM (VALUES `)
 	p := 4
 	for i := range n {
@@ -95,13 +109,27 @@ func responsesSQL(n int) string {
 		b.WriteString(")")
 	}
 	b.WriteString(`) AS v
-		JOIN items c ON c.network = ?1 AND c.external_id = v.column1
-		LEFT JOIN items r ON r.network = ?1 AND r.external_id = v.column4
+		JOIN items c ON c.network = ?1 AND c.external_id = v.column1`)
+	if reply {
+		b.WriteString(`
+		LEFT JOIN items r ON r.network = ?1 AND r.external_id = v.column4`)
+	}
+	b.WriteString(`
 		WHERE true
 		ON CONFLICT(comment_item_id) DO UPDATE SET intent = CASE WHEN excluded.intent = '' THEN responses.intent ELSE excluded.intent END, needs_answer = excluded.needs_answer,
 			reply_item_id = excluded.reply_item_id, how = excluded.how, business_seconds = excluded.business_seconds,
 			wall_seconds = excluded.wall_seconds, state = excluded.state, computed_at = excluded.computed_at`)
-	return b.String()
+	q, _ := responsesSQLs.LoadOrStore(k, b.String())
+	return q.(string)
+}
+
+// responsesSQLs memoises responsesSQL (a few shapes: powers of two, with or
+// without replies).
+var responsesSQLs sync.Map // responsesKey → string
+
+type responsesKey struct {
+	n     int
+	reply bool
 }
 
 // mergeResponseRows keeps one row per comment, as applying the rows one after
