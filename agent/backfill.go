@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/ife-mx/vigia/connectors"
@@ -45,10 +46,11 @@ var ErrNotPolled = errors.New("agent: account is not polled")
 // only for an account without a stored cursor; for one that has a cursor it
 // finishes a pending backfill and catches up. The history is never read again
 // from the start: connectors that replay edits as events would store a text that
-// reverts to an older one as a new version. Every batch is committed before the next call, so
-// an interrupted backfill (ctx cancelled, the process killed) loses nothing and
-// resumes from the last committed batch when run again, or when the daemon next
-// polls the account. Run needs not be running; New must have succeeded.
+// reverts to an older one as a new version. Every batch is committed, with its
+// cursor, before the next one (whose connector call already runs meanwhile, see
+// pollPages), so an interrupted backfill (ctx cancelled, the process killed) loses
+// nothing and resumes from the last committed batch when run again, or when the
+// daemon next polls the account. Run needs not be running; New must have succeeded.
 func (a *Agent) Backfill(ctx context.Context, accountID string, opts BackfillOptions) (BackfillProgress, error) {
 	var p BackfillProgress
 	a.mu.Lock()
@@ -74,22 +76,28 @@ func (a *Agent) Backfill(ctx context.Context, accountID string, opts BackfillOpt
 	// The daemon polls the account next at its usual interval after the backfill.
 	plan := func(error) time.Time { return a.now().Add(cfg.PollInterval) }
 	backoff := time.Second
+	before := a.stats.ItemsNew.Load()
+	changed, deleted := a.stats.ItemsEdited.Load(), a.stats.Deletions.Load()
+	batchDone := func() {
+		p.Batches++
+		p.New += a.stats.ItemsNew.Load() - before
+		p.Changed += a.stats.ItemsEdited.Load() - changed
+		p.Deleted += a.stats.Deletions.Load() - deleted
+		before = a.stats.ItemsNew.Load()
+		changed, deleted = a.stats.ItemsEdited.Load(), a.stats.Deletions.Load()
+		p.Failures, backoff = 0, time.Second
+		if opts.Progress != nil {
+			opts.Progress(p)
+		}
+	}
 	for {
-		before := a.stats.ItemsNew.Load()
-		changed, deleted := a.stats.ItemsEdited.Load(), a.stats.Deletions.Load()
-		more, err := a.pollOnce(ctx, cfg, conn, acct, plan)
+		// Batch after batch, each next connector call overlapping the commit of
+		// the one before (pollPages); a failed batch ends the run of pages.
+		more, err := a.pollPages(ctx, cfg, conn, acct, plan, math.MaxInt, batchDone)
 		if ctx.Err() != nil {
 			return p, ctx.Err()
 		}
 		if err == nil {
-			p.Batches++
-			p.New += a.stats.ItemsNew.Load() - before
-			p.Changed += a.stats.ItemsEdited.Load() - changed
-			p.Deleted += a.stats.Deletions.Load() - deleted
-			p.Failures, backoff = 0, time.Second
-			if opts.Progress != nil {
-				opts.Progress(p)
-			}
 			if !more {
 				return p, nil
 			}

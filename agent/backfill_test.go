@@ -12,6 +12,7 @@ import (
 
 	"github.com/ife-mx/vigia/agent"
 	"github.com/ife-mx/vigia/archive"
+	"github.com/ife-mx/vigia/connectors"
 	"github.com/ife-mx/vigia/connectors/simulated"
 	"github.com/ife-mx/vigia/connectors/simulated/simcheck"
 )
@@ -21,20 +22,28 @@ import (
 func newBackfillAgent(t *testing.T, world *simulated.World, dir string) (*agent.Agent, *archive.Store, *agent.Config) {
 	t.Helper()
 	cfg := testConfig(t, dir, time.Hour, map[string]string{"cncs-sim": "simulated"})
+	a, store := newIdleAgent(t, cfg, simRegistry(world, "simulated"), nil)
+	return a, store, cfg
+}
+
+// newIdleAgent builds (but does not run) an agent over cfg's archive with the
+// connectors of reg and the reviewer rv (none when nil).
+func newIdleAgent(t *testing.T, cfg *agent.Config, reg *connectors.Registry, rv agent.Reviewer) (*agent.Agent, *archive.Store) {
+	t.Helper()
 	store, err := archive.Open(context.Background(), cfg.Database, archive.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	reg := prometheus.NewRegistry()
+	pr := prometheus.NewRegistry()
 	a, err := agent.New(context.Background(), agent.Options{
-		Config: cfg, Registry: simRegistry(world, "simulated"), Store: store, Registerer: reg, Gatherer: reg,
+		Config: cfg, Registry: reg, Store: store, Registerer: pr, Gatherer: pr, Reviewer: rv,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return a, store, cfg
+	return a, store
 }
 
 func compareTruth(t *testing.T, store *archive.Store, world *simulated.World, cfg *agent.Config) {

@@ -15,30 +15,94 @@ import (
 // errPanic marks a connector panic recovered as an error.
 var errPanic = errors.New("connector panicked")
 
-// pollOnce runs one batch through the pipeline: read the cursor, call the
-// connector under a timeout (a panic becomes an error), review the items, commit
-// batch, flags, fetch-log row and cursor in one transaction, update the metrics. A
-// failed poll is recorded in the fetch log and the cursor does not move. plan says
-// when the account polls next after the given outcome; it is stored with it.
-func (a *Agent) pollOnce(ctx context.Context, cfg AccountConfig, conn connectors.Connector, acct connectors.Account, plan func(error) time.Time) (more bool, err error) {
-	log := a.log.With(slog.String("network", cfg.Network), slog.String("account", cfg.ID))
-	started := a.now()
-	// Commits and failure records run to completion even when ctx is cancelled for
-	// shutdown: the work is done, only the next poll is not started.
-	storeCtx := context.WithoutCancel(ctx)
+// fetched is one connector call's outcome, before review and commit.
+type fetched struct {
+	cur               connectors.Cursor // the cursor the call started from
+	batch             connectors.Batch
+	calls             int
+	err               error
+	started, finished time.Time
+}
 
+// fetch calls the connector from cur under the poll timeout, a panic becoming an
+// error, and counts the API calls it made.
+func (a *Agent) fetch(ctx context.Context, cfg AccountConfig, conn connectors.Connector, acct connectors.Account, cur connectors.Cursor) fetched {
+	f := fetched{cur: cur, started: a.now()}
+	var calls connectors.CallCounter
+	pctx, cancel := context.WithTimeout(connectors.WithCallCounter(ctx, &calls), cfg.PollTimeout)
+	f.batch, f.err = safePoll(pctx, conn, acct, cur)
+	cancel()
+	f.finished = a.now()
+	f.calls = max(calls.Load(), f.batch.Budget.Calls)
+	a.metrics.APICalls.WithLabelValues(cfg.Network, cfg.ID).Add(float64(f.calls))
+	a.stats.Calls.Add(int64(f.calls))
+	return f
+}
+
+// pollPages runs up to pages batches of one account through the pipeline, one
+// after the other while the connector says More: read the cursor, call the
+// connector under a timeout (a panic becomes an error), review the items, commit
+// batch, flags, fetch-log row and cursor in one transaction, update the metrics.
+// A failed poll is recorded in the fetch log and the cursor does not move. plan
+// says when the account polls next after the given outcome; it is stored with
+// it. each (when set) is called after every committed batch. It returns the last
+// batch's more and error, and stops after a committed batch once ctx is
+// cancelled.
+//
+// The connector call of the next batch overlaps the review and commit of the
+// current one: it starts, from the cursor the current batch brings, as soon as
+// the current batch asks for more (and has not spent the allowance). Nothing else
+// changes: batches are reviewed and committed in order, each cursor is stored
+// only with its batch, and a prefetched batch whose predecessor was not committed
+// (a refused batch, an archive error, shutdown) is dropped unseen; the next poll
+// starts again from the stored cursor, as after any failed poll. Only its API
+// calls are lost, and counted.
+func (a *Agent) pollPages(ctx context.Context, cfg AccountConfig, conn connectors.Connector, acct connectors.Account,
+	plan func(error) time.Time, pages int, each func()) (more bool, err error) {
 	cur, err := a.store.Cursor(ctx, cfg.ID)
 	if err != nil {
 		return false, err
 	}
-	var calls connectors.CallCounter
-	pctx, cancel := context.WithTimeout(connectors.WithCallCounter(ctx, &calls), cfg.PollTimeout)
-	batch, err := safePoll(pctx, conn, acct, cur)
-	cancel()
-	finished := a.now()
-	ncalls := max(calls.Load(), batch.Budget.Calls)
-	a.metrics.APICalls.WithLabelValues(cfg.Network, cfg.ID).Add(float64(ncalls))
-	a.stats.Calls.Add(int64(ncalls))
+	f := a.fetch(ctx, cfg, conn, acct, cur)
+	for page := 1; ; page++ {
+		var next chan fetched
+		cancel := context.CancelFunc(func() {})
+		stop := func() {}
+		if f.err == nil && f.batch.More && page < pages && ctx.Err() == nil && allowanceSpent(f.batch.Budget, f.finished) == nil {
+			nextCur := f.batch.Cursor
+			if nextCur == nil {
+				nextCur = f.cur // a batch without a cursor leaves the stored one
+			}
+			next = make(chan fetched, 1)
+			var pctx context.Context
+			pctx, cancel = context.WithCancel(ctx)
+			go func() { next <- a.fetch(pctx, cfg, conn, acct, nextCur) }()
+			stop = func() { cancel(); <-next } // the account's one poll in flight ends here
+		}
+		more, err = a.process(ctx, cfg, acct, f, plan)
+		if err != nil {
+			stop()
+			return more, err
+		}
+		if each != nil {
+			each()
+		}
+		if !more || next == nil || ctx.Err() != nil {
+			stop()
+			return more, nil
+		}
+		f = <-next
+		cancel()
+	}
+}
+
+// process reviews and commits one fetched batch, or records its failure.
+func (a *Agent) process(ctx context.Context, cfg AccountConfig, acct connectors.Account, f fetched, plan func(error) time.Time) (more bool, err error) {
+	log := a.log.With(slog.String("network", cfg.Network), slog.String("account", cfg.ID))
+	// Commits and failure records run to completion even when ctx is cancelled for
+	// shutdown: the work is done, only the next poll is not started.
+	storeCtx := context.WithoutCancel(ctx)
+	batch, err, started, finished, ncalls := f.batch, f.err, f.started, f.finished, f.calls
 	if err == nil {
 		batch.Budget.Calls = ncalls
 		flags, bands := a.cond.review(acct, batch.Items)

@@ -150,7 +150,7 @@ func (r *responder) rebuild(ctx context.Context, c *accountClock) error {
 		// A comment the administrators marked as a false positive is not offensive:
 		// it awaits an answer again (from the next start on).
 		offensive := slices.Contains(it.Flags, RuleOffensive) && it.Decision != "false_positive"
-		_, d := c.observe(item, offensive, slices.Contains(it.Flags, RuleSpam))
+		_, d := c.observe(item, offensive, slices.Contains(it.Flags, RuleSpam), false)
 		if !it.Own && it.Kind != connectors.KindPost {
 			intents[it.ExternalID] = string(d.Intent.Intent)
 			if !d.Needs {
@@ -186,9 +186,10 @@ func (r *responder) rebuild(ctx context.Context, c *accountClock) error {
 }
 
 // observe feeds one item to the clock and returns the tracker's events and the
-// NeedsAnswer decision (zero for own items).
+// NeedsAnswer decision (zero for own items). spamChecked says spam already holds
+// the built-in spam heuristic's verdict (review ran it before the commit).
 // The caller holds c.mu.
-func (c *accountClock) observe(it connectors.Item, offensive, spam bool) ([]response.Event, response.Decision) {
+func (c *accountClock) observe(it connectors.Item, offensive, spam, spamChecked bool) ([]response.Event, response.Decision) {
 	if it.Own {
 		c.own[it.ExternalID] = it.CreatedAt
 		return c.tracker.Observe(response.EntryOf(it, false)), response.Decision{}
@@ -197,7 +198,7 @@ func (c *accountClock) observe(it connectors.Item, offensive, spam bool) ([]resp
 	_, parentOwn := c.own[it.ParentID]
 	d := response.NeedsAnswer(it, response.Options{
 		Intents: c.cfg.Response.Intents, AccountHandle: c.cfg.Handle,
-		ParentOwn: parentOwn, Offensive: offensive, Spam: spam,
+		ParentOwn: parentOwn, Offensive: offensive, Spam: spam, SpamChecked: spamChecked,
 	})
 	return c.tracker.Observe(response.EntryOf(it, d.Needs)), d
 }
@@ -278,7 +279,8 @@ func (r *responder) committed(ctx context.Context, cfg AccountConfig, b connecto
 		if seen && !stored[it.ExternalID] {
 			continue // re-delivered unchanged: nothing new (and an administrator's verdict stands)
 		}
-		evs, d := c.observe(it, flagged[it.ExternalID][RuleOffensive], flagged[it.ExternalID][RuleSpam])
+		// review flagged every spam comment of the batch: no second run of the heuristic
+		evs, d := c.observe(it, flagged[it.ExternalID][RuleOffensive], flagged[it.ExternalID][RuleSpam], true)
 		if !it.Own && it.Kind != connectors.KindPost {
 			intents[it.ExternalID] = string(d.Intent.Intent)
 			if seen && d.Needs {

@@ -199,12 +199,7 @@ func (s *scheduler) pollAccount(ctx context.Context, acc *account) {
 		}
 		return t
 	}
-	for page := 0; ; page++ {
-		more, err = s.a.pollOnce(ctx, cfg, conn, acct, planned)
-		if err != nil || !more || ctx.Err() != nil || page >= maxPagesPerCycle {
-			break
-		}
-	}
+	more, err = s.a.pollPages(ctx, cfg, conn, acct, planned, maxPagesPerCycle+1, nil)
 
 	consecutive := 0
 	defer func() { s.a.alerts.poll(cfg, err, consecutive) }() // after the unlock below

@@ -146,7 +146,12 @@ func TestAgent_WatchLists(t *testing.T) {
 	if f, ok := flags["m1/casillas"]; !ok || f.evidence.Evidence[0].Text != "NO HABRÁ ELECCIONES" {
 		t.Errorf("m1 flag = %+v", f)
 	}
-	if got := counter(t, h.reg, "vigia_flags_total", map[string]string{"account": "cncs-x", "rule": agent.RuleWatch}); got != 2 {
+	// The metrics are counted just after the commit that made the flags visible.
+	watchMetric := func() float64 {
+		return counter(t, h.reg, "vigia_flags_total", map[string]string{"account": "cncs-x", "rule": agent.RuleWatch})
+	}
+	waitFor(t, "the watch flags' metric", func() bool { return watchMetric() >= 2 })
+	if got := watchMetric(); got != 2 {
 		t.Errorf("vigia_flags_total{rule=watch} = %v, want 2", got)
 	}
 

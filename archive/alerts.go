@@ -109,7 +109,7 @@ func (s *Store) AlertState(ctx context.Context, rule, subject string) (row Alert
 func (s *Store) TransitionAlert(ctx context.Context, rule, subject string, decide func(cur *AlertStateRow) (*AlertTransition, error)) (int64, error) {
 	var id int64
 	now := s.now()
-	err := s.write(ctx, func(tx *sql.Tx, a *appender) error {
+	err := s.write(ctx, func(tx *sql.Conn, a *appender) error {
 		cur, err := scanAlertState(tx.QueryRowContext(ctx, `SELECT `+alertStateCols+` FROM alert_state WHERE rule = ? AND subject = ?`, rule, subject))
 		var curp *AlertStateRow
 		switch {
@@ -159,7 +159,7 @@ func (s *Store) TransitionAlert(ctx context.Context, rule, subject string, decid
 	return id, nil
 }
 
-func insertOutbox(ctx context.Context, tx *sql.Tx, entries []OutboxEntry, now time.Time) error {
+func insertOutbox(ctx context.Context, tx *sql.Conn, entries []OutboxEntry, now time.Time) error {
 	for _, e := range entries {
 		var alertID any
 		if e.AlertID != 0 {
@@ -217,7 +217,7 @@ func (s *Store) alertStates(ctx context.Context, q string, args ...any) ([]Alert
 // QueueOutbox adds deliveries that belong to no alert record (tests).
 func (s *Store) QueueOutbox(ctx context.Context, entries []OutboxEntry) error {
 	now := s.now()
-	return s.write(ctx, func(tx *sql.Tx, _ *appender) error { return insertOutbox(ctx, tx, entries, now) })
+	return s.write(ctx, func(tx *sql.Conn, _ *appender) error { return insertOutbox(ctx, tx, entries, now) })
 }
 
 // QueueDigest queues a digest's deliveries once per kind, key and period: it
@@ -225,7 +225,7 @@ func (s *Store) QueueOutbox(ctx context.Context, entries []OutboxEntry) error {
 func (s *Store) QueueDigest(ctx context.Context, kind, key, period string, entries []OutboxEntry) (bool, error) {
 	now := s.now()
 	queued := false
-	err := s.write(ctx, func(tx *sql.Tx, _ *appender) error {
+	err := s.write(ctx, func(tx *sql.Conn, _ *appender) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO alert_digests(kind, key, period, queued_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT DO NOTHING`, kind, key, period, nanos(now))
 		if err != nil {
@@ -289,7 +289,7 @@ func (s *Store) MarkOutbox(ctx context.Context, ids []int64, status string, at, 
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	return s.write(ctx, func(tx *sql.Tx, _ *appender) error {
+	return s.write(ctx, func(tx *sql.Conn, _ *appender) error {
 		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("archive: mark outbox: %w", err)
 		}

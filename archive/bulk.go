@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Bulk writing. A batch of 1,000 items becomes a few multi-row INSERTs instead of
@@ -15,6 +16,23 @@ import (
 // bulkRows is the most rows one multi-row statement carries; at 16 columns it stays
 // far below SQLite's limit of 32,766 bound parameters.
 const bulkRows = 128
+
+// chunks splits n rows into statements of at most max rows: as many of max as
+// fit, then the rest in powers of two (100 → 64, 32, 4), so that a few
+// statement shapes, prepared once, serve every batch size.
+func chunks(n, max int) []int {
+	var out []int
+	for ; n >= max; n -= max {
+		out = append(out, max)
+	}
+	for p := max; p > 0; p /= 2 {
+		if n >= p {
+			out = append(out, p)
+			n -= p
+		}
+	}
+	return out
+}
 
 // stmtCache holds statements prepared on the writer connection, keyed by their SQL.
 // Guarded by Store.mu (only the writer uses it).
@@ -90,7 +108,8 @@ type bulkInsert struct {
 	vals   []any    // the shared values, in column order
 	args   []any    // the per-row values
 	rows   int
-	width  int // per-row values in a row
+	width  int     // per-row values in a row
+	key    bulkKey // the statements' shape, but for n
 }
 
 // newBulk prepares the rows of table; shared maps hashed or extra column names to
@@ -101,9 +120,11 @@ func newBulk(table string, shared map[string]any, extra ...string) *bulkInsert {
 	cols = append(cols, "hash")
 	cols = append(cols, extra...)
 	b := &bulkInsert{table: table, cols: cols, shared: make([]bool, len(cols))}
+	b.key = bulkKey{table: table, cols: strings.Join(cols, ",")}
 	for i, c := range cols {
 		if v, ok := shared[c]; ok {
 			b.shared[i] = true
+			b.key.shared |= 1 << i
 			b.vals = append(b.vals, v)
 		} else {
 			b.width++
@@ -144,20 +165,41 @@ func (b *bulkInsert) add(a *appender, vals []any, extra ...any) (int64, error) {
 	return id, nil
 }
 
+// sql is multiRowSQL of the table's statement of n rows, built once per shape.
+func (b *bulkInsert) sql(n int) string {
+	k := b.key
+	k.n = n
+	if q, ok := bulkSQLs.Load(k); ok {
+		return q.(string)
+	}
+	q, _ := bulkSQLs.LoadOrStore(k, multiRowSQL(b.table, b.cols, b.shared, n))
+	return q.(string)
+}
+
+// bulkSQLs memoises the bulk statements' text (a few shapes per table).
+var bulkSQLs sync.Map // bulkKey → string
+
+type bulkKey struct {
+	table, cols string
+	shared      uint64
+	n           int
+}
+
 // flush writes the queued rows.
 func (b *bulkInsert) flush(ctx context.Context, s *Store, a *appender) error {
 	width := b.width
-	args := make([]any, 0, len(b.vals)+bulkRows*width)
-	for start := 0; start < b.rows; start += bulkRows {
-		n := min(bulkRows, b.rows-start)
-		stmt, err := s.cache.get(ctx, s.wc, multiRowSQL(b.table, b.cols, b.shared, n))
+	args := make([]any, 0, len(b.vals)+min(b.rows, bulkRows)*width)
+	start := 0
+	for _, n := range chunks(b.rows, bulkRows) {
+		stmt, err := s.cache.get(ctx, s.wc, b.sql(n))
 		if err != nil {
 			return fmt.Errorf("prepare insert %s: %w", b.table, err)
 		}
 		args = append(append(args[:0], b.vals...), b.args[start*width:(start+n)*width]...)
-		if _, err := a.stmt(ctx, stmt).ExecContext(ctx, args...); err != nil {
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("insert %s: %w", b.table, err)
 		}
+		start += n
 	}
 	b.args, b.rows = b.args[:0], 0
 	return nil

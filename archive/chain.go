@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 )
 
 // The hash chain. Every chained record (a row of one of chainedTables) has an id that
@@ -109,23 +110,8 @@ func recordHash(prev [32]byte, id int64, table string, vals []any) ([32]byte, er
 // appender extends the chain inside one write transaction. Its head moves only when
 // the transaction commits (Store.commitHead).
 type appender struct {
-	tx    *sql.Tx
-	head  chainHead
-	stmts map[*sql.Stmt]*sql.Stmt
-}
-
-// stmt returns the transaction's handle of a prepared statement, made once per
-// transaction.
-func (a *appender) stmt(ctx context.Context, s *sql.Stmt) *sql.Stmt {
-	if ts, ok := a.stmts[s]; ok {
-		return ts
-	}
-	if a.stmts == nil {
-		a.stmts = map[*sql.Stmt]*sql.Stmt{}
-	}
-	ts := a.tx.StmtContext(ctx, s)
-	a.stmts[s] = ts
-	return ts
+	conn *sql.Conn // the writer connection, inside the transaction
+	head chainHead
 }
 
 // insert appends one chained record: it takes the next id, hashes vals and runs stmt
@@ -146,7 +132,7 @@ func (a *appender) insertWith(ctx context.Context, stmt *sql.Stmt, table string,
 	args = append(args, vals...)
 	args = append(args, sum[:])
 	args = append(args, extra...)
-	if _, err := a.stmt(ctx, stmt).ExecContext(ctx, args...); err != nil {
+	if _, err := stmt.ExecContext(ctx, args...); err != nil {
 		return 0, fmt.Errorf("insert %s: %w", table, err)
 	}
 	return id, nil
@@ -166,7 +152,7 @@ func (a *appender) next(table string, vals []any) (int64, [32]byte, error) {
 
 // saveHead writes the appender's head into chain_head inside its transaction.
 func (a *appender) saveHead(ctx context.Context) error {
-	_, err := a.tx.ExecContext(ctx,
+	_, err := a.conn.ExecContext(ctx,
 		`INSERT INTO chain_head(id, seq, hash) VALUES (1, ?, ?)
 		 ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`,
 		a.head.id, a.head.hash[:])
@@ -211,7 +197,7 @@ func readHead(ctx context.Context, queryRow func(ctx context.Context, q string, 
 // The head is read again inside the transaction, which holds SQLite's write lock:
 // another process (an administrator's «vigia label» while the daemon runs) may
 // have extended the chain since this Store last wrote.
-func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx, a *appender) error) error {
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Conn, a *appender) error) error {
 	if s.readOnly {
 		return errReadOnly
 	}
@@ -224,19 +210,37 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx, a *appender) erro
 }
 
 // writeTx runs fn in a write transaction on the held connection; s.mu is held.
-func (s *Store) writeTx(ctx context.Context, fn func(tx *sql.Tx, a *appender) error) error {
-	tx, err := s.wc.BeginTx(ctx, nil)
-	if err != nil {
+//
+// The transaction is SQL on the connection (BEGIN IMMEDIATE … COMMIT, as the
+// driver's own transactions are), not a *sql.Tx: database/sql prepares every
+// statement of a *sql.Conn again in each *sql.Tx that uses it, which cost a
+// compilation of every bulk INSERT per commit. Here the statements prepared once
+// on the connection (writeStmts, stmtCache) run inside the transaction as they
+// are. COMMIT and ROLLBACK run even when ctx is cancelled, so no transaction is
+// left open on the connection.
+func (s *Store) writeTx(ctx context.Context, fn func(tx *sql.Conn, a *appender) error) (err error) {
+	if _, err := s.wc.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		return fmt.Errorf("archive: begin: %w", err)
 	}
-	defer tx.Rollback()
-	head, err := readHead(ctx, tx.QueryRowContext)
+	end := context.WithoutCancel(ctx)
+	done := false
+	defer func() {
+		if done {
+			return
+		}
+		// SQLite may have rolled back by itself (an interrupted statement, a full
+		// disk); a ROLLBACK then finds no transaction, which is no error here.
+		if _, rerr := s.wc.ExecContext(end, "ROLLBACK"); rerr != nil && !strings.Contains(rerr.Error(), "no transaction is active") {
+			err = errors.Join(err, fmt.Errorf("archive: rollback: %w", rerr))
+		}
+	}()
+	head, err := readHead(ctx, s.wc.QueryRowContext)
 	if err != nil {
 		return fmt.Errorf("archive: %w", err)
 	}
 	s.head = head
-	a := &appender{tx: tx, head: head}
-	if err := fn(tx, a); err != nil {
+	a := &appender{conn: s.wc, head: head}
+	if err := fn(s.wc, a); err != nil {
 		return err
 	}
 	if a.head != head {
@@ -244,9 +248,10 @@ func (s *Store) writeTx(ctx context.Context, fn func(tx *sql.Tx, a *appender) er
 			return fmt.Errorf("archive: %w", err)
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("archive: commit: %w", err)
+	if _, err := s.wc.ExecContext(end, "COMMIT"); err != nil {
+		return fmt.Errorf("archive: commit: %w", err) // the deferred ROLLBACK ends what COMMIT left open
 	}
+	done = true
 	s.head = a.head
 	return nil
 }

@@ -161,7 +161,7 @@ func (st *writeStmts) close() {
 // accts are left as they are: their archive stays.
 func (s *Store) SyncAccounts(ctx context.Context, accts []AccountInfo) error {
 	now := s.now().UnixNano()
-	return s.write(ctx, func(tx *sql.Tx, _ *appender) error {
+	return s.write(ctx, func(tx *sql.Conn, _ *appender) error {
 		for _, a := range accts {
 			status := a.Status
 			if status == "" {
@@ -218,7 +218,7 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 	}
 	var res Result
 	var newAuthors map[authorKey]authorName
-	err := s.write(ctx, func(tx *sql.Tx, a *appender) error {
+	err := s.write(ctx, func(tx *sql.Conn, a *appender) error {
 		res = Result{NewByKind: map[connectors.Kind]int{}, Stored: map[string]bool{}}
 		st := s.stmts
 		ext := make([]string, 0, len(p.Batch.Items)+len(p.Batch.Deletions))
@@ -365,17 +365,17 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 			}
 		}
 		for _, e := range edits {
-			if _, err := a.stmt(ctx, st.updItem).ExecContext(ctx, e.version, e.hash, e.id); err != nil {
+			if _, err := st.updItem.ExecContext(ctx, e.version, e.hash, e.id); err != nil {
 				return fmt.Errorf("archive: update item: %w", err)
 			}
 		}
 		for _, id := range restores {
-			if _, err := a.stmt(ctx, st.updDeleted).ExecContext(ctx, nil, id); err != nil {
+			if _, err := st.updDeleted.ExecContext(ctx, nil, id); err != nil {
 				return fmt.Errorf("archive: restore item: %w", err)
 			}
 		}
 		for _, d := range dels {
-			if _, err := a.stmt(ctx, st.updDeleted).ExecContext(ctx, d.at, d.id); err != nil {
+			if _, err := st.updDeleted.ExecContext(ctx, d.at, d.id); err != nil {
 				return fmt.Errorf("archive: mark deleted: %w", err)
 			}
 		}
@@ -384,7 +384,7 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 				delete(authors, k)
 				continue
 			}
-			if _, err := a.stmt(ctx, st.upsAuthor).ExecContext(ctx, k.network, k.id, n.handle, n.name, observed, observed); err != nil {
+			if _, err := st.upsAuthor.ExecContext(ctx, k.network, k.id, n.handle, n.name, observed, observed); err != nil {
 				return fmt.Errorf("archive: save author: %w", err)
 			}
 		}
@@ -396,15 +396,15 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 			}
 			res.ProfileChanged = changed
 		}
-		if _, err := a.stmt(ctx, st.updFetchCounts).ExecContext(ctx, res.New, res.Changed, res.Deleted, fetchID); err != nil {
+		if _, err := st.updFetchCounts.ExecContext(ctx, res.New, res.Changed, res.Deleted, fetchID); err != nil {
 			return fmt.Errorf("archive: fetch counts: %w", err)
 		}
 		if p.Batch.Cursor != nil {
-			if _, err := a.stmt(ctx, st.upsCursor).ExecContext(ctx, p.Account, []byte(p.Batch.Cursor), fetchID, observed); err != nil {
+			if _, err := st.upsCursor.ExecContext(ctx, p.Account, []byte(p.Batch.Cursor), fetchID, observed); err != nil {
 				return fmt.Errorf("archive: save cursor: %w", err)
 			}
 		}
-		if _, err := a.stmt(ctx, st.upsPollOK).ExecContext(ctx, p.Account, nanos(p.Started), observed, nanos(p.NextPollAt)); err != nil {
+		if _, err := st.upsPollOK.ExecContext(ctx, p.Account, nanos(p.Started), observed, nanos(p.NextPollAt)); err != nil {
 			return fmt.Errorf("archive: save poll state: %w", err)
 		}
 		return nil
@@ -416,26 +416,29 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 	return res, nil
 }
 
+// lookupRows is the most external ids one lookup query carries.
+const lookupRows = 256
+
 // lookupItems returns the archived state of the items among ext, a few hundred ids
 // per query.
 func (s *Store) lookupItems(ctx context.Context, a *appender, network string, ext []string) (map[string]itemState, error) {
 	out := make(map[string]itemState, len(ext))
-	const chunk = 256
-	for start := 0; start < len(ext); start += chunk {
-		part := ext[start:min(start+chunk, len(ext))]
+	args := make([]any, 0, min(len(ext), lookupRows)+1)
+	for _, n := range chunks(len(ext), lookupRows) {
+		part := ext[:n]
+		ext = ext[n:]
 		q := `SELECT external_id, id, current_version, content_hash, deleted_at IS NOT NULL FROM items
 			WHERE network = ? AND external_id IN (?` + strings.Repeat(", ?", len(part)-1) + `)`
 		stmt, err := s.cache.get(ctx, s.wc, q)
 		if err != nil {
 			return nil, err
 		}
-		args := make([]any, 0, len(part)+1)
-		args = append(args, network)
+		args = append(args[:0], network)
 		for _, e := range part {
 			args = append(args, e)
 		}
 		if err := func() error {
-			rows, err := a.stmt(ctx, stmt).QueryContext(ctx, args...)
+			rows, err := stmt.QueryContext(ctx, args...)
 			if err != nil {
 				return err
 			}
@@ -481,12 +484,12 @@ func (s *Store) cacheAuthors(m map[authorKey]authorName) {
 // RecordFailure stores a failed poll in the fetch log and counts the error in the
 // account's poll state. The cursor does not move.
 func (s *Store) RecordFailure(ctx context.Context, f Failure) error {
-	return s.write(ctx, func(tx *sql.Tx, a *appender) error {
+	return s.write(ctx, func(tx *sql.Conn, a *appender) error {
 		if _, err := a.insert(ctx, s.stmts.insFetch, "fetch_log",
 			f.Account, nanos(f.Started), nanos(f.Finished), int64(f.Calls), f.Reason, f.Error, nil); err != nil {
 			return fmt.Errorf("archive: %w", err)
 		}
-		if _, err := a.stmt(ctx, s.stmts.upsPollFail).ExecContext(ctx, f.Account, nanos(f.Started), nanos(f.NextPollAt)); err != nil {
+		if _, err := s.stmts.upsPollFail.ExecContext(ctx, f.Account, nanos(f.Started), nanos(f.NextPollAt)); err != nil {
 			return fmt.Errorf("archive: save poll state: %w", err)
 		}
 		return nil
@@ -498,7 +501,7 @@ func (s *Store) RecordFailure(ctx context.Context, f Failure) error {
 func (s *Store) storeProfile(ctx context.Context, a *appender, account string, pr *connectors.Profile, at time.Time, fetchID int64) (bool, error) {
 	var last connectors.Profile
 	var verified, observed int64
-	err := a.stmt(ctx, s.stmts.lastProfile).QueryRowContext(ctx, account).Scan(
+	err := s.stmts.lastProfile.QueryRowContext(ctx, account).Scan(
 		&last.ExternalID, &last.Handle, &last.DisplayName, &last.Bio, &last.AvatarURL, &last.Link, &verified, &last.Followers, &observed)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):

@@ -125,7 +125,7 @@ func (s *Store) RecordDecisions(ctx context.Context, ds []Decision) error {
 		return nil
 	}
 	now := s.now()
-	return s.write(ctx, func(tx *sql.Tx, a *appender) error {
+	return s.write(ctx, func(tx *sql.Conn, a *appender) error {
 		lookup, err := s.cache.get(ctx, s.wc, `SELECT id, own FROM items WHERE network = ? AND external_id = ?`)
 		if err != nil {
 			return fmt.Errorf("archive: record decisions: %w", err)
@@ -137,7 +137,7 @@ func (s *Store) RecordDecisions(ctx context.Context, ds []Decision) error {
 		for i, d := range ds {
 			var id int64
 			var own bool
-			err := a.stmt(ctx, lookup).QueryRowContext(ctx, d.Network, d.ExternalID).Scan(&id, &own)
+			err := lookup.QueryRowContext(ctx, d.Network, d.ExternalID).Scan(&id, &own)
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
 				return &DecisionError{Index: i, Network: d.Network, ExternalID: d.ExternalID, Err: ErrUnknownItem}

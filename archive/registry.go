@@ -45,7 +45,7 @@ func (s *Store) RecordRegistry(ctx context.Context, evs []RegistryEvent) error {
 		return nil
 	}
 	now := s.now()
-	return s.write(ctx, func(tx *sql.Tx, a *appender) error {
+	return s.write(ctx, func(tx *sql.Conn, a *appender) error {
 		ins, err := s.cache.get(ctx, s.wc, insertChainedSQL("registry_log"))
 		if err != nil {
 			return fmt.Errorf("archive: record registry: %w", err)
@@ -112,7 +112,7 @@ func (s *Store) RecordSignal(ctx context.Context, sg Signal) error {
 	if sg.Urgent {
 		urgent = 1
 	}
-	return s.write(ctx, func(tx *sql.Tx, a *appender) error {
+	return s.write(ctx, func(tx *sql.Conn, a *appender) error {
 		ins, err := s.cache.get(ctx, s.wc, insertChainedSQL("signals"))
 		if err != nil {
 			return fmt.Errorf("archive: record signal: %w", err)

@@ -4,6 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -26,39 +30,127 @@ type ResponseRow struct {
 // SaveResponses upserts the response rows of one account's comments. The table is
 // derived (the agent rebuilds it from the archive at start), so it is written
 // outside the hash chain. Rows naming items the archive does not hold are skipped.
+// Rows are applied in order: of two rows of one comment the later wins, keeping
+// the earlier's intent when it has none.
 func (s *Store) SaveResponses(ctx context.Context, network, account string, rows []ResponseRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
+	rows = mergeResponseRows(rows)
 	now := s.now().UnixNano()
-	return s.write(ctx, func(tx *sql.Tx, a *appender) error {
-		stmt, err := s.cache.get(ctx, s.wc, `INSERT INTO responses(comment_item_id, account_id, intent, needs_answer, reply_item_id, how,
-				business_seconds, wall_seconds, state, computed_at)
-			SELECT c.id, ?3, ?4, ?5, r.id, ?7, ?8, ?9, ?10, ?11
-			FROM items c LEFT JOIN items r ON r.network = ?1 AND r.external_id = ?6
-			WHERE c.network = ?1 AND c.external_id = ?2
-			ON CONFLICT(comment_item_id) DO UPDATE SET intent = CASE WHEN excluded.intent = '' THEN responses.intent ELSE excluded.intent END, needs_answer = excluded.needs_answer,
-				reply_item_id = excluded.reply_item_id, how = excluded.how, business_seconds = excluded.business_seconds,
-				wall_seconds = excluded.wall_seconds, state = excluded.state, computed_at = excluded.computed_at`)
-		if err != nil {
-			return fmt.Errorf("archive: save responses: %w", err)
-		}
-		ts := a.stmt(ctx, stmt)
-		for _, r := range rows {
-			var business, wall any
-			if r.Reply != "" {
-				business, wall = int64(r.Business/time.Second), int64(r.Wall/time.Second)
+	return s.write(ctx, func(tx *sql.Conn, a *appender) error {
+		args := make([]any, 0, 3+min(len(rows), responseRows)*responseWidth)
+		for _, n := range chunks(len(rows), responseRows) {
+			reply := slices.ContainsFunc(rows[:n], func(r ResponseRow) bool { return r.Reply != "" })
+			stmt, err := s.cache.get(ctx, s.wc, responsesSQL(n, reply))
+			if err != nil {
+				return fmt.Errorf("archive: save responses: %w", err)
 			}
-			needs := int64(0)
-			if r.NeedsAnswer {
-				needs = 1
+			args = append(args[:0], network, account, now)
+			for _, r := range rows[:n] {
+				var business, wall any
+				if r.Reply != "" {
+					business, wall = int64(r.Business/time.Second), int64(r.Wall/time.Second)
+				}
+				needs := int64(0)
+				if r.NeedsAnswer {
+					needs = 1
+				}
+				args = append(args, r.Comment, r.Intent, needs, r.Reply, r.How, business, wall, r.State)
 			}
-			if _, err := ts.ExecContext(ctx, network, r.Comment, account, r.Intent, needs, r.Reply, r.How, business, wall, r.State, now); err != nil {
-				return fmt.Errorf("archive: save response of %q: %w", r.Comment, err)
+			if _, err := stmt.ExecContext(ctx, args...); err != nil {
+				return fmt.Errorf("archive: save responses of %q…: %w", rows[0].Comment, err)
 			}
+			rows = rows[n:]
 		}
 		return nil
 	})
+}
+
+// The response rows of one multi-row upsert, and the values each row binds.
+const (
+	responseRows  = 64
+	responseWidth = 8
+)
+
+// responsesSQL is the upsert of n response rows: ?1 the network, ?2 the account,
+// ?3 the computation time, then per row the comment's external id, intent, needs
+// answer, reply's external id, how, business and wall seconds, and state. Without
+// reply (no row has one, as for most batches) it skips looking replies up.
+func responsesSQL(n int, reply bool) string {
+	k := responsesKey{n, reply}
+	if q, ok := responsesSQLs.Load(k); ok {
+		return q.(string)
+	}
+	var b strings.Builder
+	b.WriteString(`INSERT INTO responses(comment_item_id, account_id, intent, needs_answer, reply_item_id, how,
+			business_seconds, wall_seconds, state, computed_at)
+		SELECT c.id, ?2, v.column2, v.column3, `)
+	if reply {
+		b.WriteString("r.id")
+	} else {
+		b.WriteString("NULL")
+	}
+	b.WriteString(`, v.column5, v.column6, v.column7, v.column8, ?3
+		FROM (VALUES `)
+	p := 4
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(")
+		for j := range responseWidth {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("?" + strconv.Itoa(p))
+			p++
+		}
+		b.WriteString(")")
+	}
+	b.WriteString(`) AS v
+		JOIN items c ON c.network = ?1 AND c.external_id = v.column1`)
+	if reply {
+		b.WriteString(`
+		LEFT JOIN items r ON r.network = ?1 AND r.external_id = v.column4`)
+	}
+	b.WriteString(`
+		WHERE true
+		ON CONFLICT(comment_item_id) DO UPDATE SET intent = CASE WHEN excluded.intent = '' THEN responses.intent ELSE excluded.intent END, needs_answer = excluded.needs_answer,
+			reply_item_id = excluded.reply_item_id, how = excluded.how, business_seconds = excluded.business_seconds,
+			wall_seconds = excluded.wall_seconds, state = excluded.state, computed_at = excluded.computed_at`)
+	q, _ := responsesSQLs.LoadOrStore(k, b.String())
+	return q.(string)
+}
+
+// responsesSQLs memoises responsesSQL (a few shapes: powers of two, with or
+// without replies).
+var responsesSQLs sync.Map // responsesKey → string
+
+type responsesKey struct {
+	n     int
+	reply bool
+}
+
+// mergeResponseRows keeps one row per comment, as applying the rows one after
+// the other would leave it: the later row, with the earlier's intent when the
+// later has none. Order follows each comment's first row.
+func mergeResponseRows(rows []ResponseRow) []ResponseRow {
+	at := make(map[string]int, len(rows))
+	out := make([]ResponseRow, 0, len(rows))
+	for _, r := range rows {
+		i, ok := at[r.Comment]
+		if !ok {
+			at[r.Comment] = len(out)
+			out = append(out, r)
+			continue
+		}
+		if r.Intent == "" {
+			r.Intent = out[i].Intent
+		}
+		out[i] = r
+	}
+	return out
 }
 
 // Responses returns the stored response rows of an account, keyed by comment.

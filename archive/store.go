@@ -44,6 +44,10 @@ type Store struct {
 	authors map[authorKey]authorName
 }
 
+// walCheckpointPages is the writer's automatic checkpoint threshold, in WAL
+// frames (pages of 4 KiB).
+const walCheckpointPages = 4000
+
 // Options configure Open.
 type Options struct {
 	// Now is the clock used for bookkeeping times; time.Now when nil.
@@ -106,6 +110,14 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("archive: open %s: %w", path, err)
 		}
 		s.wc = wc
+		// Checkpoint the WAL every 16 MiB of frames instead of SQLite's 4 MiB: the
+		// index and small tables' pages every commit rewrites are copied back to
+		// the database (and fsynced) a quarter as often.
+		if _, err := wc.ExecContext(ctx, fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", walCheckpointPages)); err != nil {
+			wc.Close()
+			w.Close()
+			return nil, fmt.Errorf("archive: open %s: %w", path, err)
+		}
 		st, err := prepareWrite(ctx, wc)
 		if err != nil {
 			wc.Close()

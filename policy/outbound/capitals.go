@@ -86,7 +86,7 @@ func Capitals(text string, opts CapitalsOptions) []Finding {
 
 // words splits text on white space, with offsets.
 func words(text string) []Span {
-	var out []Span
+	out := make([]Span, 0, strings.Count(text, " ")+1) // one allocation for most texts
 	start := -1
 	for i := 0; i < len(text); {
 		r, n := utf8.DecodeRuneInString(text[i:])

@@ -19,31 +19,56 @@ func PersonalData(text string, allowed []string) []Finding {
 	add := func(rule, detail string, a, b int) {
 		out = append(out, Finding{Rule: rule, Criterio: criterioPersonal, Evidence: []Span{span(text, a, b)}, Detail: detail})
 	}
-	for _, m := range reCURP.FindAllStringIndex(text, -1) {
-		if validCURP(strings.ToUpper(text[m[0]:m[1]])) {
-			add(RuleCURP, "CURP", m[0], m[1])
+	// The expressions run only on texts they can match: the CURP, the clave and
+	// the RFC hold six digits in a row, an e-mail address an "@", an address a
+	// digit. Most own texts have none of these, and the expressions cost most of
+	// an own text's review.
+	run := digitRun(text)
+	if run >= 6 {
+		for _, m := range reCURP.FindAllStringIndex(text, -1) {
+			if validCURP(strings.ToUpper(text[m[0]:m[1]])) {
+				add(RuleCURP, "CURP", m[0], m[1])
+			}
+		}
+		for _, m := range reClave.FindAllStringIndex(text, -1) {
+			if validClave(strings.ToUpper(text[m[0]:m[1]])) {
+				add(RuleClaveElector, "clave de elector", m[0], m[1])
+			}
+		}
+		for _, m := range reRFC.FindAllStringIndex(text, -1) {
+			if validRFC(strings.ToUpper(text[m[0]:m[1]])) {
+				add(RuleRFC, "RFC con homoclave", m[0], m[1])
+			}
 		}
 	}
-	for _, m := range reClave.FindAllStringIndex(text, -1) {
-		if validClave(strings.ToUpper(text[m[0]:m[1]])) {
-			add(RuleClaveElector, "clave de elector", m[0], m[1])
+	if strings.IndexByte(text, '@') >= 0 {
+		for _, m := range reEmail.FindAllStringSubmatchIndex(text, -1) {
+			domain := strings.ToLower(text[m[2]:m[3]])
+			if hostAllowed(domain, allowed) {
+				continue
+			}
+			add(RuleEmail, "correo electrónico", m[0], m[1])
 		}
-	}
-	for _, m := range reRFC.FindAllStringIndex(text, -1) {
-		if validRFC(strings.ToUpper(text[m[0]:m[1]])) {
-			add(RuleRFC, "RFC con homoclave", m[0], m[1])
-		}
-	}
-	for _, m := range reEmail.FindAllStringSubmatchIndex(text, -1) {
-		domain := strings.ToLower(text[m[2]:m[3]])
-		if hostAllowed(domain, allowed) {
-			continue
-		}
-		add(RuleEmail, "correo electrónico", m[0], m[1])
 	}
 	out = append(out, numbers(text)...)
-	out = append(out, addresses(text)...)
+	if run > 0 {
+		out = append(out, addresses(text)...)
+	}
 	return out
+}
+
+// digitRun returns the longest run of ASCII digits (the expressions' \d) in s.
+func digitRun(s string) int {
+	longest, n := 0, 0
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			n++
+			longest = max(longest, n)
+		} else {
+			n = 0
+		}
+	}
+	return longest
 }
 
 var (

@@ -138,11 +138,29 @@ var rules = []rule{
 	r(IntentOther, "risa", `\b(?:ja(?:ja)+|je(?:je)+|xd|lol)\b`),
 }
 
+// rulesFilter tells which rules can match a folded text (see prefilter.go).
+var rulesFilter = func() *prefilter {
+	res := make([]*regexp.Regexp, len(rules))
+	for i, ru := range rules {
+		res[i] = ru.re
+	}
+	return mustPrefilter(res...)
+}()
+
 // Classify returns the intent of a user's text by the first rule that matches its
 // folded form, or IntentOther when none does.
 func Classify(text string) Classification {
-	f := fold(text)
-	for _, ru := range rules {
+	return classifyFolded(fold(text))
+}
+
+// classifyFolded is Classify of a text already folded. Only the rules whose
+// required literals occur in f are tried: the others cannot match.
+func classifyFolded(f string) Classification {
+	cand := rulesFilter.candidates(f)
+	for i, ru := range rules {
+		if cand&(1<<i) == 0 {
+			continue
+		}
 		if loc := ru.re.FindStringIndex(f); loc != nil {
 			return Classification{Intent: ru.intent, Rule: ru.name, Match: f[loc[0]:loc[1]]}
 		}

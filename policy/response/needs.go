@@ -33,8 +33,13 @@ type Options struct {
 	// Offensive is the offensive classifier's verdict on the item.
 	Offensive bool
 	// Spam is a spam flag from elsewhere (the platform, a block list); the built-in
-	// heuristic (Spam) runs in any case.
+	// heuristic (Spam) runs in any case, unless SpamChecked.
 	Spam bool
+	// SpamChecked says the caller has already run the built-in heuristic on the
+	// item's text and folded its verdict into Spam (as the agent does: its review
+	// flags spam before the commit), so NeedsAnswer does not run it again and
+	// Decision.Spam stays zero.
+	SpamChecked bool
 }
 
 // Decision is NeedsAnswer's answer, with its grounds.
@@ -43,7 +48,8 @@ type Decision struct {
 	Reason Reason
 	// Intent is the item's classification; zero for the account's own items.
 	Intent Classification
-	// Spam is the built-in heuristic's verdict when it ran.
+	// Spam is the built-in heuristic's verdict when it ran (not with
+	// Options.SpamChecked).
 	Spam SpamVerdict
 }
 
@@ -55,7 +61,8 @@ func NeedsAnswer(it connectors.Item, opts Options) Decision {
 	if it.Own {
 		return Decision{Reason: ReasonOwn}
 	}
-	d := Decision{Intent: Classify(it.Text)}
+	f := fold(it.Text)
+	d := Decision{Intent: classifyFolded(f)}
 	switch it.Kind {
 	case connectors.KindComment, connectors.KindMention:
 	case connectors.KindReply:
@@ -71,7 +78,9 @@ func NeedsAnswer(it connectors.Item, opts Options) Decision {
 		d.Reason = ReasonOffensive
 		return d
 	}
-	d.Spam = Spam(it.Text)
+	if !opts.SpamChecked {
+		d.Spam = spamFolded(truncate(it.Text), f)
+	}
 	if opts.Spam || d.Spam.Spam {
 		d.Reason = ReasonSpam
 		return d

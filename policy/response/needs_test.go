@@ -75,6 +75,8 @@ func TestNeedsAnswer(t *testing.T) {
 		{"offensive ones are for blocking", item(connectors.KindComment, "¿Dónde me toca votar, inútiles?"), Options{Offensive: true}, false, ReasonOffensive, IntentQuestion},
 		{"spam flagged by the caller", item(connectors.KindComment, "¿Dónde me toca votar?"), Options{Spam: true}, false, ReasonSpam, IntentQuestion},
 		{"spam by the heuristic", item(connectors.KindComment, "🔥Gana dinero desde casa🔥 bit.ly/x"), Options{}, false, ReasonSpam, IntentOther},
+		{"spam already checked by the caller: its verdict stands", item(connectors.KindComment, "🔥Gana dinero desde casa🔥 bit.ly/x"), Options{Spam: true, SpamChecked: true}, false, ReasonSpam, IntentOther},
+		{"checked and not spam: the heuristic is not run again", item(connectors.KindComment, "🔥Gana dinero desde casa🔥 bit.ly/x"), Options{SpamChecked: true}, true, ReasonNeedsAnswer, IntentOther},
 		{"a reply to an own answer", item(connectors.KindReply, "¿Y el trámite tiene costo?"), Options{ParentOwn: true}, true, ReasonNeedsAnswer, IntentQuestion},
 		{"a reply between users", item(connectors.KindReply, "@pepe ¿a qué módulo fuiste?"), Options{AccountHandle: "IFE_mx"}, false, ReasonNotAddressed, IntentQuestion},
 		{"a reply between users that mentions the account", item(connectors.KindReply, "@pepe @IFE_mx ¿a qué módulo debo ir?"), Options{AccountHandle: "@ife_mx"}, true, ReasonNeedsAnswer, IntentQuestion},

@@ -34,14 +34,30 @@ var (
 // NeedsAnswer.
 func Spam(text string) SpamVerdict {
 	t := truncate(text)
-	f := fold(t)
-	if m := spamPhrases.FindString(f); m != "" {
-		return SpamVerdict{Spam: true, Rule: "spam/promocion", Match: m}
+	return spamFolded(t, fold(t))
+}
+
+// spamFilter tells whether the spam phrases can match a folded text.
+var spamFilter = mustPrefilter(spamPhrases)
+
+// spamFolded is Spam of t (truncated) whose folded form is f. The expressions run
+// only where they can match: the phrases where one of their words occurs, the
+// links where mayHaveURL says so, the phone number where ten digits are.
+func spamFolded(t, f string) SpamVerdict {
+	if spamFilter.candidates(f) != 0 {
+		if m := spamPhrases.FindString(f); m != "" {
+			return SpamVerdict{Spam: true, Rule: "spam/promocion", Match: m}
+		}
 	}
-	links := urlRe.FindAllString(t, 64)
+	var links []string
+	if mayHaveURL(t) {
+		links = urlRe.FindAllString(t, 64)
+	}
 	if len(links) > 0 {
 		rest := urlRe.ReplaceAllString(t, " ")
-		rest = handleRe.ReplaceAllString(rest, " ")
+		if mayHaveHandle(rest) {
+			rest = handleRe.ReplaceAllString(rest, " ")
+		}
 		if letters(rest) < 4 {
 			return SpamVerdict{Spam: true, Rule: "spam/solo_enlace", Match: links[0]}
 		}
@@ -62,12 +78,24 @@ func Spam(text string) SpamVerdict {
 			return SpamVerdict{Spam: true, Rule: "spam/llamado_a_la_accion", Match: m}
 		}
 	}
-	if phoneRe.MatchString(t) {
+	if asciiDigits(t) >= 10 && phoneRe.MatchString(t) {
 		if m := phoneCalls.FindString(f); m != "" {
 			return SpamVerdict{Spam: true, Rule: "spam/llamado_a_la_accion", Match: m}
 		}
 	}
 	return SpamVerdict{}
+}
+
+// asciiDigits counts the digits 0 to 9 of s (phoneRe's \d): a phone number
+// needs ten.
+func asciiDigits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if '0' <= s[i] && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
 }
 
 // letters counts the letters of s outside hashtags.

@@ -70,8 +70,50 @@ func truncate(s string) string {
 // digits and emoji stay: rules look at them.
 func fold(s string) string {
 	s = truncate(s)
-	s = urlRe.ReplaceAllString(s, " <url> ")
-	s = handleRe.ReplaceAllString(s, " <@> ")
+	if mayHaveURL(s) {
+		s = urlRe.ReplaceAllString(s, " <url> ")
+	}
+	if mayHaveHandle(s) {
+		s = handleRe.ReplaceAllString(s, " <@> ")
+	}
+	return foldRest(s)
+}
+
+// mayHaveURL is false for a text urlRe cannot match, so the expression is run
+// only on the texts that have a chance: a match holds "://", "www." or a dot
+// before its domain ending, whose first letter is an ASCII letter or "ſ" (the
+// long s, which (?i) folds to "s").
+func mayHaveURL(s string) bool {
+	if strings.Contains(s, "://") {
+		return true
+	}
+	for i := strings.IndexByte(s, '.'); i >= 0; {
+		if i >= 3 && strings.EqualFold(s[i-3:i], "www") {
+			return true
+		}
+		if rest := s[i+1:]; rest != "" && (asciiLetter(rest[0]) || strings.HasPrefix(rest, "ſ")) {
+			return true
+		}
+		j := strings.IndexByte(s[i+1:], '.')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
+}
+
+func asciiLetter(b byte) bool {
+	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
+}
+
+// mayHaveHandle is false for a text handleRe cannot match: one without "@".
+func mayHaveHandle(s string) bool {
+	return strings.IndexByte(s, '@') >= 0
+}
+
+// foldRest is fold's work after links and handles are replaced.
+func foldRest(s string) string {
 	out := make([]rune, 0, len(s))
 	run := 0 // length of the run of equal letters ending at out's end
 	for _, r := range s {
@@ -114,8 +156,12 @@ func Normalize(s string) string {
 // words returns the words of Normalize.
 func words(s string) []string {
 	s = truncate(s)
-	s = urlRe.ReplaceAllString(s, " ")
-	s = handleRe.ReplaceAllString(s, " ")
+	if mayHaveURL(s) {
+		s = urlRe.ReplaceAllString(s, " ")
+	}
+	if mayHaveHandle(s) {
+		s = handleRe.ReplaceAllString(s, " ")
+	}
 	var out []string
 	var w strings.Builder
 	digit := false
@@ -148,6 +194,9 @@ func words(s string) []string {
 // Mastodon-style "@ine@mastodon.social" both "ine@mastodon.social" and "ine".
 func mentions(s string) []string {
 	s = truncate(s)
+	if !mayHaveHandle(s) {
+		return nil
+	}
 	var out []string
 	for _, m := range handleRe.FindAllString(s, -1) {
 		h := strings.ToLower(strings.TrimRight(m[1:], "."))
