@@ -55,7 +55,8 @@ type Status struct {
 	Answered bool
 }
 
-// node is one item the Tracker knows.
+// node is one item the Tracker knows. Its Entry keeps no text: own items keep
+// their mentions, which is all answered detection reads of a text.
 type node struct {
 	Entry
 	ms    []string // mentions, for own items
@@ -72,7 +73,10 @@ type node struct {
 
 // conv is one conversation: the items sharing a root.
 type conv struct {
-	root    string
+	root string
+	// cold marks a conversation reduced by Prune to its open comments: the rest of
+	// it is in the caller's archive, and Load brings it back whole.
+	cold    bool
 	members []*node
 	tracked []*node
 	own     []*node
@@ -100,8 +104,15 @@ type Tracker struct {
 	nodes map[string]*node
 	convs map[string]*conv
 	open  openSet
-	// tracked counts the tracked comments.
+	// tracked counts the tracked comments held.
 	tracked int
+	// dormant counts the open comments Prune let go once breached: they can no
+	// longer change SLA state, so Evaluate counts them breached without holding
+	// them; Load takes one back when its conversation returns. oldestHint is the
+	// caller's oldest open comment (SetOldestOpen), measured while any is dormant.
+	dormant      int
+	oldestHintID string
+	oldestHint   time.Time
 }
 
 // NewTracker returns an empty Tracker measuring with sla; scope is Config.Answers.
@@ -142,6 +153,10 @@ func (t *Tracker) Len() (tracked, open int) {
 func (t *Tracker) Observe(e Entry) []Event {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	return t.observe(e, nil)
+}
+
+func (t *Tracker) observe(e Entry, evs []Event) []Event {
 	n := t.nodes[e.ID]
 	if n == nil {
 		n = &node{slot: -1}
@@ -152,7 +167,6 @@ func (t *Tracker) Observe(e Entry) []Event {
 	if n.conv != nil {
 		oldRoot = n.conv.root
 	}
-	var evs []Event
 	if n.conv != nil && (e.Root() != oldRoot || e.Own != n.Own) {
 		// An item moved conversation or changed sides: take it out and put it back.
 		evs = t.detach(n, evs)
@@ -164,6 +178,8 @@ func (t *Tracker) Observe(e Entry) []Event {
 	if n.Own {
 		n.ms = mentions(n.Text)
 	}
+	n.Text = "" // answered detection reads only the mentions
+
 	if n.conv == nil {
 		t.attach(n)
 	}
@@ -447,7 +463,7 @@ func (t *Tracker) Evaluate(now time.Time) Tick {
 			}
 		}
 	}
-	tick.Counts = map[State]int{StateWithin: counts[1], StateAtRisk: counts[2], StateBreached: counts[3]}
+	tick.Counts = map[State]int{StateWithin: counts[1], StateAtRisk: counts[2], StateBreached: counts[3] + t.dormant}
 	if len(clocks) > 0 {
 		tick.Oldest = max(0, nowClock-oldest)
 		for i, c := range clocks {
@@ -455,6 +471,11 @@ func (t *Tracker) Evaluate(now time.Time) Tick {
 				tick.OldestID = t.open.node[i].ID
 				break
 			}
+		}
+	}
+	if t.dormant > 0 && !t.oldestHint.IsZero() {
+		if c := t.sla.Calendar.Clock(t.oldestHint); len(clocks) == 0 || c < oldest {
+			tick.Oldest, tick.OldestID = max(0, nowClock-c), t.oldestHintID
 		}
 	}
 	return tick
@@ -467,27 +488,44 @@ func b2u(b bool) uint8 {
 	return 0
 }
 
-// Prune forgets conversations with no unanswered comment whose latest item was
-// published before before, and deletions of unknown items observed before before;
-// the agent calls it with the edge of the window its connectors still re-check.
-func (t *Tracker) Prune(before time.Time) (forgotten int) {
+// Prune lets go of the conversations whose latest item was published before
+// before: their items are forgotten, except the open comments, which stay (the
+// conversation turns cold) for the SLA tick until Load brings the conversation
+// back. An open comment of such a conversation already breached at now cannot
+// change SLA state any more: it is forgotten too and counted as dormant (Evaluate
+// counts it breached; Load takes it back). Deletions of unknown items observed
+// before before are forgotten as well. The agent calls Prune with the edge of the
+// window in which conversations are still busy, and Loads a cold or forgotten
+// conversation from its archive before it feeds it anything new.
+func (t *Tracker) Prune(before, now time.Time) (forgotten int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	nowClock := t.sla.Calendar.Clock(now)
 	for root, c := range t.convs {
 		if !c.latest.Before(before) {
 			continue
 		}
-		if slices.ContainsFunc(c.tracked, func(n *node) bool { return n.answer.ID == "" }) {
-			continue
-		}
+		var kept []*node
 		for _, n := range c.members {
+			if n.tracked && n.answer.ID == "" && nowClock-n.clock <= t.sla.Breached {
+				kept = append(kept, n)
+				continue
+			}
 			if n.tracked {
 				t.tracked--
+				if n.answer.ID == "" {
+					t.removeOpen(n)
+					t.dormant++
+				}
 			}
 			delete(t.nodes, n.ID)
 			forgotten++
 		}
-		delete(t.convs, root)
+		if len(kept) == 0 {
+			delete(t.convs, root)
+			continue
+		}
+		c.cold, c.members, c.tracked, c.own = true, kept, slices.Clone(kept), nil
 	}
 	for id, n := range t.nodes {
 		if !n.known && n.seen.Before(before) {
@@ -496,6 +534,158 @@ func (t *Tracker) Prune(before time.Time) (forgotten int) {
 		}
 	}
 	return forgotten
+}
+
+// Resident reports whether the tracker holds the conversation root whole: not
+// cold, not forgotten, and not unknown. Before feeding an item of a conversation
+// that is not resident, the caller Loads it from its archive.
+func (t *Tracker) Resident(root string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	c := t.convs[root]
+	return c != nil && !c.cold
+}
+
+// Fact is what the tracker knows of one item: enough to tell a reply's parent
+// (whether it is the account's own, its author) without the archive.
+type Fact struct {
+	Root     string
+	Own      bool
+	AuthorID string
+	Handle   string
+}
+
+// Fact returns what the tracker holds of item id; false when it holds nothing
+// (never seen, pruned, or only a deletion).
+func (t *Tracker) Fact(id string) (Fact, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := t.nodes[id]
+	if n == nil || !n.known {
+		return Fact{}, false
+	}
+	return Fact{Root: n.Root(), Own: n.Own, AuthorID: n.AuthorID, Handle: n.AuthorHandle}, true
+}
+
+// Prior is the stored state of one comment (the archive's responses row) that
+// Load compares the reloaded conversation with.
+type Prior struct {
+	// Needs is whether the comment needed an answer; Answer its first answer then
+	// (At may be zero: only ID and How are compared).
+	Needs  bool
+	Answer Answer
+}
+
+// Load brings back the conversation root from the caller's archive: entries are
+// every item of it as archived now (deletions marked, NeedsAnswer decided), prior
+// the stored state of its comments (by id; a comment absent had none). Whatever
+// the tracker held of the conversation (a cold remnant) is replaced. Load returns
+// the events that take each comment from its prior state to the one the entries
+// give: a comment with no prior state is opened (or answered), one whose answer
+// differs is answered or reopened, and one that needed an answer and no longer
+// does is withdrawn. An open comment with prior state that the tracker did not
+// hold was dormant: it is held again.
+func (t *Tracker) Load(root string, entries []Entry, prior map[string]Prior) []Event {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	held := map[string]bool{}
+	if c := t.convs[root]; c != nil {
+		for _, n := range c.members {
+			held[n.ID] = true
+			if n.tracked {
+				t.tracked--
+				t.removeOpen(n)
+			}
+			delete(t.nodes, n.ID)
+		}
+		delete(t.convs, root)
+	}
+	for _, e := range entries {
+		if n := t.nodes[e.ID]; n != nil && n.known {
+			held[e.ID] = true
+		}
+		t.observe(e, nil)
+	}
+	var evs []Event
+	for id, p := range prior {
+		if p.Needs && p.Answer.ID == "" && !held[id] && t.dormant > 0 {
+			t.dormant--
+		}
+		n := t.nodes[id]
+		if p.Needs && (n == nil || !n.tracked) {
+			var created time.Time
+			if n != nil {
+				created = n.CreatedAt
+			}
+			evs = append(evs, Event{Kind: EventWithdrawn, Comment: id, Created: created})
+		}
+	}
+	for _, e := range entries {
+		n := t.nodes[e.ID]
+		if n == nil || !n.tracked || n.conv == nil || n.conv.root != root {
+			continue
+		}
+		p, ok := prior[e.ID]
+		switch {
+		case !ok || !p.Needs:
+			if n.answer.ID != "" {
+				evs = append(evs, t.answeredEvent(n, Answer{}))
+			} else {
+				evs = append(evs, Event{Kind: EventOpened, Comment: n.ID, Created: n.CreatedAt})
+			}
+		case p.Answer.ID == n.answer.ID && p.Answer.How == n.answer.How:
+		case n.answer.ID == "":
+			evs = append(evs, Event{Kind: EventReopened, Comment: n.ID, Created: n.CreatedAt, Previous: p.Answer})
+		default:
+			evs = append(evs, t.answeredEvent(n, p.Answer))
+		}
+	}
+	return evs
+}
+
+// Restore holds e, an open comment of a conversation that is not resident (an
+// older comment the archive says still waits), without events: its conversation
+// is cold until Loaded.
+func (t *Tracker) Restore(e Entry) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if n := t.nodes[e.ID]; n != nil {
+		return
+	}
+	root := e.Root()
+	c := t.convs[root]
+	if c == nil {
+		c = &conv{root: root, cold: true}
+		t.convs[root] = c
+	}
+	e.Text = ""
+	n := &node{Entry: e, known: true, conv: c, slot: -1, tracked: true}
+	n.clock = t.sla.Calendar.Clock(n.CreatedAt)
+	t.nodes[e.ID] = n
+	c.members = append(c.members, n)
+	c.tracked = append(c.tracked, n)
+	if e.CreatedAt.After(c.latest) {
+		c.latest = e.CreatedAt
+	}
+	t.tracked++
+	t.addOpen(n)
+}
+
+// Dormant returns the number of open comments counted without being held (see
+// Prune).
+func (t *Tracker) Dormant() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.dormant
+}
+
+// SetOldestOpen tells the tracker the caller's oldest open comment (the archive's,
+// dormant ones included): while comments are dormant, Evaluate's Oldest is the
+// older of it and the held ones'.
+func (t *Tracker) SetOldestOpen(id string, created time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.oldestHintID, t.oldestHint = id, created
 }
 
 // Snapshot returns the status of every tracked comment, ordered by id.
