@@ -32,7 +32,7 @@ const rebuildWindow = 45 * 24 * time.Hour
 // hotWindow is how long a conversation stays whole in memory after its latest
 // item: older ones are let go (response.Tracker.Prune) but for their open
 // comments, and loaded back from the archive when something arrives for them.
-const hotWindow = 24 * time.Hour
+const hotWindow = 6 * time.Hour
 
 // pruneEvery is how often the trackers let go of quiet conversations.
 const pruneEvery = 10 * time.Minute
@@ -85,10 +85,20 @@ func (r *responder) configure(ctx context.Context, cfg *Config) error {
 		sla response.SLA
 	}
 	var todo []built
+	// Accounts with the same attention hours share one calendar (immutable, and
+	// tens of kilobytes of precomputed days each).
+	cals := map[string]*calendar.Calendar{}
 	for _, ac := range cfg.AccountConfigs() {
-		cal, err := calendar.New(ac.Attention)
+		key, err := json.Marshal(ac.Attention)
 		if err != nil {
 			return fmt.Errorf("agent: attention calendar of %s: %w", ac.ID, err)
+		}
+		cal := cals[string(key)]
+		if cal == nil {
+			if cal, err = calendar.New(ac.Attention); err != nil {
+				return fmt.Errorf("agent: attention calendar of %s: %w", ac.ID, err)
+			}
+			cals[string(key)] = cal
 		}
 		todo = append(todo, built{ac, response.NewSLA(cal, ac.Response)})
 	}

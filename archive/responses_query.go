@@ -59,7 +59,10 @@ func (s *Store) responseItems(ctx context.Context, q string, fn func(ResponseIte
 		if flags != "" {
 			it.Flags = strings.Split(flags, ",")
 		}
-		it.Kind, it.CreatedAt, it.DeletedAt = connectors.Kind(kind), fromNanos(created), fromNanos(deleted)
+		it.Kind, it.CreatedAt, it.DeletedAt = internKind(kind), fromNanos(created), fromNanos(deleted)
+		if it.ParentID == it.RootID {
+			it.ParentID = it.RootID // one string for both: the response clock holds them
+		}
 		if hasRow {
 			prior.Comment = it.ExternalID
 			prior.Business, prior.Wall = time.Duration(business)*time.Second, time.Duration(wall)*time.Second
@@ -185,4 +188,15 @@ func (s *Store) OldestOpenComments(ctx context.Context, account string, n int) (
 type OpenComment struct {
 	ID      string
 	Created time.Time
+}
+
+// internKind returns the Kind constant for k, so that items held in memory share
+// its text.
+func internKind(k string) connectors.Kind {
+	for _, c := range []connectors.Kind{connectors.KindComment, connectors.KindReply, connectors.KindPost, connectors.KindMention} {
+		if string(c) == k {
+			return c
+		}
+	}
+	return connectors.Kind(k)
 }

@@ -1,6 +1,7 @@
 package response
 
 import (
+	"maps"
 	"math"
 	"slices"
 	"sync"
@@ -56,19 +57,21 @@ type Status struct {
 }
 
 // node is one item the Tracker knows. Its Entry keeps no text: own items keep
-// their mentions, which is all answered detection reads of a text.
+// their mentions, which is all answered detection reads of a text. (Laid out to
+// fit 256 bytes.)
 type node struct {
+	// Entry; a placeholder (a Delete of an unknown id, !known) keeps the
+	// deletion's observation in CreatedAt.
 	Entry
-	ms    []string // mentions, for own items
-	conv  *conv
-	known bool // Observe saw it (a Delete of an unknown id makes a placeholder)
-	seen  time.Time
+	known   bool     // Observe saw it
+	tracked bool     // a comment that needs an answer
+	slot    int32    // index in Tracker.open, -1 when not open
+	ms      []string // mentions, for own items
+	conv    *conv
 
 	// For tracked comments.
-	tracked bool
-	answer  Answer
-	clock   time.Duration // calendar Clock at CreatedAt
-	slot    int           // index in Tracker.open, -1 when not open
+	answer Answer
+	clock  time.Duration // calendar Clock at CreatedAt
 }
 
 // conv is one conversation: the items sharing a root.
@@ -196,14 +199,13 @@ func (t *Tracker) Delete(id string, at time.Time) []Event {
 	n := t.nodes[id]
 	if n == nil {
 		// Unknown yet: remember, so that the item arriving late stays deleted.
-		t.nodes[id] = &node{Entry: Entry{ID: id, Deleted: true}, slot: -1, seen: at}
+		t.nodes[id] = &node{Entry: Entry{ID: id, Deleted: true, CreatedAt: at}, slot: -1}
 		return nil
 	}
 	if n.Deleted {
 		return nil
 	}
 	n.Deleted = true
-	n.seen = at
 	if !n.known {
 		return nil
 	}
@@ -360,14 +362,14 @@ func (t *Tracker) addOpen(n *node) {
 	if n.slot >= 0 {
 		return
 	}
-	n.slot = t.open.len()
+	n.slot = int32(t.open.len())
 	t.open.clock = append(t.open.clock, n.clock)
 	t.open.state = append(t.open.state, 0)
 	t.open.node = append(t.open.node, n)
 }
 
 func (t *Tracker) removeOpen(n *node) {
-	i := n.slot
+	i := int(n.slot)
 	if i < 0 {
 		return
 	}
@@ -375,7 +377,7 @@ func (t *Tracker) removeOpen(n *node) {
 	last := o.len() - 1
 	if i != last {
 		o.clock[i], o.state[i], o.node[i] = o.clock[last], o.state[last], o.node[last]
-		o.node[i].slot = i
+		o.node[i].slot = int32(i)
 	}
 	o.node[last] = nil
 	o.clock, o.state, o.node = o.clock[:last], o.state[:last], o.node[:last]
@@ -528,10 +530,20 @@ func (t *Tracker) Prune(before, now time.Time) (forgotten int) {
 		c.cold, c.members, c.tracked, c.own = true, kept, slices.Clone(kept), nil
 	}
 	for id, n := range t.nodes {
-		if !n.known && n.seen.Before(before) {
+		if !n.known && n.CreatedAt.Before(before) {
 			delete(t.nodes, id)
 			forgotten++
 		}
+	}
+	if forgotten > len(t.nodes) {
+		// A map keeps the room of its largest size: after letting go of most of
+		// what it held (the replay at start), copy it into one its size.
+		nodes := make(map[string]*node, len(t.nodes))
+		maps.Copy(nodes, t.nodes)
+		t.nodes = nodes
+		convs := make(map[string]*conv, len(t.convs))
+		maps.Copy(convs, t.convs)
+		t.convs = convs
 	}
 	return forgotten
 }
