@@ -70,10 +70,17 @@ type responder struct {
 	// wg tracks the rebuilds running in the background; rebuilds bounds them.
 	wg       sync.WaitGroup
 	rebuilds chan struct{}
+	// hot and pruneEvery are hotWindow and pruneEvery (tests shorten them).
+	hot, pruneEvery time.Duration
 }
 
 func newResponder(a *Agent) *responder {
-	return &responder{a: a, clocks: map[string]*accountClock{}, rebuilds: make(chan struct{}, rebuildsAtOnce)}
+	r := &responder{a: a, clocks: map[string]*accountClock{}, rebuilds: make(chan struct{}, rebuildsAtOnce),
+		hot: hotWindow, pruneEvery: pruneEvery}
+	if w := a.opts.responseWindows; w != nil {
+		r.hot, r.pruneEvery = w[0], w[1]
+	}
+	return r
 }
 
 // configure builds or updates the clocks of cfg's accounts. A new account is
@@ -189,7 +196,7 @@ func (r *responder) rebuild(ctx context.Context, c *accountClock) error {
 		return err
 	}
 	r.a.alerts.reconcile(ctx, c.cfg, c.tracker.Status)
-	c.tracker.Prune(now.Add(-hotWindow), now)
+	c.tracker.Prune(now.Add(-r.hot), now)
 	return r.oldestHint(ctx, c)
 }
 
@@ -577,19 +584,17 @@ func (r *responder) tick(now time.Time) {
 func (r *responder) run(ctx context.Context) {
 	t := time.NewTicker(slaTickEvery)
 	defer t.Stop()
+	p := time.NewTicker(r.pruneEvery)
+	defer p.Stop()
 	r.tick(r.a.now())
-	lastPrune := r.a.now()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			now := r.a.now()
-			r.tick(now)
-			if now.Sub(lastPrune) >= pruneEvery {
-				lastPrune = now
-				r.prune(ctx, now)
-			}
+			r.tick(r.a.now())
+		case <-p.C:
+			r.prune(ctx, r.a.now())
 		}
 	}
 }
@@ -605,7 +610,7 @@ func (r *responder) prune(ctx context.Context, now time.Time) {
 	r.mu.Unlock()
 	for _, c := range clocks {
 		c.mu.Lock()
-		c.tracker.Prune(now.Add(-hotWindow), now)
+		c.tracker.Prune(now.Add(-r.hot), now)
 		if err := r.oldestHint(ctx, c); err != nil {
 			r.a.log.Error("could not read the oldest open comment", slog.String("network", c.cfg.Network), slog.String("account", c.cfg.ID), slog.Any("error", err))
 		}
