@@ -76,10 +76,7 @@ type node struct {
 
 // conv is one conversation: the items sharing a root.
 type conv struct {
-	root string
-	// cold marks a conversation reduced by Prune to its open comments: the rest of
-	// it is in the caller's archive, and Load brings it back whole.
-	cold    bool
+	root    string
 	members []*node
 	tracked []*node
 	own     []*node
@@ -87,14 +84,38 @@ type conv struct {
 }
 
 // openSet holds the unanswered comments laid out for the SLA tick: parallel
-// slices, so that the tick streams through 9 bytes per comment.
+// slices, so that the tick streams through 9 bytes per comment. A comment is
+// held as its node, or, once its conversation went quiet (Prune), cold: by id and
+// creation only.
 type openSet struct {
 	clock []time.Duration // calendar Clock at creation
 	state []uint8         // index in OpenStates plus one; 0 before the first Evaluate
-	node  []*node
+	node  []*node         // nil for a cold comment
+	cold  []coldComment   // set for a cold comment
+}
+
+// coldComment is an open comment whose conversation the tracker let go of.
+type coldComment struct {
+	id      string
+	created time.Time
 }
 
 func (o *openSet) len() int { return len(o.clock) }
+
+// id and created return the id and creation of the open comment in slot i.
+func (o *openSet) id(i int) string {
+	if n := o.node[i]; n != nil {
+		return n.ID
+	}
+	return o.cold[i].id
+}
+
+func (o *openSet) created(i int) time.Time {
+	if n := o.node[i]; n != nil {
+		return n.CreatedAt
+	}
+	return o.cold[i].created
+}
 
 // Tracker keeps the answered state of an account's comments current as items
 // arrive, in any order (late items, edits, deletions), and evaluates the open ones
@@ -107,7 +128,9 @@ type Tracker struct {
 	nodes map[string]*node
 	convs map[string]*conv
 	open  openSet
-	// tracked counts the tracked comments held.
+	// cold maps the cold open comments to their slot in open.
+	cold map[string]int32
+	// tracked counts the tracked comments held (cold ones included).
 	tracked int
 	// dormant counts the open comments Prune let go once breached: they can no
 	// longer change SLA state, so Evaluate counts them breached without holding
@@ -123,7 +146,7 @@ func NewTracker(sla SLA, scope Scope) *Tracker {
 	if scope == "" {
 		scope = ScopeConversation
 	}
-	return &Tracker{sla: sla, scope: scope, nodes: map[string]*node{}, convs: map[string]*conv{}}
+	return &Tracker{sla: sla, scope: scope, nodes: map[string]*node{}, convs: map[string]*conv{}, cold: map[string]int32{}}
 }
 
 // SetSLA replaces the SLA (after a configuration reload) and re-measures every
@@ -138,7 +161,11 @@ func (t *Tracker) SetSLA(sla SLA) {
 		}
 	}
 	for i, n := range t.open.node {
-		t.open.clock[i] = n.clock
+		if n != nil {
+			t.open.clock[i] = n.clock
+		} else {
+			t.open.clock[i] = sla.Calendar.Clock(t.open.cold[i].created)
+		}
 		t.open.state[i] = 0
 	}
 }
@@ -160,6 +187,11 @@ func (t *Tracker) Observe(e Entry) []Event {
 }
 
 func (t *Tracker) observe(e Entry, evs []Event) []Event {
+	if t.removeCold(e.ID) {
+		// Fed without its conversation Loaded (the caller could not read it): it
+		// is tracked afresh from this entry.
+		evs = append(evs, Event{Kind: EventWithdrawn, Comment: e.ID, Created: e.CreatedAt})
+	}
 	n := t.nodes[e.ID]
 	if n == nil {
 		n = &node{slot: -1}
@@ -197,6 +229,10 @@ func (t *Tracker) Delete(id string, at time.Time) []Event {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	n := t.nodes[id]
+	if n == nil && t.removeCold(id) {
+		t.nodes[id] = &node{Entry: Entry{ID: id, Deleted: true, CreatedAt: at}, slot: -1}
+		return []Event{{Kind: EventWithdrawn, Comment: id}}
+	}
 	if n == nil {
 		// Unknown yet: remember, so that the item arriving late stays deleted.
 		t.nodes[id] = &node{Entry: Entry{ID: id, Deleted: true, CreatedAt: at}, slot: -1}
@@ -366,22 +402,62 @@ func (t *Tracker) addOpen(n *node) {
 	t.open.clock = append(t.open.clock, n.clock)
 	t.open.state = append(t.open.state, 0)
 	t.open.node = append(t.open.node, n)
+	t.open.cold = append(t.open.cold, coldComment{})
 }
 
 func (t *Tracker) removeOpen(n *node) {
-	i := int(n.slot)
-	if i < 0 {
+	if n.slot < 0 {
 		return
 	}
+	t.removeSlot(int(n.slot))
+	n.slot = -1
+}
+
+// removeSlot takes slot i out of the open set, moving the last one into it.
+func (t *Tracker) removeSlot(i int) {
 	o := &t.open
 	last := o.len() - 1
 	if i != last {
-		o.clock[i], o.state[i], o.node[i] = o.clock[last], o.state[last], o.node[last]
-		o.node[i].slot = int32(i)
+		o.clock[i], o.state[i], o.node[i], o.cold[i] = o.clock[last], o.state[last], o.node[last], o.cold[last]
+		if n := o.node[i]; n != nil {
+			n.slot = int32(i)
+		} else {
+			t.cold[o.cold[i].id] = int32(i)
+		}
 	}
-	o.node[last] = nil
-	o.clock, o.state, o.node = o.clock[:last], o.state[:last], o.node[:last]
-	n.slot = -1
+	o.node[last], o.cold[last] = nil, coldComment{}
+	o.clock, o.state, o.node, o.cold = o.clock[:last], o.state[:last], o.node[:last], o.cold[:last]
+}
+
+// makeCold turns the open comment n into a cold one: its node is forgotten, its
+// slot stays.
+func (t *Tracker) makeCold(n *node) {
+	i := n.slot
+	t.open.node[i], t.open.cold[i] = nil, coldComment{id: n.ID, created: n.CreatedAt}
+	t.cold[n.ID] = i
+	delete(t.nodes, n.ID)
+}
+
+// addCold holds an open comment cold.
+func (t *Tracker) addCold(id string, created time.Time) {
+	t.cold[id] = int32(t.open.len())
+	t.open.clock = append(t.open.clock, t.sla.Calendar.Clock(created))
+	t.open.state = append(t.open.state, 0)
+	t.open.node = append(t.open.node, nil)
+	t.open.cold = append(t.open.cold, coldComment{id: id, created: created})
+	t.tracked++
+}
+
+// removeCold forgets the cold comment id; false when there is none.
+func (t *Tracker) removeCold(id string) bool {
+	i, ok := t.cold[id]
+	if !ok {
+		return false
+	}
+	t.removeSlot(int(i))
+	delete(t.cold, id)
+	t.tracked--
+	return true
 }
 
 // Status returns the answered state of a tracked comment.
@@ -390,6 +466,9 @@ func (t *Tracker) Status(id string) (Status, bool) {
 	defer t.mu.Unlock()
 	n := t.nodes[id]
 	if n == nil || !n.tracked {
+		if i, ok := t.cold[id]; ok {
+			return Status{Comment: id, Created: t.open.cold[i].created}, true
+		}
 		return Status{}, false
 	}
 	return t.status(n), true
@@ -414,6 +493,9 @@ func (t *Tracker) Answers() map[string]Answer {
 		if n.tracked {
 			out[n.ID] = n.answer
 		}
+	}
+	for id := range t.cold {
+		out[id] = Answer{}
 	}
 	return out
 }
@@ -460,8 +542,7 @@ func (t *Tracker) Evaluate(now time.Time) Tick {
 		if prev := states[i]; st != prev {
 			states[i] = st
 			if st > prev && st > 1 {
-				n := t.open.node[i]
-				tick.Changes = append(tick.Changes, Change{Comment: n.ID, Created: n.CreatedAt, State: OpenStates[st-1], Age: age})
+				tick.Changes = append(tick.Changes, Change{Comment: t.open.id(i), Created: t.open.created(i), State: OpenStates[st-1], Age: age})
 			}
 		}
 	}
@@ -470,7 +551,7 @@ func (t *Tracker) Evaluate(now time.Time) Tick {
 		tick.Oldest = max(0, nowClock-oldest)
 		for i, c := range clocks {
 			if c == oldest {
-				tick.OldestID = t.open.node[i].ID
+				tick.OldestID = t.open.id(i)
 				break
 			}
 		}
@@ -491,43 +572,47 @@ func b2u(b bool) uint8 {
 }
 
 // Prune lets go of the conversations whose latest item was published before
-// before: their items are forgotten, except the open comments, which stay (the
-// conversation turns cold) for the SLA tick until Load brings the conversation
+// before: their items are forgotten, except the open comments, which stay cold
+// (by id and creation) for the SLA tick until Load brings their conversation
 // back. An open comment of such a conversation already breached at now cannot
 // change SLA state any more: it is forgotten too and counted as dormant (Evaluate
-// counts it breached; Load takes it back). Deletions of unknown items observed
-// before before are forgotten as well. The agent calls Prune with the edge of the
-// window in which conversations are still busy, and Loads a cold or forgotten
-// conversation from its archive before it feeds it anything new.
+// counts it breached; Load takes it back), and so is a cold one once it breaches.
+// Deletions of unknown items observed before before are forgotten as well. The
+// agent calls Prune with the edge of the window in which conversations are still
+// busy, and Loads a conversation that is not Resident from its archive before it
+// feeds it anything new.
 func (t *Tracker) Prune(before, now time.Time) (forgotten int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	nowClock := t.sla.Calendar.Clock(now)
+	breached := func(clock time.Duration) bool { return nowClock-clock > t.sla.Breached }
 	for root, c := range t.convs {
 		if !c.latest.Before(before) {
 			continue
 		}
-		var kept []*node
 		for _, n := range c.members {
-			if n.tracked && n.answer.ID == "" && nowClock-n.clock <= t.sla.Breached {
-				kept = append(kept, n)
+			switch {
+			case n.tracked && n.answer.ID == "" && !breached(n.clock):
+				t.makeCold(n)
 				continue
-			}
-			if n.tracked {
+			case n.tracked && n.answer.ID == "":
+				t.removeOpen(n)
+				t.dormant++
 				t.tracked--
-				if n.answer.ID == "" {
-					t.removeOpen(n)
-					t.dormant++
-				}
+			case n.tracked:
+				t.tracked--
 			}
 			delete(t.nodes, n.ID)
 			forgotten++
 		}
-		if len(kept) == 0 {
-			delete(t.convs, root)
-			continue
+		delete(t.convs, root)
+	}
+	for id, i := range t.cold {
+		if breached(t.open.clock[i]) {
+			t.removeCold(id)
+			t.dormant++
+			forgotten++
 		}
-		c.cold, c.members, c.tracked, c.own = true, kept, slices.Clone(kept), nil
 	}
 	for id, n := range t.nodes {
 		if !n.known && n.CreatedAt.Before(before) {
@@ -535,27 +620,30 @@ func (t *Tracker) Prune(before, now time.Time) (forgotten int) {
 			forgotten++
 		}
 	}
-	if forgotten > len(t.nodes) {
+	if forgotten > len(t.nodes)+len(t.cold) {
 		// A map keeps the room of its largest size: after letting go of most of
 		// what it held (the replay at start), copy it into one its size.
-		nodes := make(map[string]*node, len(t.nodes))
-		maps.Copy(nodes, t.nodes)
-		t.nodes = nodes
-		convs := make(map[string]*conv, len(t.convs))
-		maps.Copy(convs, t.convs)
-		t.convs = convs
+		t.nodes, t.convs, t.cold = resized(t.nodes), resized(t.convs), resized(t.cold)
+		o := &t.open
+		o.clock, o.state, o.node, o.cold = slices.Clone(o.clock), slices.Clone(o.state), slices.Clone(o.node), slices.Clone(o.cold)
 	}
 	return forgotten
 }
 
-// Resident reports whether the tracker holds the conversation root whole: not
-// cold, not forgotten, and not unknown. Before feeding an item of a conversation
-// that is not resident, the caller Loads it from its archive.
+// resized returns a copy of m in a map of its size.
+func resized[V any](m map[string]V) map[string]V {
+	out := make(map[string]V, len(m))
+	maps.Copy(out, m)
+	return out
+}
+
+// Resident reports whether the tracker holds the conversation root whole (it is
+// neither forgotten nor unknown). Before feeding an item of a conversation that
+// is not resident, the caller Loads it from its archive.
 func (t *Tracker) Resident(root string) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	c := t.convs[root]
-	return c != nil && !c.cold
+	return t.convs[root] != nil
 }
 
 // Fact is what the tracker knows of one item: enough to tell a reply's parent
@@ -590,30 +678,20 @@ type Prior struct {
 
 // Load brings back the conversation root from the caller's archive: entries are
 // every item of it as archived now (deletions marked, NeedsAnswer decided), prior
-// the stored state of its comments (by id; a comment absent had none). Whatever
-// the tracker held of the conversation (a cold remnant) is replaced. Load returns
-// the events that take each comment from its prior state to the one the entries
-// give: a comment with no prior state is opened (or answered), one whose answer
-// differs is answered or reopened, and one that needed an answer and no longer
-// does is withdrawn. An open comment with prior state that the tracker did not
-// hold was dormant: it is held again.
+// the stored state of its comments (by id; a comment absent had none). Load
+// returns the events that take each comment from its prior state to the one the
+// entries give: a comment with no prior state is opened (or answered), one whose
+// answer differs is answered or reopened, and one that needed an answer and no
+// longer does is withdrawn. An open comment with prior state that the tracker did
+// not hold (cold or as a node) was dormant: it is held again.
 func (t *Tracker) Load(root string, entries []Entry, prior map[string]Prior) []Event {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	held := map[string]bool{}
-	if c := t.convs[root]; c != nil {
-		for _, n := range c.members {
-			held[n.ID] = true
-			if n.tracked {
-				t.tracked--
-				t.removeOpen(n)
-			}
-			delete(t.nodes, n.ID)
-		}
-		delete(t.convs, root)
-	}
 	for _, e := range entries {
-		if n := t.nodes[e.ID]; n != nil && n.known {
+		if t.removeCold(e.ID) {
+			held[e.ID] = true
+		} else if n := t.nodes[e.ID]; n != nil && n.known {
 			held[e.ID] = true
 		}
 		t.observe(e, nil)
@@ -655,32 +733,15 @@ func (t *Tracker) Load(root string, entries []Entry, prior map[string]Prior) []E
 	return evs
 }
 
-// Restore holds e, an open comment of a conversation that is not resident (an
-// older comment the archive says still waits), without events: its conversation
-// is cold until Loaded.
+// Restore holds e, an open comment whose conversation is not resident (an older
+// comment the archive says still waits), cold and without events.
 func (t *Tracker) Restore(e Entry) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if n := t.nodes[e.ID]; n != nil {
+	if _, ok := t.cold[e.ID]; ok || t.nodes[e.ID] != nil {
 		return
 	}
-	root := e.Root()
-	c := t.convs[root]
-	if c == nil {
-		c = &conv{root: root, cold: true}
-		t.convs[root] = c
-	}
-	e.Text = ""
-	n := &node{Entry: e, known: true, conv: c, slot: -1, tracked: true}
-	n.clock = t.sla.Calendar.Clock(n.CreatedAt)
-	t.nodes[e.ID] = n
-	c.members = append(c.members, n)
-	c.tracked = append(c.tracked, n)
-	if e.CreatedAt.After(c.latest) {
-		c.latest = e.CreatedAt
-	}
-	t.tracked++
-	t.addOpen(n)
+	t.addCold(e.ID, e.CreatedAt)
 }
 
 // Dormant returns the number of open comments counted without being held (see
@@ -709,6 +770,9 @@ func (t *Tracker) Snapshot() []Status {
 		if n.tracked {
 			out = append(out, t.status(n))
 		}
+	}
+	for id, i := range t.cold {
+		out = append(out, Status{Comment: id, Created: t.open.cold[i].created})
 	}
 	slices.SortFunc(out, func(a, b Status) int {
 		switch {
