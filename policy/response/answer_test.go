@@ -325,16 +325,7 @@ func TestTracker_MatchesRecompute(t *testing.T) {
 		ops, final := randomHistory(r)
 		replay := map[string]Answer{} // the state the events describe
 		for j, op := range ops {
-			for _, e := range op(tr) {
-				switch e.Kind {
-				case EventOpened, EventReopened:
-					replay[e.Comment] = Answer{}
-				case EventAnswered:
-					replay[e.Comment] = e.Answer
-				case EventWithdrawn:
-					delete(replay, e.Comment)
-				}
-			}
+			replayEvents(replay, op(tr))
 			want := Recompute(final(), scope)
 			got := tr.Answers()
 			if !maps.EqualFunc(got, want, sameAnswer) {
@@ -356,6 +347,21 @@ func TestTracker_MatchesRecompute(t *testing.T) {
 			if open != nOpen {
 				t.Fatalf("history %d, step %d: %d open slots, want %d", i, j, open, nOpen)
 			}
+		}
+	}
+}
+
+// replayEvents applies events to the state they describe: each tracked
+// comment's answer (zero while open).
+func replayEvents(replay map[string]Answer, evs []Event) {
+	for _, e := range evs {
+		switch e.Kind {
+		case EventOpened, EventReopened:
+			replay[e.Comment] = Answer{}
+		case EventAnswered:
+			replay[e.Comment] = e.Answer
+		case EventWithdrawn:
+			delete(replay, e.Comment)
 		}
 	}
 }
@@ -436,18 +442,7 @@ func TestTracker_PruneAndLoadMatchRecompute(t *testing.T) {
 		tr := NewTracker(sla, scope)
 		ops, final := randomHistory(r)
 		replay := map[string]Answer{}
-		apply := func(evs []Event) {
-			for _, e := range evs {
-				switch e.Kind {
-				case EventOpened, EventReopened:
-					replay[e.Comment] = Answer{}
-				case EventAnswered:
-					replay[e.Comment] = e.Answer
-				case EventWithdrawn:
-					delete(replay, e.Comment)
-				}
-			}
-		}
+		apply := func(evs []Event) { replayEvents(replay, evs) }
 		for j, op := range ops {
 			// (Not while a deletion waits for its item: the archive does not
 			// record deletions of items it does not hold, and neither would Prune.)
