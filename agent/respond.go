@@ -498,6 +498,9 @@ func (r *responder) load(ctx context.Context, c *accountClock, root string, deci
 	prior := map[string]response.Prior{}
 	err := r.a.store.Conversation(ctx, c.cfg.Network, c.cfg.ID, root, func(it archive.ResponseItem) error {
 		e, _ := c.entry(it, decided)
+		if e.Root() != root {
+			return nil // the root itself, filed in another conversation
+		}
 		entries = append(entries, e)
 		if p := it.Prior; p != nil {
 			hadRow[it.ExternalID] = true

@@ -38,8 +38,8 @@ const responseItemCols = `i.network, i.external_id, i.account_id, i.kind, i.pare
 // every kind, so that the index's created_at range applies.
 const allKinds = `i.kind IN ('post', 'comment', 'reply', 'mention')`
 
-func (s *Store) responseItems(ctx context.Context, q string, fn func(ResponseItem) error, args ...any) error {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+responseItemCols+` `+q, args...)
+func (s *Store) responseItems(ctx context.Context, with, q string, fn func(ResponseItem) error, args ...any) error {
+	rows, err := s.r.QueryContext(ctx, with+` SELECT `+responseItemCols+` `+q, args...)
 	if err != nil {
 		return fmt.Errorf("archive: read items for responses: %w", err)
 	}
@@ -81,24 +81,26 @@ func (s *Store) responseItems(ctx context.Context, q string, fn func(ResponseIte
 // ResponseItemsSince calls fn for every item of account created at or after
 // since, in archive order.
 func (s *Store) ResponseItemsSince(ctx context.Context, account string, since time.Time, fn func(ResponseItem) error) error {
-	return s.responseItems(ctx, `WHERE i.account_id = ?1 AND `+allKinds+` AND i.created_at >= ?2 ORDER BY i.id`, fn, account, nanos(since))
+	return s.responseItems(ctx, "", `WHERE i.account_id = ?1 AND `+allKinds+` AND i.created_at >= ?2 ORDER BY i.id`, fn, account, nanos(since))
 }
 
-// Conversation calls fn for every item of account's conversation root on network
-// (the root itself and the items whose root it is), in archive order. Items older
-// than the root are not read (a conversation starts with its root); when the
-// archive does not hold the root, the account's whole history is searched.
+// Conversation calls fn for every item of account's conversation root on network,
+// in archive order: the root and the items under it, found through their parents
+// (the items_parent index, partial: hence parent_id <> ''), so the cost is the conversation's size whatever the
+// archive's. An item whose parent the archive does not hold is not reached.
+// Items under the root that name another root (a thread the platform split) are
+// read too: the caller tells them apart by their RootID.
 func (s *Store) Conversation(ctx context.Context, network, account, root string, fn func(ResponseItem) error) error {
-	return s.responseItems(ctx, `WHERE i.account_id = ?2 AND `+allKinds+`
-			AND i.created_at >= COALESCE((SELECT created_at FROM items WHERE network = ?1 AND external_id = ?3), 0)
-			AND i.network = ?1 AND (i.root_id = ?3 OR i.external_id = ?3)
-		ORDER BY i.id`, fn, network, account, root)
+	return s.responseItems(ctx, `WITH RECURSIVE conv(eid) AS (
+			SELECT ?3 UNION SELECT c.external_id FROM items c JOIN conv ON c.network = ?1 AND c.parent_id = conv.eid AND c.parent_id <> ''
+		)`, `WHERE i.network = ?1 AND i.external_id IN (SELECT eid FROM conv) AND i.account_id = ?2 ORDER BY i.id`,
+		fn, network, account, root)
 }
 
 // OpenComments calls fn for every comment of account created before before whose
 // responses row says it needs an answer and has none, and that is not deleted.
 func (s *Store) OpenComments(ctx context.Context, account string, before time.Time, fn func(ResponseItem) error) error {
-	return s.responseItems(ctx, `WHERE r.account_id = ?1 AND r.needs_answer = 1 AND r.reply_item_id IS NULL
+	return s.responseItems(ctx, "", `WHERE r.account_id = ?1 AND r.needs_answer = 1 AND r.reply_item_id IS NULL
 			AND i.deleted_at IS NULL AND i.created_at < ?2 ORDER BY i.id`, fn, account, nanos(before))
 }
 
