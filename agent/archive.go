@@ -23,7 +23,7 @@ type Archive interface {
 	PollStates(ctx context.Context) (map[string]archive.PollState, error)
 	SyncAccounts(ctx context.Context, accts []archive.AccountInfo) error
 	ResponseItemsSince(ctx context.Context, account string, since time.Time, fn func(archive.ResponseItem) error) error
-	Conversation(ctx context.Context, network, account, root string, fn func(archive.ResponseItem) error) error
+	Conversations(ctx context.Context, network, account string, roots []string, fn func(root string, it archive.ResponseItem) error) error
 	OpenComments(ctx context.Context, account string, before time.Time, fn func(archive.ResponseItem) error) error
 	ItemFacts(ctx context.Context, network string, ids []string) (map[string]archive.ItemFact, error)
 	OldestOpen(ctx context.Context, account string) (string, time.Time, error)

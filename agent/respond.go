@@ -392,12 +392,22 @@ func (r *responder) committed(ctx context.Context, cfg AccountConfig, b connecto
 	loaded := map[string]bool{}
 	hadRow := map[string]bool{}
 	dormant := c.tracker.Dormant()
+	// The conversations the tracker does not hold whole are loaded first.
+	var roots []string
+	want := map[string]bool{}
 	for _, it := range work {
-		r.load(ctx, c, response.EntryOf(it, false).Root(), decided, loaded, hadRow, changed)
+		want[response.EntryOf(it, false).Root()] = true
 	}
 	for _, d := range b.Deletions {
-		r.load(ctx, c, facts[d.ExternalID].Root, decided, loaded, hadRow, changed)
+		want[facts[d.ExternalID].Root] = true
 	}
+	for root := range want {
+		if root != "" && !c.tracker.Resident(root) {
+			roots = append(roots, root)
+		}
+	}
+	slices.Sort(roots)
+	r.load(ctx, c, roots, decided, loaded, hadRow, changed)
 	intents := map[string]string{}
 	var rows []archive.ResponseRow
 	for _, it := range work {
@@ -486,38 +496,43 @@ func (r *responder) facts(ctx context.Context, c *accountClock, b connectors.Bat
 	return facts
 }
 
-// load brings the conversation root into the tracker from the archive when the
-// tracker does not hold it whole, and accounts for the events: the batch's items
-// take their decisions from decided, the others their stored rows' verdicts.
-// The comments that had a row are added to hadRow. The caller holds c.mu.
-func (r *responder) load(ctx context.Context, c *accountClock, root string, decided map[string]response.Decision, loaded, hadRow, changed map[string]bool) {
-	if root == "" || loaded[root] || c.tracker.Resident(root) {
+// load brings the conversations roots into the tracker from the archive (in one
+// query) and accounts for the events: the batch's items take their decisions
+// from decided, the others their stored rows' verdicts. The comments that had a
+// row are added to hadRow, the roots loaded to loaded. The caller holds c.mu.
+func (r *responder) load(ctx context.Context, c *accountClock, roots []string, decided map[string]response.Decision, loaded, hadRow, changed map[string]bool) {
+	if len(roots) == 0 {
 		return
 	}
-	var entries []response.Entry
-	prior := map[string]response.Prior{}
-	err := r.a.store.Conversation(ctx, c.cfg.Network, c.cfg.ID, root, func(it archive.ResponseItem) error {
+	entries := map[string][]response.Entry{}
+	prior := map[string]map[string]response.Prior{}
+	err := r.a.store.Conversations(ctx, c.cfg.Network, c.cfg.ID, roots, func(root string, it archive.ResponseItem) error {
 		e, _ := c.entry(it, decided)
 		if e.Root() != root {
-			return nil // the root itself, filed in another conversation
+			return nil // under the root, but filed in another conversation
 		}
-		entries = append(entries, e)
+		entries[root] = append(entries[root], e)
 		if p := it.Prior; p != nil {
 			hadRow[it.ExternalID] = true
 			if p.NeedsAnswer {
-				prior[it.ExternalID] = response.Prior{Needs: true, Answer: response.Answer{ID: p.Reply, How: response.How(p.How)}}
+				if prior[root] == nil {
+					prior[root] = map[string]response.Prior{}
+				}
+				prior[root][it.ExternalID] = response.Prior{Needs: true, Answer: response.Answer{ID: p.Reply, How: response.How(p.How)}}
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		// The items are fed one by one instead, as to a conversation held whole.
-		r.a.log.Error("could not load a conversation for the response clock", slog.String("network", c.cfg.Network),
-			slog.String("account", c.cfg.ID), slog.String("root", root), slog.Any("error", err))
+		// The items are fed one by one instead, as to conversations held whole.
+		r.a.log.Error("could not load conversations for the response clock", slog.String("network", c.cfg.Network),
+			slog.String("account", c.cfg.ID), slog.Int("conversations", len(roots)), slog.Any("error", err))
 		return
 	}
-	loaded[root] = true
-	r.account(c.cfg, c.tracker.Load(root, entries, prior), changed)
+	for _, root := range roots {
+		loaded[root] = true
+		r.account(c.cfg, c.tracker.Load(root, entries[root], prior[root]), changed)
+	}
 }
 
 // account updates the metrics for tracker events and collects the comments whose

@@ -2,6 +2,7 @@ package archive
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -30,16 +31,20 @@ const responseItemCols = `i.network, i.external_id, i.account_id, i.kind, i.pare
 		COALESCE((SELECT d.decision FROM decisions d WHERE d.item_id = i.id ORDER BY d.decided_at DESC, d.id DESC LIMIT 1), ''),
 		i.parent_id <> '' AND EXISTS (SELECT 1 FROM items p WHERE p.network = i.network AND p.external_id = i.parent_id AND p.own = 1),
 		r.comment_item_id IS NOT NULL, COALESCE(r.intent, ''), COALESCE(r.needs_answer, 0), COALESCE(a.external_id, ''), COALESCE(r.how, ''),
-		COALESCE(r.business_seconds, 0), COALESCE(r.wall_seconds, 0), COALESCE(r.state, '')
-	FROM items i JOIN item_versions v ON v.item_id = i.id AND v.version = i.current_version
+		COALESCE(r.business_seconds, 0), COALESCE(r.wall_seconds, 0), COALESCE(r.state, '')`
+
+// responseItemJoins follows items i with what responseItemCols reads.
+const responseItemJoins = `JOIN item_versions v ON v.item_id = i.id AND v.version = i.current_version
 		LEFT JOIN responses r ON r.comment_item_id = i.id LEFT JOIN items a ON a.id = r.reply_item_id`
 
 // allKinds restricts a query on items_account(account_id, kind, created_at) to
 // every kind, so that the index's created_at range applies.
 const allKinds = `i.kind IN ('post', 'comment', 'reply', 'mention')`
 
-func (s *Store) responseItems(ctx context.Context, with, q string, fn func(ResponseItem) error, args ...any) error {
-	rows, err := s.r.QueryContext(ctx, with+` SELECT `+responseItemCols+` `+q, args...)
+// responseItems runs q, which selects responseItemCols, calling fn for each row;
+// tag, when not nil, receives a first column before them.
+func (s *Store) responseItems(ctx context.Context, q string, tag *string, fn func(ResponseItem) error, args ...any) error {
+	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("archive: read items for responses: %w", err)
 	}
@@ -51,9 +56,13 @@ func (s *Store) responseItems(ctx context.Context, with, q string, fn func(Respo
 		var hasRow bool
 		var prior ResponseRow
 		var business, wall int64
-		if err := rows.Scan(&it.Network, &it.ExternalID, &it.Account, &kind, &it.ParentID, &it.RootID, &it.AuthorID,
+		dest := []any{&it.Network, &it.ExternalID, &it.Account, &kind, &it.ParentID, &it.RootID, &it.AuthorID,
 			&it.Own, &created, &it.Text, &deleted, &it.AuthorHandle, &flags, &it.Decision, &it.ParentOwn,
-			&hasRow, &prior.Intent, &prior.NeedsAnswer, &prior.Reply, &prior.How, &business, &wall, &prior.State); err != nil {
+			&hasRow, &prior.Intent, &prior.NeedsAnswer, &prior.Reply, &prior.How, &business, &wall, &prior.State}
+		if tag != nil {
+			dest = append([]any{tag}, dest...)
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return fmt.Errorf("archive: read items for responses: %w", err)
 		}
 		if flags != "" {
@@ -81,27 +90,41 @@ func (s *Store) responseItems(ctx context.Context, with, q string, fn func(Respo
 // ResponseItemsSince calls fn for every item of account created at or after
 // since, in archive order.
 func (s *Store) ResponseItemsSince(ctx context.Context, account string, since time.Time, fn func(ResponseItem) error) error {
-	return s.responseItems(ctx, "", `WHERE i.account_id = ?1 AND `+allKinds+` AND i.created_at >= ?2 ORDER BY i.id`, fn, account, nanos(since))
+	return s.responseItems(ctx, `SELECT `+responseItemCols+` FROM items i `+responseItemJoins+`
+		WHERE i.account_id = ?1 AND `+allKinds+` AND i.created_at >= ?2 ORDER BY i.id`, nil, fn, account, nanos(since))
 }
 
-// Conversation calls fn for every item of account's conversation root on network,
-// in archive order: the root and the items under it, found through their parents
-// (the items_parent index, partial: hence parent_id <> ''), so the cost is the conversation's size whatever the
-// archive's. An item whose parent the archive does not hold is not reached.
-// Items under the root that name another root (a thread the platform split) are
-// read too: the caller tells them apart by their RootID.
-func (s *Store) Conversation(ctx context.Context, network, account, root string, fn func(ResponseItem) error) error {
-	return s.responseItems(ctx, `WITH RECURSIVE conv(eid) AS (
-			SELECT ?3 UNION SELECT c.external_id FROM items c JOIN conv ON c.network = ?1 AND c.parent_id = conv.eid AND c.parent_id <> ''
-		)`, `WHERE i.network = ?1 AND i.external_id IN (SELECT eid FROM conv) AND i.account_id = ?2 ORDER BY i.id`,
-		fn, network, account, root)
+// Conversations calls fn for every item of each of account's conversations
+// roots on network, conversation by conversation, each in archive order: the
+// root and the items under it, found through their parents (the items_parent
+// index, partial: hence parent_id <> ”), so the cost is the conversations' size
+// whatever the archive's, in one query. An item whose parent the archive does
+// not hold is not reached. Items under a root that name another root (a thread
+// the platform split) are read too: the caller tells them apart by their RootID.
+func (s *Store) Conversations(ctx context.Context, network, account string, roots []string, fn func(root string, it ResponseItem) error) error {
+	if len(roots) == 0 {
+		return nil
+	}
+	seeds, err := json.Marshal(roots)
+	if err != nil {
+		return fmt.Errorf("archive: read conversations: %w", err)
+	}
+	var root string
+	return s.responseItems(ctx, `WITH RECURSIVE conv(eid, root) AS (
+			SELECT value, value FROM json_each(?3)
+			UNION SELECT c.external_id, conv.root FROM items c JOIN conv ON c.network = ?1 AND c.parent_id = conv.eid AND c.parent_id <> ''
+		)
+		SELECT conv.root, `+responseItemCols+` FROM conv JOIN items i ON i.network = ?1 AND i.external_id = conv.eid `+responseItemJoins+`
+		WHERE i.account_id = ?2 ORDER BY conv.root, i.id`, &root,
+		func(it ResponseItem) error { return fn(root, it) }, network, account, string(seeds))
 }
 
 // OpenComments calls fn for every comment of account created before before whose
 // responses row says it needs an answer and has none, and that is not deleted.
 func (s *Store) OpenComments(ctx context.Context, account string, before time.Time, fn func(ResponseItem) error) error {
-	return s.responseItems(ctx, "", `WHERE r.account_id = ?1 AND r.needs_answer = 1 AND r.reply_item_id IS NULL
-			AND i.deleted_at IS NULL AND i.created_at < ?2 ORDER BY i.id`, fn, account, nanos(before))
+	return s.responseItems(ctx, `SELECT `+responseItemCols+` FROM items i `+responseItemJoins+`
+		WHERE r.account_id = ?1 AND r.needs_answer = 1 AND r.reply_item_id IS NULL
+			AND i.deleted_at IS NULL AND i.created_at < ?2 ORDER BY i.id`, nil, fn, account, nanos(before))
 }
 
 // ItemFact is what the response clock needs to know of an item it does not hold:

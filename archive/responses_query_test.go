@@ -9,11 +9,11 @@ import (
 	"github.com/ife-mx/vigia/connectors"
 )
 
-// TestStore_Conversation checks what the response clock reads back of a
+// TestStore_Conversations checks what the response clock reads back of a
 // conversation it let go of: the root and everything under it (not other
 // conversations, not a reply whose parent the archive lacks), each item with its
 // deletion, flags, whether its parent is own, and its stored response row.
-func TestStore_Conversation(t *testing.T) {
+func TestStore_Conversations(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := openTest(t)
@@ -47,16 +47,19 @@ func TestStore_Conversation(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := map[string]ResponseItem{}
-	var order []string
-	if err := s.Conversation(ctx, "x", "acct", "p1", func(it ResponseItem) error {
+	order := map[string][]string{}
+	if err := s.Conversations(ctx, "x", "acct", []string{"p1", "p9", "none"}, func(root string, it ResponseItem) error {
 		got[it.ExternalID] = it
-		order = append(order, it.ExternalID)
+		order[root] = append(order[root], it.ExternalID)
 		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"p1", "c1", "c2", "a1", "r1"}; !slices.Equal(order, want) {
-		t.Fatalf("conversation p1 = %v, want %v (archive order, no orphan, no other conversation)", order, want)
+	if want := []string{"p1", "c1", "c2", "a1", "r1"}; !slices.Equal(order["p1"], want) {
+		t.Fatalf("conversation p1 = %v, want %v (archive order, no orphan, no other conversation)", order["p1"], want)
+	}
+	if want := []string{"c9"}; !slices.Equal(order["p9"], want) || len(order) != 2 {
+		t.Fatalf("conversations = %v, want p9 with %v (its root is not archived) and nothing for none", order, want)
 	}
 	if it := got["c1"]; !it.ParentOwn || it.Prior == nil || it.Prior.Reply != "a1" || it.Prior.How != "direct" ||
 		it.Prior.Business != time.Hour || it.Prior.State != "answered_in_time" || !it.Prior.NeedsAnswer || it.Prior.Intent != "question" {
