@@ -101,6 +101,8 @@ func (s *Store) ResponseItemsSince(ctx context.Context, account string, since ti
 // whatever the archive's, in one query. An item whose parent the archive does
 // not hold is not reached. Items under a root that name another root (a thread
 // the platform split) are read too: the caller tells them apart by their RootID.
+// (CROSS JOIN keeps the walk from the conversations outwards: the planner would
+// otherwise scan the network's items.)
 func (s *Store) Conversations(ctx context.Context, network, account string, roots []string, fn func(root string, it ResponseItem) error) error {
 	if len(roots) == 0 {
 		return nil
@@ -112,9 +114,9 @@ func (s *Store) Conversations(ctx context.Context, network, account string, root
 	var root string
 	return s.responseItems(ctx, `WITH RECURSIVE conv(eid, root) AS (
 			SELECT value, value FROM json_each(?3)
-			UNION SELECT c.external_id, conv.root FROM items c JOIN conv ON c.network = ?1 AND c.parent_id = conv.eid AND c.parent_id <> ''
+			UNION SELECT c.external_id, conv.root FROM conv CROSS JOIN items c ON c.network = ?1 AND c.parent_id = conv.eid AND c.parent_id <> ''
 		)
-		SELECT conv.root, `+responseItemCols+` FROM conv JOIN items i ON i.network = ?1 AND i.external_id = conv.eid `+responseItemJoins+`
+		SELECT conv.root, `+responseItemCols+` FROM conv CROSS JOIN items i ON i.network = ?1 AND i.external_id = conv.eid `+responseItemJoins+`
 		WHERE i.account_id = ?2 ORDER BY conv.root, i.id`, &root,
 		func(it ResponseItem) error { return fn(root, it) }, network, account, string(seeds))
 }
