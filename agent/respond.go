@@ -187,9 +187,7 @@ func (r *responder) rebuild(ctx context.Context, c *accountClock) error {
 	// Comments from before the window still waiting: held (their conversations
 	// cold) so the SLA tick counts them and an answer finds them.
 	err = r.a.store.OpenComments(ctx, c.cfg.ID, since, func(it archive.ResponseItem) error {
-		e, _ := c.entry(it, nil)
-		e.NeedsAnswer = true
-		c.tracker.Restore(e)
+		c.tracker.Restore(response.Entry{ID: it.ExternalID, Kind: it.Kind, RootID: it.RootID, CreatedAt: it.CreatedAt, NeedsAnswer: true})
 		return nil
 	})
 	if err != nil {
