@@ -67,6 +67,10 @@ type Options struct {
 	// AlertBuild, when set, is how the dispatcher's notifiers are built (tests
 	// trust their own TLS certificate through it).
 	AlertBuild *alerts.BuildOptions
+
+	// responseWindows, when set (tests, export_test.go), replace the response
+	// clock's hotWindow and pruneEvery.
+	responseWindows *[2]time.Duration
 }
 
 // Agent is the running daemon.

@@ -410,6 +410,20 @@ func (s digestSource) AccountDigest(ctx context.Context, account string, from, t
 			}
 			open = append(open, waiting{st.Comment, age})
 		}
+		if dormant := c.tracker.Dormant(); dormant > 0 {
+			// Held as a count only (response.Tracker.Prune): the oldest come from
+			// the archive.
+			d.Breached += dormant
+			oldest, err := s.a.store.OldestOpenComments(ctx, account, 5)
+			if err != nil {
+				return d, err
+			}
+			for _, oc := range oldest {
+				if !slices.ContainsFunc(open, func(w waiting) bool { return w.id == oc.ID }) {
+					open = append(open, waiting{oc.ID, sla.Calendar.BusinessDuration(oc.Created, to)})
+				}
+			}
+		}
 		slices.SortFunc(open, func(a, b waiting) int { return cmp.Compare(b.age, a.age) })
 		for _, w := range open[:min(len(open), 5)] {
 			wc := alerts.WaitingComment{Waited: w.age}

@@ -22,8 +22,11 @@ type Archive interface {
 	Cursor(ctx context.Context, account string) (connectors.Cursor, error)
 	PollStates(ctx context.Context) (map[string]archive.PollState, error)
 	SyncAccounts(ctx context.Context, accts []archive.AccountInfo) error
-	ItemsSince(ctx context.Context, account string, since time.Time, fn func(archive.StoredItem) error) error
-	OldestOpenComment(ctx context.Context, account string) (time.Time, error)
+	ResponseItemsSince(ctx context.Context, account string, since time.Time, fn func(archive.ResponseItem) error) error
+	Conversations(ctx context.Context, network, account string, roots []string, fn func(root string, it archive.ResponseItem) error) error
+	OpenComments(ctx context.Context, account string, before time.Time, fn func(archive.ResponseItem) error) error
+	ItemFacts(ctx context.Context, network string, ids []string) (map[string]archive.ItemFact, error)
+	OldestOpen(ctx context.Context, account string) (string, time.Time, error)
 	SaveResponses(ctx context.Context, network, account string, rows []archive.ResponseRow) error
 	Ping(ctx context.Context) error
 	Records() int64

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ife-mx/vigia/agent"
 	"github.com/ife-mx/vigia/archive"
 	"github.com/ife-mx/vigia/connectors/simulated"
 	"github.com/ife-mx/vigia/policy/calendar"
@@ -107,4 +108,123 @@ func dumpResponses(m map[string]archive.ResponseRow) string {
 	}
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
+}
+
+// TestAgent_ResponsesColdConversations runs the same simulated history twice:
+// once with every conversation held in memory, once with the response clocks
+// letting go of every conversation every few milliseconds (open comments kept,
+// breached ones only counted), so that nearly every batch loads its
+// conversations back from the archive. The responses table must come out the
+// same, the SLA backlog must count every open comment, and a restart of the
+// second run (a rebuild from the archive) must change nothing.
+func TestAgent_ResponsesColdConversations(t *testing.T) {
+	t.Parallel()
+	world := frozenWorld(t, simulated.Faults{})
+	config := func(dir string) *agent.Config {
+		cfg := testConfig(t, dir, 50*time.Millisecond, map[string]string{"cncs-x": "x", "cncs-fb": "facebook"})
+		for i := range cfg.Organs[0].Accounts {
+			cfg.Organs[0].Accounts[i].Response.Intents = response.Intents
+		}
+		return cfg
+	}
+	ctx := context.Background()
+	run := func(cfg *agent.Config, opts ...func(*agent.Options)) (*harness, map[string]map[string]archive.ResponseRow) {
+		h := start(t, cfg, simRegistry(world, "x", "facebook"), nil, opts...)
+		accts := cfg.Accounts()
+		waitFor(t, "the archive to catch up", func() bool { return archivedAll(t, h.store, world, accts) })
+		out := map[string]map[string]archive.ResponseRow{}
+		for _, acct := range accts {
+			open := 0
+			waitFor(t, "the response rows to settle", func() bool {
+				rows, err := h.store.Responses(ctx, acct.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out[acct.ID] = rows
+				return len(rows) > 0 && len(rows) == len(respondable(t, h.store, acct.ID))
+			})
+			for _, r := range out[acct.ID] {
+				if r.NeedsAnswer && r.Reply == "" {
+					open++
+				}
+			}
+			// The comments are from March: every open one has breached, and the SLA
+			// tick counts them all, held or dormant.
+			waitFor(t, "the SLA tick to count the open comments", func() bool {
+				got := counter(t, h.reg, "vigia_comments_unanswered", map[string]string{"account": acct.ID, "sla_state": "breached"})
+				return got == float64(open)
+			})
+		}
+		if err := h.stop(); err != nil {
+			t.Fatal(err)
+		}
+		return h, out
+	}
+	_, whole := run(config(t.TempDir()))
+	cold := agent.WithResponseWindows(time.Nanosecond, 2*time.Millisecond)
+	cfg := config(t.TempDir())
+	h, pruned := run(cfg, cold)
+	answered := 0
+	for id, rows := range whole {
+		if a, b := dumpResponses(rows), dumpResponses(pruned[id]); a != b {
+			t.Errorf("%s: the response rows differ when conversations are let go of and loaded back:\n%s", id, diffLines(a, b))
+		}
+		for _, r := range rows {
+			if r.Reply != "" {
+				answered++
+			}
+		}
+	}
+	if answered < 100 {
+		t.Fatalf("only %d answered comments: the test proves too little", answered)
+	}
+	h.store.Close()
+	_, restarted := run(cfg, cold)
+	for id, rows := range pruned {
+		if a, b := dumpResponses(rows), dumpResponses(restarted[id]); a != b {
+			t.Errorf("%s: the restart changed the response rows:\n%s", id, diffLines(a, b))
+		}
+	}
+}
+
+// respondable returns the external ids of the account's comments by others (the
+// items that get a responses row).
+func respondable(t *testing.T, store *archive.Store, account string) []string {
+	t.Helper()
+	var ids []string
+	err := store.Items(context.Background(), account, func(it archive.StoredItem) error {
+		if !it.Own && it.Kind != "post" {
+			ids = append(ids, it.ExternalID)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+// diffLines lists the lines of a and b that the other lacks (at most 20).
+func diffLines(a, b string) string {
+	in := func(s string) map[string]bool {
+		m := map[string]bool{}
+		for _, l := range strings.Split(s, "\n") {
+			m[l] = true
+		}
+		return m
+	}
+	ma, mb := in(a), in(b)
+	var out []string
+	for l := range ma {
+		if !mb[l] {
+			out = append(out, "- "+l)
+		}
+	}
+	for l := range mb {
+		if !ma[l] {
+			out = append(out, "+ "+l)
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out[:min(len(out), 20)], "\n")
 }

@@ -325,16 +325,7 @@ func TestTracker_MatchesRecompute(t *testing.T) {
 		ops, final := randomHistory(r)
 		replay := map[string]Answer{} // the state the events describe
 		for j, op := range ops {
-			for _, e := range op(tr) {
-				switch e.Kind {
-				case EventOpened, EventReopened:
-					replay[e.Comment] = Answer{}
-				case EventAnswered:
-					replay[e.Comment] = e.Answer
-				case EventWithdrawn:
-					delete(replay, e.Comment)
-				}
-			}
+			replayEvents(replay, op(tr))
 			want := Recompute(final(), scope)
 			got := tr.Answers()
 			if !maps.EqualFunc(got, want, sameAnswer) {
@@ -360,6 +351,21 @@ func TestTracker_MatchesRecompute(t *testing.T) {
 	}
 }
 
+// replayEvents applies events to the state they describe: each tracked
+// comment's answer (zero while open).
+func replayEvents(replay map[string]Answer, evs []Event) {
+	for _, e := range evs {
+		switch e.Kind {
+		case EventOpened, EventReopened:
+			replay[e.Comment] = Answer{}
+		case EventAnswered:
+			replay[e.Comment] = e.Answer
+		case EventWithdrawn:
+			delete(replay, e.Comment)
+		}
+	}
+}
+
 func sameAnswer(a, b Answer) bool { return a.ID == b.ID && a.At.Equal(b.At) && a.How == b.How }
 
 func TestTracker_Prune(t *testing.T) {
@@ -372,10 +378,11 @@ func TestTracker_Prune(t *testing.T) {
 	open.RootID, open.ParentID, open.ID = "p2", "p2", "c5"
 	tr.Observe(open)
 	tr.Delete("zz", tm("2013-04-01 00:00"))
-	if n := tr.Prune(tm("2013-04-09 11:00")); n != 1 {
+	if n := tr.Prune(tm("2013-04-09 11:00"), tm("2013-04-09 11:00")); n != 1 {
 		t.Errorf("pruned %d before the conversations ended, want the old deletion only", n)
 	}
-	if n := tr.Prune(tm("2013-04-20 00:00")); n != 3 {
+	// Tuesday 12:00: c5 (10:30) has waited 1.5 business hours, within the SLA.
+	if n := tr.Prune(tm("2013-04-20 00:00"), tm("2013-04-09 12:00")); n != 3 {
 		t.Errorf("pruned %d, want the answered conversation's 3 items", n)
 	}
 	if _, ok := tr.Status("c5"); !ok {
@@ -387,4 +394,99 @@ func TestTracker_Prune(t *testing.T) {
 	if _, ok := tr.Status("c1"); ok {
 		t.Error("an answered conversation was kept")
 	}
+	if tr.Resident("p2") || tr.Resident("p1") {
+		t.Error("a pruned conversation is still resident")
+	}
+	// Thursday: c5 has breached; pruned again it is only counted.
+	if n := tr.Prune(tm("2013-04-20 00:00"), tm("2013-04-11 12:00")); n != 1 || tr.Dormant() != 1 {
+		t.Errorf("pruned %d, %d dormant; want the breached comment dormant", n, tr.Dormant())
+	}
+	tr.SetOldestOpen("c5", open.CreatedAt)
+	tick := tr.Evaluate(tm("2013-04-11 12:00"))
+	if tick.Counts[StateBreached] != 1 || tick.OldestID != "c5" || tick.Oldest != 7*time.Hour+30*time.Minute+9*time.Hour+3*time.Hour {
+		t.Errorf("tick with a dormant comment: %+v", tick)
+	}
+	// The account answers it: the caller loads the conversation back from its
+	// archive (the answer is archived), with the stored state (open).
+	ans := own("a5", "c5", "p2", "2013-04-11 13:00", "Hola")
+	evs := tr.Load("p2", []Entry{open, ans}, map[string]Prior{"c5": {Needs: true}})
+	if len(evs) != 1 || evs[0].Kind != EventAnswered || evs[0].Comment != "c5" || evs[0].Answer.ID != "a5" {
+		t.Fatalf("Load events %+v", evs)
+	}
+	if tr.Dormant() != 0 || !tr.Resident("p2") {
+		t.Errorf("after Load: %d dormant, resident %v", tr.Dormant(), tr.Resident("p2"))
+	}
+	if tick := tr.Evaluate(tm("2013-04-11 14:00")); tick.Counts[StateBreached] != 0 || tick.OldestID != "" {
+		t.Errorf("tick after the answer: %+v", tick)
+	}
+}
+
+// TestTracker_PruneAndLoadMatchRecompute prunes the tracker (letting
+// conversations go cold and breached comments go dormant) and loads every
+// conversation back from the "archive" (the items so far) at random points of
+// random histories: the events, replayed, always give Recompute's answers.
+func TestTracker_PruneAndLoadMatchRecompute(t *testing.T) {
+	t.Parallel()
+	sla := defaultSLA(t)
+	r := rand.New(rand.NewPCG(11, 12))
+	n := 200
+	if testing.Short() {
+		n = 50
+	}
+	loads, dormant := 0, 0
+	for i := range n {
+		scope := ScopeConversation
+		if i%4 == 3 {
+			scope = ScopeDirect
+		}
+		tr := NewTracker(sla, scope)
+		ops, final := randomHistory(r)
+		replay := map[string]Answer{}
+		apply := func(evs []Event) { replayEvents(replay, evs) }
+		for j, op := range ops {
+			// (Not while a deletion waits for its item: the archive does not
+			// record deletions of items it does not hold, and neither would Prune.)
+			if r.IntN(3) == 0 && !slices.ContainsFunc(slices.Collect(maps.Values(tr.nodes)), func(n *node) bool { return !n.known }) {
+				// Everything goes cold (breached comments dormant), then every
+				// conversation of the archive comes back with its stored state.
+				now := tm("2013-04-08 08:00").Add(time.Duration(r.IntN(9*24)) * time.Hour)
+				tr.Prune(tm("2014-01-01 00:00"), now)
+				if tr.Dormant() > 0 {
+					dormant++
+				}
+				byRoot := map[string][]Entry{}
+				for _, e := range final() {
+					byRoot[e.Root()] = append(byRoot[e.Root()], e)
+				}
+				for root, es := range byRoot {
+					prior := map[string]Prior{}
+					for _, e := range es {
+						if a, ok := replay[e.ID]; ok {
+							prior[e.ID] = Prior{Needs: true, Answer: a}
+						}
+					}
+					apply(tr.Load(root, es, prior))
+					loads++
+				}
+				if d := tr.Dormant(); d != 0 {
+					t.Fatalf("history %d, step %d: %d comments still dormant after loading every conversation", i, j, d)
+				}
+				if want := Recompute(final(), scope); !maps.EqualFunc(replay, want, sameAnswer) {
+					t.Fatalf("history %d, step %d: after Load the events give\n%v\nwant\n%v", i, j, replay, want)
+				}
+			}
+			apply(op(tr))
+			want := Recompute(final(), scope)
+			if !maps.EqualFunc(replay, want, sameAnswer) {
+				t.Fatalf("history %d, step %d (%s): replaying the events gives\n%v\nwant\n%v", i, j, scope, replay, want)
+			}
+			if got := tr.Answers(); !maps.EqualFunc(got, want, sameAnswer) {
+				t.Fatalf("history %d, step %d: Tracker\n%v\nRecompute\n%v", i, j, got, want)
+			}
+		}
+	}
+	if loads < 100 || dormant < 20 {
+		t.Fatalf("only %d loads, %d prunes with dormant comments: the test proves too little", loads, dormant)
+	}
+	t.Logf("%d loads, %d prunes with dormant comments", loads, dormant)
 }

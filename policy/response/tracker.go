@@ -1,6 +1,7 @@
 package response
 
 import (
+	"maps"
 	"math"
 	"slices"
 	"sync"
@@ -55,19 +56,22 @@ type Status struct {
 	Answered bool
 }
 
-// node is one item the Tracker knows.
+// node is one item the Tracker knows. Its Entry keeps no text: own items keep
+// their mentions, which is all answered detection reads of a text. (Laid out to
+// fit 256 bytes.)
 type node struct {
+	// Entry; a placeholder (a Delete of an unknown id, !known) keeps the
+	// deletion's observation in CreatedAt.
 	Entry
-	ms    []string // mentions, for own items
-	conv  *conv
-	known bool // Observe saw it (a Delete of an unknown id makes a placeholder)
-	seen  time.Time
+	known   bool     // Observe saw it
+	tracked bool     // a comment that needs an answer
+	slot    int32    // index in Tracker.open, -1 when not open
+	ms      []string // mentions, for own items
+	conv    *conv
 
 	// For tracked comments.
-	tracked bool
-	answer  Answer
-	clock   time.Duration // calendar Clock at CreatedAt
-	slot    int           // index in Tracker.open, -1 when not open
+	answer Answer
+	clock  time.Duration // calendar Clock at CreatedAt
 }
 
 // conv is one conversation: the items sharing a root.
@@ -80,14 +84,38 @@ type conv struct {
 }
 
 // openSet holds the unanswered comments laid out for the SLA tick: parallel
-// slices, so that the tick streams through 9 bytes per comment.
+// slices, so that the tick streams through 9 bytes per comment. A comment is
+// held as its node, or, once its conversation went quiet (Prune), cold: by id and
+// creation only.
 type openSet struct {
 	clock []time.Duration // calendar Clock at creation
 	state []uint8         // index in OpenStates plus one; 0 before the first Evaluate
-	node  []*node
+	node  []*node         // nil for a cold comment
+	cold  []coldComment   // set for a cold comment
+}
+
+// coldComment is an open comment whose conversation the tracker let go of.
+type coldComment struct {
+	id      string
+	created time.Time
 }
 
 func (o *openSet) len() int { return len(o.clock) }
+
+// id and created return the id and creation of the open comment in slot i.
+func (o *openSet) id(i int) string {
+	if n := o.node[i]; n != nil {
+		return n.ID
+	}
+	return o.cold[i].id
+}
+
+func (o *openSet) created(i int) time.Time {
+	if n := o.node[i]; n != nil {
+		return n.CreatedAt
+	}
+	return o.cold[i].created
+}
 
 // Tracker keeps the answered state of an account's comments current as items
 // arrive, in any order (late items, edits, deletions), and evaluates the open ones
@@ -100,8 +128,17 @@ type Tracker struct {
 	nodes map[string]*node
 	convs map[string]*conv
 	open  openSet
-	// tracked counts the tracked comments.
+	// cold maps the cold open comments to their slot in open.
+	cold map[string]int32
+	// tracked counts the tracked comments held (cold ones included).
 	tracked int
+	// dormant counts the open comments Prune let go once breached: they can no
+	// longer change SLA state, so Evaluate counts them breached without holding
+	// them; Load takes one back when its conversation returns. oldestHint is the
+	// caller's oldest open comment (SetOldestOpen), measured while any is dormant.
+	dormant      int
+	oldestHintID string
+	oldestHint   time.Time
 }
 
 // NewTracker returns an empty Tracker measuring with sla; scope is Config.Answers.
@@ -109,7 +146,7 @@ func NewTracker(sla SLA, scope Scope) *Tracker {
 	if scope == "" {
 		scope = ScopeConversation
 	}
-	return &Tracker{sla: sla, scope: scope, nodes: map[string]*node{}, convs: map[string]*conv{}}
+	return &Tracker{sla: sla, scope: scope, nodes: map[string]*node{}, convs: map[string]*conv{}, cold: map[string]int32{}}
 }
 
 // SetSLA replaces the SLA (after a configuration reload) and re-measures every
@@ -124,7 +161,11 @@ func (t *Tracker) SetSLA(sla SLA) {
 		}
 	}
 	for i, n := range t.open.node {
-		t.open.clock[i] = n.clock
+		if n != nil {
+			t.open.clock[i] = n.clock
+		} else {
+			t.open.clock[i] = sla.Calendar.Clock(t.open.cold[i].created)
+		}
 		t.open.state[i] = 0
 	}
 }
@@ -142,6 +183,15 @@ func (t *Tracker) Len() (tracked, open int) {
 func (t *Tracker) Observe(e Entry) []Event {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	return t.observe(e, nil)
+}
+
+func (t *Tracker) observe(e Entry, evs []Event) []Event {
+	if t.removeCold(e.ID) {
+		// Fed without its conversation Loaded (the caller could not read it): it
+		// is tracked afresh from this entry.
+		evs = append(evs, Event{Kind: EventWithdrawn, Comment: e.ID, Created: e.CreatedAt})
+	}
 	n := t.nodes[e.ID]
 	if n == nil {
 		n = &node{slot: -1}
@@ -152,7 +202,6 @@ func (t *Tracker) Observe(e Entry) []Event {
 	if n.conv != nil {
 		oldRoot = n.conv.root
 	}
-	var evs []Event
 	if n.conv != nil && (e.Root() != oldRoot || e.Own != n.Own) {
 		// An item moved conversation or changed sides: take it out and put it back.
 		evs = t.detach(n, evs)
@@ -164,6 +213,8 @@ func (t *Tracker) Observe(e Entry) []Event {
 	if n.Own {
 		n.ms = mentions(n.Text)
 	}
+	n.Text = "" // answered detection reads only the mentions
+
 	if n.conv == nil {
 		t.attach(n)
 	}
@@ -178,16 +229,19 @@ func (t *Tracker) Delete(id string, at time.Time) []Event {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	n := t.nodes[id]
+	if n == nil && t.removeCold(id) {
+		t.nodes[id] = &node{Entry: Entry{ID: id, Deleted: true, CreatedAt: at}, slot: -1}
+		return []Event{{Kind: EventWithdrawn, Comment: id}}
+	}
 	if n == nil {
 		// Unknown yet: remember, so that the item arriving late stays deleted.
-		t.nodes[id] = &node{Entry: Entry{ID: id, Deleted: true}, slot: -1, seen: at}
+		t.nodes[id] = &node{Entry: Entry{ID: id, Deleted: true, CreatedAt: at}, slot: -1}
 		return nil
 	}
 	if n.Deleted {
 		return nil
 	}
 	n.Deleted = true
-	n.seen = at
 	if !n.known {
 		return nil
 	}
@@ -344,26 +398,66 @@ func (t *Tracker) addOpen(n *node) {
 	if n.slot >= 0 {
 		return
 	}
-	n.slot = t.open.len()
+	n.slot = int32(t.open.len())
 	t.open.clock = append(t.open.clock, n.clock)
 	t.open.state = append(t.open.state, 0)
 	t.open.node = append(t.open.node, n)
+	t.open.cold = append(t.open.cold, coldComment{})
 }
 
 func (t *Tracker) removeOpen(n *node) {
-	i := n.slot
-	if i < 0 {
+	if n.slot < 0 {
 		return
 	}
+	t.removeSlot(int(n.slot))
+	n.slot = -1
+}
+
+// removeSlot takes slot i out of the open set, moving the last one into it.
+func (t *Tracker) removeSlot(i int) {
 	o := &t.open
 	last := o.len() - 1
 	if i != last {
-		o.clock[i], o.state[i], o.node[i] = o.clock[last], o.state[last], o.node[last]
-		o.node[i].slot = i
+		o.clock[i], o.state[i], o.node[i], o.cold[i] = o.clock[last], o.state[last], o.node[last], o.cold[last]
+		if n := o.node[i]; n != nil {
+			n.slot = int32(i)
+		} else {
+			t.cold[o.cold[i].id] = int32(i)
+		}
 	}
-	o.node[last] = nil
-	o.clock, o.state, o.node = o.clock[:last], o.state[:last], o.node[:last]
-	n.slot = -1
+	o.node[last], o.cold[last] = nil, coldComment{}
+	o.clock, o.state, o.node, o.cold = o.clock[:last], o.state[:last], o.node[:last], o.cold[:last]
+}
+
+// makeCold turns the open comment n into a cold one: its node is forgotten, its
+// slot stays.
+func (t *Tracker) makeCold(n *node) {
+	i := n.slot
+	t.open.node[i], t.open.cold[i] = nil, coldComment{id: n.ID, created: n.CreatedAt}
+	t.cold[n.ID] = i
+	delete(t.nodes, n.ID)
+}
+
+// addCold holds an open comment cold.
+func (t *Tracker) addCold(id string, created time.Time) {
+	t.cold[id] = int32(t.open.len())
+	t.open.clock = append(t.open.clock, t.sla.Calendar.Clock(created))
+	t.open.state = append(t.open.state, 0)
+	t.open.node = append(t.open.node, nil)
+	t.open.cold = append(t.open.cold, coldComment{id: id, created: created})
+	t.tracked++
+}
+
+// removeCold forgets the cold comment id; false when there is none.
+func (t *Tracker) removeCold(id string) bool {
+	i, ok := t.cold[id]
+	if !ok {
+		return false
+	}
+	t.removeSlot(int(i))
+	delete(t.cold, id)
+	t.tracked--
+	return true
 }
 
 // Status returns the answered state of a tracked comment.
@@ -372,6 +466,9 @@ func (t *Tracker) Status(id string) (Status, bool) {
 	defer t.mu.Unlock()
 	n := t.nodes[id]
 	if n == nil || !n.tracked {
+		if i, ok := t.cold[id]; ok {
+			return Status{Comment: id, Created: t.open.cold[i].created}, true
+		}
 		return Status{}, false
 	}
 	return t.status(n), true
@@ -396,6 +493,9 @@ func (t *Tracker) Answers() map[string]Answer {
 		if n.tracked {
 			out[n.ID] = n.answer
 		}
+	}
+	for id := range t.cold {
+		out[id] = Answer{}
 	}
 	return out
 }
@@ -442,19 +542,23 @@ func (t *Tracker) Evaluate(now time.Time) Tick {
 		if prev := states[i]; st != prev {
 			states[i] = st
 			if st > prev && st > 1 {
-				n := t.open.node[i]
-				tick.Changes = append(tick.Changes, Change{Comment: n.ID, Created: n.CreatedAt, State: OpenStates[st-1], Age: age})
+				tick.Changes = append(tick.Changes, Change{Comment: t.open.id(i), Created: t.open.created(i), State: OpenStates[st-1], Age: age})
 			}
 		}
 	}
-	tick.Counts = map[State]int{StateWithin: counts[1], StateAtRisk: counts[2], StateBreached: counts[3]}
+	tick.Counts = map[State]int{StateWithin: counts[1], StateAtRisk: counts[2], StateBreached: counts[3] + t.dormant}
 	if len(clocks) > 0 {
 		tick.Oldest = max(0, nowClock-oldest)
 		for i, c := range clocks {
 			if c == oldest {
-				tick.OldestID = t.open.node[i].ID
+				tick.OldestID = t.open.id(i)
 				break
 			}
+		}
+	}
+	if t.dormant > 0 && !t.oldestHint.IsZero() {
+		if c := t.sla.Calendar.Clock(t.oldestHint); len(clocks) == 0 || c < oldest {
+			tick.Oldest, tick.OldestID = max(0, nowClock-c), t.oldestHintID
 		}
 	}
 	return tick
@@ -467,21 +571,35 @@ func b2u(b bool) uint8 {
 	return 0
 }
 
-// Prune forgets conversations with no unanswered comment whose latest item was
-// published before before, and deletions of unknown items observed before before;
-// the agent calls it with the edge of the window its connectors still re-check.
-func (t *Tracker) Prune(before time.Time) (forgotten int) {
+// Prune lets go of the conversations whose latest item was published before
+// before: their items are forgotten, except the open comments, which stay cold
+// (by id and creation) for the SLA tick until Load brings their conversation
+// back. An open comment of such a conversation already breached at now cannot
+// change SLA state any more: it is forgotten too and counted as dormant (Evaluate
+// counts it breached; Load takes it back), and so is a cold one once it breaches.
+// Deletions of unknown items observed before before are forgotten as well. The
+// agent calls Prune with the edge of the window in which conversations are still
+// busy, and Loads a conversation that is not Resident from its archive before it
+// feeds it anything new.
+func (t *Tracker) Prune(before, now time.Time) (forgotten int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	nowClock := t.sla.Calendar.Clock(now)
+	breached := func(clock time.Duration) bool { return nowClock-clock > t.sla.Breached }
 	for root, c := range t.convs {
 		if !c.latest.Before(before) {
 			continue
 		}
-		if slices.ContainsFunc(c.tracked, func(n *node) bool { return n.answer.ID == "" }) {
-			continue
-		}
 		for _, n := range c.members {
-			if n.tracked {
+			switch {
+			case n.tracked && n.answer.ID == "" && !breached(n.clock):
+				t.makeCold(n)
+				continue
+			case n.tracked && n.answer.ID == "":
+				t.removeOpen(n)
+				t.dormant++
+				t.tracked--
+			case n.tracked:
 				t.tracked--
 			}
 			delete(t.nodes, n.ID)
@@ -489,13 +607,158 @@ func (t *Tracker) Prune(before time.Time) (forgotten int) {
 		}
 		delete(t.convs, root)
 	}
+	for id, i := range t.cold {
+		if breached(t.open.clock[i]) {
+			t.removeCold(id)
+			t.dormant++
+			forgotten++
+		}
+	}
 	for id, n := range t.nodes {
-		if !n.known && n.seen.Before(before) {
+		if !n.known && n.CreatedAt.Before(before) {
 			delete(t.nodes, id)
 			forgotten++
 		}
 	}
+	if forgotten > len(t.nodes)+len(t.cold) {
+		// A map keeps the room of its largest size: after letting go of most of
+		// what it held (the replay at start), copy it into one its size.
+		t.nodes, t.convs, t.cold = resized(t.nodes), resized(t.convs), resized(t.cold)
+		o := &t.open
+		o.clock, o.state, o.node, o.cold = slices.Clone(o.clock), slices.Clone(o.state), slices.Clone(o.node), slices.Clone(o.cold)
+	}
 	return forgotten
+}
+
+// resized returns a copy of m in a map of its size.
+func resized[V any](m map[string]V) map[string]V {
+	out := make(map[string]V, len(m))
+	maps.Copy(out, m)
+	return out
+}
+
+// Resident reports whether the tracker holds the conversation root whole (it is
+// neither forgotten nor unknown). Before feeding an item of a conversation that
+// is not resident, the caller Loads it from its archive.
+func (t *Tracker) Resident(root string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.convs[root] != nil
+}
+
+// Fact is what the tracker knows of one item: enough to tell a reply's parent
+// (whether it is the account's own, its author) without the archive.
+type Fact struct {
+	Root     string
+	Own      bool
+	AuthorID string
+	Handle   string
+}
+
+// Fact returns what the tracker holds of item id; false when it holds nothing
+// (never seen, pruned, or only a deletion).
+func (t *Tracker) Fact(id string) (Fact, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := t.nodes[id]
+	if n == nil || !n.known {
+		return Fact{}, false
+	}
+	return Fact{Root: n.Root(), Own: n.Own, AuthorID: n.AuthorID, Handle: n.AuthorHandle}, true
+}
+
+// Prior is the stored state of one comment (the archive's responses row) that
+// Load compares the reloaded conversation with.
+type Prior struct {
+	// Needs is whether the comment needed an answer; Answer its first answer then
+	// (At may be zero: only ID and How are compared).
+	Needs  bool
+	Answer Answer
+}
+
+// Load brings back the conversation root from the caller's archive: entries are
+// every item of it as archived now (deletions marked, NeedsAnswer decided), prior
+// the stored state of its comments (by id; a comment absent had none). Load
+// returns the events that take each comment from its prior state to the one the
+// entries give: a comment with no prior state is opened (or answered), one whose
+// answer differs is answered or reopened, and one that needed an answer and no
+// longer does is withdrawn. An open comment with prior state that the tracker did
+// not hold (cold or as a node) was dormant: it is held again.
+func (t *Tracker) Load(root string, entries []Entry, prior map[string]Prior) []Event {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	held := map[string]bool{}
+	for _, e := range entries {
+		if t.removeCold(e.ID) {
+			held[e.ID] = true
+		} else if n := t.nodes[e.ID]; n != nil && n.known {
+			held[e.ID] = true
+		}
+		t.observe(e, nil)
+	}
+	var evs []Event
+	for id, p := range prior {
+		if p.Needs && p.Answer.ID == "" && !held[id] && t.dormant > 0 {
+			t.dormant--
+		}
+		n := t.nodes[id]
+		if p.Needs && (n == nil || !n.tracked) {
+			var created time.Time
+			if n != nil {
+				created = n.CreatedAt
+			}
+			evs = append(evs, Event{Kind: EventWithdrawn, Comment: id, Created: created})
+		}
+	}
+	for _, e := range entries {
+		n := t.nodes[e.ID]
+		if n == nil || !n.tracked || n.conv == nil || n.conv.root != root {
+			continue
+		}
+		p, ok := prior[e.ID]
+		switch {
+		case !ok || !p.Needs:
+			if n.answer.ID != "" {
+				evs = append(evs, t.answeredEvent(n, Answer{}))
+			} else {
+				evs = append(evs, Event{Kind: EventOpened, Comment: n.ID, Created: n.CreatedAt})
+			}
+		case p.Answer.ID == n.answer.ID && p.Answer.How == n.answer.How:
+		case n.answer.ID == "":
+			evs = append(evs, Event{Kind: EventReopened, Comment: n.ID, Created: n.CreatedAt, Previous: p.Answer})
+		default:
+			evs = append(evs, t.answeredEvent(n, p.Answer))
+		}
+	}
+	return evs
+}
+
+// Restore holds e, an open comment whose conversation is not resident (an older
+// comment the archive says still waits), cold and without events.
+func (t *Tracker) Restore(e Entry) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if _, ok := t.cold[e.ID]; ok || t.nodes[e.ID] != nil {
+		return
+	}
+	t.addCold(e.ID, e.CreatedAt)
+}
+
+// Dormant returns the number of open comments counted without being held (see
+// Prune).
+func (t *Tracker) Dormant() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.dormant
+}
+
+// SetOldestOpen tells the tracker the caller's oldest open comment (the archive's,
+// dormant ones included): while comments are dormant, Evaluate's Oldest is the
+// older of it and the held ones'.
+func (t *Tracker) SetOldestOpen(id string, created time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.oldestHintID, t.oldestHint = id, created
 }
 
 // Snapshot returns the status of every tracked comment, ordered by id.
@@ -507,6 +770,9 @@ func (t *Tracker) Snapshot() []Status {
 		if n.tracked {
 			out = append(out, t.status(n))
 		}
+	}
+	for id, i := range t.cold {
+		out = append(out, Status{Comment: id, Created: t.open.cold[i].created})
 	}
 	slices.SortFunc(out, func(a, b Status) int {
 		switch {
