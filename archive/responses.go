@@ -33,8 +33,8 @@ func (s *Store) SaveResponses(ctx context.Context, network, account string, rows
 	now := s.now().UnixNano()
 	return s.write(ctx, func(tx *sql.Tx, a *appender) error {
 		stmt, err := s.cache.get(ctx, s.wc, `INSERT INTO responses(comment_item_id, account_id, intent, needs_answer, reply_item_id, how,
-				business_seconds, wall_seconds, state, computed_at)
-			SELECT c.id, ?3, ?4, ?5, r.id, ?7, ?8, ?9, ?10, ?11
+				business_seconds, wall_seconds, state, computed_at, item_account_id, created_at)
+			SELECT c.id, ?3, ?4, ?5, r.id, ?7, ?8, ?9, ?10, ?11, c.account_id, c.created_at
 			FROM items c LEFT JOIN items r ON r.network = ?1 AND r.external_id = ?6
 			WHERE c.network = ?1 AND c.external_id = ?2
 			ON CONFLICT(comment_item_id) DO UPDATE SET intent = CASE WHEN excluded.intent = '' THEN responses.intent ELSE excluded.intent END, needs_answer = excluded.needs_answer,
