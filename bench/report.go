@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -83,21 +85,65 @@ func (b *bench) report(ctx context.Context) Result {
 	return r
 }
 
-// runReport runs `vigia report` once and reads its rusage.
+// runReport runs `vigia report` once. Its CPU time comes from its rusage; its
+// peak memory from its VmHWM, read until it exits: rusage's maxrss would count
+// this process's memory, which the child shares until it executes vigia.
 func runReport(ctx context.Context, bin, db, from, to, format, dst string) (reportRun, error) {
 	cmd := exec.CommandContext(ctx, bin, "report", "--db", db, "--from", from, "--to", to, "--format", format, "--out", dst)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
 	t0 := time.Now()
-	out, err := cmd.CombinedOutput()
+	if err := cmd.Start(); err != nil {
+		return reportRun{}, err
+	}
+	done := make(chan struct{})
+	peak := make(chan float64)
+	go func() {
+		hwm := 0.0
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			if v := pidStatusMiB(cmd.Process.Pid, "VmHWM"); v > hwm {
+				hwm = v
+			}
+			select {
+			case <-done:
+				peak <- hwm
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	err := cmd.Wait()
 	wall := time.Since(t0).Seconds()
+	close(done)
+	hwm := <-peak
 	if err != nil {
-		return reportRun{}, fmt.Errorf("vigia report --format %s: %w\n%s", format, err, out)
+		return reportRun{}, fmt.Errorf("vigia report --format %s: %w\n%s", format, err, out.Bytes())
 	}
 	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	if !ok {
 		return reportRun{}, errors.New("no rusage for vigia report")
 	}
 	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
-	return reportRun{format: format, wall: wall, cpu: cpu, peak: float64(ru.Maxrss) / 1024}, nil // Maxrss is in KiB on Linux
+	return reportRun{format: format, wall: wall, cpu: cpu, peak: hwm}, nil
+}
+
+// pidStatusMiB reads a /proc/PID/status field in MiB; 0 when unknown (the
+// process has exited).
+func pidStatusMiB(pid int, field string) float64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if k, v, ok := strings.Cut(l, ":"); ok && k == field {
+			var kib float64
+			fmt.Sscan(strings.TrimSpace(v), &kib)
+			return kib / 1024
+		}
+	}
+	return 0
 }
 
 // archiveSpan returns the first and last days (in the report's time zone) of the
