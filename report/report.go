@@ -459,10 +459,25 @@ func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Du
 			f.setDelays(d)
 		}
 	}
-	err = s.OffensiveComments(ctx, p, func(acct string, block, review int64) {
-		if f := get(acct); f != nil {
-			f.Offensive.Comments, f.Offensive.Review = block, review
+	// The flags of the period's items, read once: offensive comments (the trend
+	// too), flags on own content, watch lists and repeat offenders.
+	err = s.PeriodFlagFigures(ctx, p, ruleWatch, func(c archive.FlagFigures) {
+		f := get(c.Account)
+		if f == nil {
+			return
 		}
+		f.Offensive.Comments, f.Offensive.Review = c.Offensive, c.Review
+		if !full {
+			return
+		}
+		for rule, n := range c.OwnFlags {
+			f.OwnContentFlags[rule] = n
+		}
+		for _, k := range c.ByCategory {
+			f.Offensive.ByCategory = append(f.Offensive.ByCategory, CategoryCount{Rule: k.Rule, Category: k.Category, Severity: k.Severity, Comments: k.Items})
+		}
+		f.watch = Watch{Comments: c.Watched, Answered: c.WatchedAnswered}
+		f.Offensive.RepeatOffenders = c.RepeatOffenders
 	})
 	if err != nil {
 		return nil, nil, err
@@ -472,42 +487,6 @@ func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Du
 			f.finish()
 		}
 		return out, byOrgan, nil
-	}
-	err = s.PeriodFlags(ctx, p, false, nil, func(c archive.FlagCount) {
-		f := get(c.Account)
-		if f == nil {
-			return
-		}
-		if c.Own {
-			f.OwnContentFlags[c.Rule] = c.Items
-		}
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	err = s.PeriodFlags(ctx, p, true, []string{ruleOffensive, ruleOffensiveReview}, func(c archive.FlagCount) {
-		if f := get(c.Account); f != nil && !c.Own {
-			f.Offensive.ByCategory = append(f.Offensive.ByCategory, CategoryCount{Rule: c.Rule, Category: c.Category, Severity: c.Severity, Comments: c.Items})
-		}
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	err = s.WatchedComments(ctx, p, ruleWatch, func(acct string, flagged, answered int64) {
-		if f := get(acct); f != nil {
-			f.watch = Watch{Comments: flagged, Answered: answered}
-		}
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	err = s.RepeatOffenders(ctx, p, func(acct string, n int64) {
-		if f := get(acct); f != nil {
-			f.Offensive.RepeatOffenders = n
-		}
-	})
-	if err != nil {
-		return nil, nil, err
 	}
 	err = s.PeriodDecisions(ctx, p, func(acct, decision string, n int64) {
 		if f := get(acct); f != nil {

@@ -227,3 +227,125 @@ func deref(m map[string]*delays) map[string]delays {
 	}
 	return out
 }
+
+// TestPeriodFlagFigures_MatchesQueries stores own items and comments by others
+// (some authors with several) of two accounts, flags of every kind on one or two
+// versions of them, and answers to some watched comments, and checks that the
+// one-pass flag figures equal those of the per-figure queries (PeriodFlags,
+// OffensiveComments, RepeatOffenders, WatchedComments) for several periods.
+func TestPeriodFlagFigures_MatchesQueries(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	accts := []string{"acct", "acct2"}
+	if err := s.SyncAccounts(ctx, []AccountInfo{{ID: "acct", Network: "x", Handle: "ife_mx", Organ: "cncs"},
+		{ID: "acct2", Network: "x", Handle: "ife_jal", Organ: "jal"}}); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 9))
+	ownRules := []Flag{{Rule: "own_offensive", Category: "insult", Severity: "urgent"}, {Rule: "personal_data", Category: "curp", Severity: "high"},
+		{Rule: "capitals", Severity: "low"}}
+	otherRules := []Flag{{Rule: "offensive", Category: "insult", Severity: "recommend_block"}, {Rule: "offensive", Category: "threat", Severity: "recommend_block"},
+		{Rule: "offensive_review", Category: "insult", Severity: "review"}, {Rule: "watch", Category: "fraude", Severity: "warning"}, {Rule: "spam"}}
+	for v := range 2 {
+		for _, acct := range accts {
+			var items []connectors.Item
+			var flags []Flag
+			var answers []ResponseRow
+			for i := range 150 {
+				it := item(fmt.Sprintf("%s-%d", acct, i), fmt.Sprintf("texto %d", i))
+				it.CreatedAt = t0.Add(time.Duration(i*17) * time.Minute)
+				it.AuthorID = fmt.Sprintf("u%d", i%23)
+				rules := otherRules
+				if i%4 == 0 {
+					it.Own, it.Kind, it.AuthorID, rules = true, connectors.KindPost, "", ownRules
+				}
+				if i%9 == 0 {
+					it.AuthorID = "" // no author known
+				}
+				if v == 1 {
+					if i%3 != 0 {
+						continue
+					}
+					it.Text += " (editado)"
+				}
+				items = append(items, it)
+				for _, f := range rules {
+					if rng.IntN(3) == 0 {
+						f.ExternalID, f.Evidence = it.ExternalID, "[]"
+						flags = append(flags, f)
+					}
+				}
+				if v == 0 && !it.Own && rng.IntN(2) == 0 {
+					r := item(it.ExternalID+"-r", "Gracias.")
+					r.Own, r.Kind, r.AuthorID, r.ParentID, r.CreatedAt = true, connectors.KindReply, "", it.ExternalID, it.CreatedAt.Add(time.Hour)
+					items = append(items, r)
+					answers = append(answers, ResponseRow{Comment: it.ExternalID, Intent: "question", NeedsAnswer: true, Reply: r.ExternalID, How: "direct", State: "answered_in_time"})
+				}
+			}
+			p := poll(items, fmt.Sprint(v))
+			p.Account, p.Flags = acct, flags
+			if _, err := s.Commit(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.SaveResponses(ctx, "x", acct, answers); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, p := range []Period{
+		{From: t0.Add(-time.Hour), To: t0.Add(72 * time.Hour)},
+		{From: t0.Add(5 * time.Hour), To: t0.Add(30 * time.Hour)},
+		{From: t0.Add(-72 * time.Hour), To: t0},
+	} {
+		want := map[string]*FlagFigures{}
+		get := func(a string) *FlagFigures {
+			if want[a] == nil {
+				want[a] = &FlagFigures{Account: a, OwnFlags: map[string]int64{}}
+			}
+			return want[a]
+		}
+		must := func(err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		must(s.PeriodFlags(ctx, p, false, nil, func(c FlagCount) {
+			if c.Own {
+				get(c.Account).OwnFlags[c.Rule] = c.Items
+			}
+		}))
+		must(s.PeriodFlags(ctx, p, true, []string{ruleOffensive, ruleOffensiveReview}, func(c FlagCount) {
+			if !c.Own {
+				get(c.Account).ByCategory = append(get(c.Account).ByCategory, c)
+			}
+		}))
+		must(s.OffensiveComments(ctx, p, func(a string, block, review int64) { get(a).Offensive, get(a).Review = block, review }))
+		must(s.RepeatOffenders(ctx, p, func(a string, n int64) { get(a).RepeatOffenders = n }))
+		must(s.WatchedComments(ctx, p, "watch", func(a string, n, answered int64) { get(a).Watched, get(a).WatchedAnswered = n, answered }))
+		got := map[string]*FlagFigures{}
+		must(s.PeriodFlagFigures(ctx, p, "watch", func(f FlagFigures) { got[f.Account] = &f }))
+		for _, m := range []map[string]*FlagFigures{want, got} {
+			for _, f := range m {
+				slices.SortFunc(f.ByCategory, func(a, b FlagCount) int {
+					return compareStrings(a.Rule+"\x00"+a.Category+"\x00"+a.Severity, b.Rule+"\x00"+b.Category+"\x00"+b.Severity)
+				})
+			}
+		}
+		w, g := fmt.Sprintf("%+v", deref2(want)), fmt.Sprintf("%+v", deref2(got))
+		if w != g {
+			t.Errorf("period %v – %v: one pass %s\nqueries %s", p.From, p.To, g, w)
+		}
+		if p.To.After(t0.Add(48*time.Hour)) && (want["acct"] == nil || want["acct"].RepeatOffenders == 0 || want["acct"].WatchedAnswered == 0 || len(want["acct"].OwnFlags) == 0) {
+			t.Errorf("the data prove too little: %s", w)
+		}
+	}
+}
+
+func deref2(m map[string]*FlagFigures) map[string]FlagFigures {
+	out := map[string]FlagFigures{}
+	for k, v := range m {
+		out[k] = *v
+	}
+	return out
+}
