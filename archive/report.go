@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"container/heap"
 	"context"
 	"database/sql"
 	"fmt"
@@ -242,31 +243,89 @@ func (s *Store) delaysScan(ctx context.Context, p Period) (map[string]*delays, m
 // delayPercentiles takes the percentiles of each account's delays and of each
 // organ's (all its accounts' delays together).
 func delayPercentiles(accounts map[string]*delays, organOf map[string]string) (byAccount, byOrgan map[string]DelayPercentiles, err error) {
-	percentiles := func(group string, d *delays) DelayPercentiles {
+	byAccount, byOrgan = map[string]DelayPercentiles{}, map[string]DelayPercentiles{}
+	members := map[string][]*delays{}
+	for id, d := range accounts {
 		slices.Sort(d.b)
 		slices.Sort(d.w)
-		n := int64(len(d.b))
-		at := func(v []int64, pct int64) int64 { return v[(n*pct+99)/100-1] }
-		return DelayPercentiles{Group: group, N: n,
-			BusinessP50: at(d.b, 50), BusinessP90: at(d.b, 90), BusinessP99: at(d.b, 99), BusinessMax: d.b[n-1],
-			WallP50: at(d.w, 50), WallP90: at(d.w, 90), WallP99: at(d.w, 99), WallMax: d.w[n-1]}
+		byAccount[id] = percentilesOf(id, []*delays{d})
+		members[organOf[id]] = append(members[organOf[id]], d)
 	}
-	byAccount, byOrgan = map[string]DelayPercentiles{}, map[string]DelayPercentiles{}
-	organs := map[string]*delays{}
-	for id, d := range accounts {
-		byAccount[id] = percentiles(id, d)
-		o := organs[organOf[id]]
-		if o == nil {
-			o = &delays{}
-			organs[organOf[id]] = o
-		}
-		o.b, o.w = append(o.b, d.b...), append(o.w, d.w...)
-		accounts[id] = nil // let the account's delays go once copied
-	}
-	for organ, d := range organs {
-		byOrgan[organ] = percentiles(organ, d)
+	for organ, ds := range members {
+		byOrgan[organ] = percentilesOf(organ, ds)
 	}
 	return byAccount, byOrgan, nil
+}
+
+// percentilesOf takes the percentiles of the union of sorted delay lists, merging
+// them rather than copying them.
+func percentilesOf(group string, ds []*delays) DelayPercentiles {
+	var bs, ws [][]int64
+	for _, d := range ds {
+		bs, ws = append(bs, d.b), append(ws, d.w)
+	}
+	b, n := atRanks(bs)
+	w, _ := atRanks(ws)
+	return DelayPercentiles{Group: group, N: n, BusinessP50: b[0], BusinessP90: b[1], BusinessP99: b[2], BusinessMax: b[3],
+		WallP50: w[0], WallP90: w[1], WallP99: w[2], WallMax: w[3]}
+}
+
+// atRanks returns the nearest-rank 50th, 90th and 99th percentiles and the
+// maximum of the union of sorted, non-empty lists, and its size.
+func atRanks(lists [][]int64) (vals [4]int64, n int64) {
+	for _, l := range lists {
+		n += int64(len(l))
+		vals[3] = max(vals[3], l[len(l)-1])
+	}
+	if len(lists) == 1 {
+		for i, pct := range []int64{50, 90, 99} {
+			vals[i] = lists[0][(n*pct+99)/100-1]
+		}
+		return vals, n
+	}
+	h := mergeHeap{lists: lists, pos: make([]int, len(lists))}
+	for i := range lists {
+		h.idx = append(h.idx, i)
+	}
+	heap.Init(&h)
+	rank := int64(0)
+	ranks := [3]int64{(n*50 + 99) / 100, (n*90 + 99) / 100, (n*99 + 99) / 100}
+	for i, want := range ranks {
+		if i > 0 && want == ranks[i-1] {
+			vals[i] = vals[i-1]
+			continue
+		}
+		for ; rank < want; rank++ {
+			l := h.idx[0]
+			vals[i] = lists[l][h.pos[l]]
+			if h.pos[l]++; h.pos[l] == len(lists[l]) {
+				heap.Pop(&h)
+			} else {
+				heap.Fix(&h, 0)
+			}
+		}
+	}
+	return vals, n
+}
+
+// mergeHeap orders sorted lists by their next value.
+type mergeHeap struct {
+	lists [][]int64
+	pos   []int
+	idx   []int
+}
+
+func (h *mergeHeap) Len() int { return len(h.idx) }
+func (h *mergeHeap) Less(i, j int) bool {
+	a, b := h.idx[i], h.idx[j]
+	return h.lists[a][h.pos[a]] < h.lists[b][h.pos[b]]
+}
+func (h *mergeHeap) Swap(i, j int) { h.idx[i], h.idx[j] = h.idx[j], h.idx[i] }
+func (h *mergeHeap) Push(x any)    { h.idx = append(h.idx, x.(int)) }
+func (h *mergeHeap) Pop() any {
+	x := h.idx[len(h.idx)-1]
+	h.idx = h.idx[:len(h.idx)-1]
+	return x
 }
 
 // FlagCount is how many distinct items of an account, created in a period, carry

@@ -349,3 +349,28 @@ func deref2(m map[string]*FlagFigures) map[string]FlagFigures {
 	}
 	return out
 }
+
+// TestAtRanks_MatchesSortedUnion checks the organ percentiles, taken by merging
+// the accounts' sorted delays, against the sorted union of them.
+func TestAtRanks_MatchesSortedUnion(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for trial := range 300 {
+		var lists [][]int64
+		var all []int64
+		for range 1 + rng.IntN(6) {
+			l := make([]int64, 1+rng.IntN(1+trial%40))
+			for i := range l {
+				l[i] = rng.Int64N(50)
+			}
+			slices.Sort(l)
+			lists = append(lists, l)
+			all = append(all, l...)
+		}
+		slices.Sort(all)
+		n := int64(len(all))
+		want := [4]int64{all[(n*50+99)/100-1], all[(n*90+99)/100-1], all[(n*99+99)/100-1], all[n-1]}
+		if got, gn := atRanks(lists); got != want || gn != n {
+			t.Fatalf("lists %v: %v (n %d), want %v (n %d)", lists, got, gn, want, n)
+		}
+	}
+}
