@@ -520,16 +520,7 @@ func (s *Store) PollCoverage(ctx context.Context, p Period, gap time.Duration, f
 	}
 	err := s.query(ctx, `SELECT a.id, SUM(d.polls), SUM(d.failed), SUM(d.watched)
 		FROM accounts a CROSS JOIN poll_days d ON d.account_id = a.id AND d.day >= ?1 AND d.day < ?2 GROUP BY a.id`,
-		[]any{first, last}, func(scan func(...any) error) error {
-			var c Coverage
-			var w int64
-			if err := scan(&c.Account, &c.Polls, &c.Failed, &w); err != nil {
-				return err
-			}
-			c.Watched = time.Duration(w)
-			add(c)
-			return nil
-		})
+		[]any{first, last}, scanCoverage(add))
 	if err != nil {
 		return fmt.Errorf("archive: poll coverage: %w", err)
 	}
@@ -565,20 +556,26 @@ func (s *Store) coverageSegment(ctx context.Context, lo, hi, clip, gap int64, fn
 			FROM accounts a CROSS JOIN fetch_log f ON f.account_id = a.id AND f.finished_at >= ?1 AND f.finished_at < ?2
 			GROUP BY f.account_id)
 		SELECT polls.account_id, polls.n, polls.failed, COALESCE(watched.w, 0) FROM polls LEFT JOIN watched USING (account_id)`,
-		[]any{lo, hi, gap, clip}, func(scan func(...any) error) error {
-			var c Coverage
-			var w int64
-			if err := scan(&c.Account, &c.Polls, &c.Failed, &w); err != nil {
-				return err
-			}
-			c.Watched = time.Duration(w)
-			fn(c)
-			return nil
-		})
+		[]any{lo, hi, gap, clip}, scanCoverage(fn))
 	if err != nil {
 		return fmt.Errorf("archive: poll coverage: %w", err)
 	}
 	return nil
+}
+
+// scanCoverage reads a row of account, polls, failed polls and nanoseconds
+// watched into fn.
+func scanCoverage(fn func(Coverage)) func(scan func(...any) error) error {
+	return func(scan func(...any) error) error {
+		var c Coverage
+		var w int64
+		if err := scan(&c.Account, &c.Polls, &c.Failed, &w); err != nil {
+			return err
+		}
+		c.Watched = time.Duration(w)
+		fn(c)
+		return nil
+	}
 }
 
 // floorDiv and ceilDiv divide rounding down and up (d > 0).

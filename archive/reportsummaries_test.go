@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,12 +46,7 @@ func pollDayRows(t *testing.T, s *Store) []string {
 // within a gap of a midnight, shorter than a day, longer than the polls).
 func TestPollCoverage_SummaryMatchesFetchLog(t *testing.T) {
 	ctx := context.Background()
-	s := openTest(t)
-	accts := []string{"acct", "acct2"}
-	if err := s.SyncAccounts(ctx, []AccountInfo{{ID: "acct", Network: "x", Handle: "ife_mx", Organ: "cncs"},
-		{ID: "acct2", Network: "x", Handle: "ife_jal", Organ: "jal"}}); err != nil {
-		t.Fatal(err)
-	}
+	s, accts := openTwoAccounts(t)
 	rng := rand.New(rand.NewPCG(11, 6))
 	steps := []time.Duration{0, time.Second, 2 * time.Minute, 10 * time.Minute, 29 * time.Minute, CoverageSummaryGap,
 		CoverageSummaryGap + time.Nanosecond, 31 * time.Minute, 3 * time.Hour, 20 * time.Hour}
@@ -129,21 +125,23 @@ func TestPollCoverage_SummaryMatchesFetchLog(t *testing.T) {
 		if err := s.coverageSegment(ctx, from, to, from, int64(CoverageSummaryGap), func(c Coverage) { fromLog = append(fromLog, c) }); err != nil {
 			t.Fatal(err)
 		}
-		slices.SortFunc(fromLog, func(a, b Coverage) int { return compareStrings(a.Account, b.Account) })
+		slices.SortFunc(fromLog, func(a, b Coverage) int { return strings.Compare(a.Account, b.Account) })
 		if !slices.Equal(fromSummary, fromLog) {
 			t.Errorf("period %v – %v: coverage from the summary %+v, from the fetch log %+v", p.From, p.To, fromSummary, fromLog)
 		}
 	}
 }
 
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
+// openTwoAccounts is openTest with a second account, of another organ.
+func openTwoAccounts(t *testing.T) (*Store, []string) {
+	t.Helper()
+	s := openTest(t)
+	err := s.SyncAccounts(context.Background(), []AccountInfo{{ID: "acct", Network: "x", Handle: "ife_mx", Organ: "cncs"},
+		{ID: "acct2", Network: "x", Handle: "ife_jal", Organ: "jal"}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	return 0
+	return s, []string{"acct", "acct2"}
 }
 
 // TestComments_ClassesMatchScan stores comments of every intent (and ones the
@@ -214,14 +212,15 @@ func TestComments_ClassesMatchScan(t *testing.T) {
 				slices.Sort(v.w)
 			}
 		}
-		if fmt.Sprint(deref(a1), o1) != fmt.Sprint(deref(a2), o2) {
-			t.Errorf("period %v – %v: delays by class %v %v, scanned %v %v", p.From, p.To, deref(a1), o1, deref(a2), o2)
+		if fmt.Sprint(values(a1), o1) != fmt.Sprint(values(a2), o2) {
+			t.Errorf("period %v – %v: delays by class %v %v, scanned %v %v", p.From, p.To, values(a1), o1, values(a2), o2)
 		}
 	}
 }
 
-func deref(m map[string]*delays) map[string]delays {
-	out := map[string]delays{}
+// values returns the map with its pointers followed, for printing.
+func values[T any](m map[string]*T) map[string]T {
+	out := map[string]T{}
 	for k, v := range m {
 		out[k] = *v
 	}
@@ -235,12 +234,7 @@ func deref(m map[string]*delays) map[string]delays {
 // OffensiveComments, RepeatOffenders, WatchedComments) for several periods.
 func TestPeriodFlagFigures_MatchesQueries(t *testing.T) {
 	ctx := context.Background()
-	s := openTest(t)
-	accts := []string{"acct", "acct2"}
-	if err := s.SyncAccounts(ctx, []AccountInfo{{ID: "acct", Network: "x", Handle: "ife_mx", Organ: "cncs"},
-		{ID: "acct2", Network: "x", Handle: "ife_jal", Organ: "jal"}}); err != nil {
-		t.Fatal(err)
-	}
+	s, accts := openTwoAccounts(t)
 	rng := rand.New(rand.NewPCG(3, 9))
 	ownRules := []Flag{{Rule: "own_offensive", Category: "insult", Severity: "urgent"}, {Rule: "personal_data", Category: "curp", Severity: "high"},
 		{Rule: "capitals", Severity: "low"}}
@@ -328,11 +322,11 @@ func TestPeriodFlagFigures_MatchesQueries(t *testing.T) {
 		for _, m := range []map[string]*FlagFigures{want, got} {
 			for _, f := range m {
 				slices.SortFunc(f.ByCategory, func(a, b FlagCount) int {
-					return compareStrings(a.Rule+"\x00"+a.Category+"\x00"+a.Severity, b.Rule+"\x00"+b.Category+"\x00"+b.Severity)
+					return strings.Compare(a.Rule+"\x00"+a.Category+"\x00"+a.Severity, b.Rule+"\x00"+b.Category+"\x00"+b.Severity)
 				})
 			}
 		}
-		w, g := fmt.Sprintf("%+v", deref2(want)), fmt.Sprintf("%+v", deref2(got))
+		w, g := fmt.Sprintf("%+v", values(want)), fmt.Sprintf("%+v", values(got))
 		if w != g {
 			t.Errorf("period %v – %v: one pass %s\nqueries %s", p.From, p.To, g, w)
 		}
@@ -340,14 +334,6 @@ func TestPeriodFlagFigures_MatchesQueries(t *testing.T) {
 			t.Errorf("the data prove too little: %s", w)
 		}
 	}
-}
-
-func deref2(m map[string]*FlagFigures) map[string]FlagFigures {
-	out := map[string]FlagFigures{}
-	for k, v := range m {
-		out[k] = *v
-	}
-	return out
 }
 
 // TestAtRanks_MatchesSortedUnion checks the organ percentiles, taken by merging
