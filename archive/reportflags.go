@@ -28,16 +28,33 @@ type FlagFigures struct {
 	Watched, WatchedAnswered int64
 }
 
-// PeriodFlagFigures returns the flag figures of every account with a flagged item
-// created in the period, in account order. watchRule is the rule of the watch
-// lists. The flags are read once, item by item, with each item's account, owner
-// and author.
-func (s *Store) PeriodFlagFigures(ctx context.Context, p Period, watchRule string, fn func(FlagFigures)) error {
-	from, to := p.args()
-	out := map[string]*FlagFigures{}
-	offenders := map[[2]string]int{}
+// PeriodFlagFigures returns, for each of the periods ps, the flag figures of
+// every account with a flagged item created in it, in account order; fn gets the
+// period's index. watchRule is the rule of the watch lists. The flags of all the
+// periods are read in one pass, item by item, with each item's account, owner,
+// author and creation: the flags table is read once however many periods there
+// are (the report's period and the one its trend compares with).
+func (s *Store) PeriodFlagFigures(ctx context.Context, ps []Period, watchRule string, fn func(period int, f FlagFigures)) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	lo, hi := ps[0].args()
+	for _, p := range ps[1:] {
+		from, to := p.args()
+		lo, hi = min(lo, from), max(hi, to)
+	}
+	out := make([]map[string]*FlagFigures, len(ps))
+	for i := range out {
+		out[i] = map[string]*FlagFigures{}
+	}
+	type offender struct {
+		period          int
+		account, author string
+	}
+	offenders := map[offender]int{} // comments recommended for blocking
 	var (
 		cur    int64 = -1
+		in     []int // the periods the item was created in
 		acct   string
 		own    bool
 		author string
@@ -47,29 +64,29 @@ func (s *Store) PeriodFlagFigures(ctx context.Context, p Period, watchRule strin
 		watch  bool
 		answer bool
 	)
-	// flush adds the item read so far to its account's figures.
+	// flush adds the item read so far to its account's figures in its periods.
 	flush := func() {
-		if cur < 0 {
-			return
-		}
-		f := out[acct]
-		if f == nil {
-			f = &FlagFigures{Account: acct, OwnFlags: map[string]int64{}}
-			out[acct] = f
-		}
-		for k := range seen {
-			if own {
-				f.OwnFlags[k[0]]++
-			} else {
-				f.addCategory(k)
+		for _, i := range in {
+			f := out[i][acct]
+			if f == nil {
+				f = &FlagFigures{Account: acct, OwnFlags: map[string]int64{}}
+				out[i][acct] = f
 			}
-		}
-		if !own {
+			for k := range seen {
+				if own {
+					f.OwnFlags[k[0]]++
+				} else {
+					f.addCategory(k)
+				}
+			}
+			if own {
+				continue
+			}
 			switch {
 			case block:
 				f.Offensive++
 				if author != "" {
-					offenders[[2]string{acct, author}]++
+					offenders[offender{i, acct, author}]++
 				}
 			case review:
 				f.Review++
@@ -84,20 +101,25 @@ func (s *Store) PeriodFlagFigures(ctx context.Context, p Period, watchRule strin
 		clear(seen)
 		block, review, watch, answer = false, false, false, false
 	}
-	err := s.query(ctx, `SELECT f.item_id, i.account_id, i.own, i.author_id, f.rule, f.category, f.severity,
+	err := s.query(ctx, `SELECT f.item_id, i.account_id, i.own, i.author_id, i.created_at, f.rule, f.category, f.severity,
 			f.rule = ?3 AND EXISTS (SELECT 1 FROM responses r WHERE r.comment_item_id = f.item_id AND r.reply_item_id IS NOT NULL)
 		FROM flags f JOIN items i ON i.id = f.item_id
-		WHERE i.created_at >= ?1 AND i.created_at < ?2 ORDER BY f.item_id`, []any{from, to, watchRule},
+		WHERE i.created_at >= ?1 AND i.created_at < ?2 ORDER BY f.item_id`, []any{lo, hi, watchRule},
 		func(scan func(...any) error) error {
-			var id int64
+			var id, created int64
 			var a, auth, rule, category, severity string
 			var o, answered bool
-			if err := scan(&id, &a, &o, &auth, &rule, &category, &severity, &answered); err != nil {
+			if err := scan(&id, &a, &o, &auth, &created, &rule, &category, &severity, &answered); err != nil {
 				return err
 			}
 			if id != cur {
 				flush()
-				cur, acct, own, author = id, a, o, auth
+				cur, acct, own, author, in = id, a, o, auth, in[:0]
+				for i, p := range ps {
+					if from, to := p.args(); created >= from && created < to {
+						in = append(in, i)
+					}
+				}
 			}
 			// Own items count per rule; others' per offensive rule, category and
 			// severity.
@@ -118,16 +140,18 @@ func (s *Store) PeriodFlagFigures(ctx context.Context, p Period, watchRule strin
 	flush()
 	for k, n := range offenders {
 		if n >= 2 {
-			out[k[0]].RepeatOffenders++
+			out[k.period][k.account].RepeatOffenders++
 		}
 	}
-	ids := make([]string, 0, len(out))
-	for id := range out {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
-		fn(*out[id])
+	for i := range ps {
+		ids := make([]string, 0, len(out[i]))
+		for id := range out[i] {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			fn(i, *out[i][id])
+		}
 	}
 	return nil
 }

@@ -286,11 +286,20 @@ func TestPeriodFlagFigures_MatchesQueries(t *testing.T) {
 			}
 		}
 	}
-	for _, p := range []Period{
+	periods := []Period{
 		{From: t0.Add(-time.Hour), To: t0.Add(72 * time.Hour)},
 		{From: t0.Add(5 * time.Hour), To: t0.Add(30 * time.Hour)},
 		{From: t0.Add(-72 * time.Hour), To: t0},
-	} {
+		{From: t0.Add(30 * time.Hour), To: t0.Add(40 * time.Hour)},
+	}
+	together := make([]map[string]*FlagFigures, len(periods)) // all periods in one pass
+	for i := range together {
+		together[i] = map[string]*FlagFigures{}
+	}
+	if err := s.PeriodFlagFigures(ctx, periods, "watch", func(i int, f FlagFigures) { together[i][f.Account] = &f }); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range periods {
 		want := map[string]*FlagFigures{}
 		get := func(a string) *FlagFigures {
 			if want[a] == nil {
@@ -318,8 +327,8 @@ func TestPeriodFlagFigures_MatchesQueries(t *testing.T) {
 		must(s.RepeatOffenders(ctx, p, func(a string, n int64) { get(a).RepeatOffenders = n }))
 		must(s.WatchedComments(ctx, p, "watch", func(a string, n, answered int64) { get(a).Watched, get(a).WatchedAnswered = n, answered }))
 		got := map[string]*FlagFigures{}
-		must(s.PeriodFlagFigures(ctx, p, "watch", func(f FlagFigures) { got[f.Account] = &f }))
-		for _, m := range []map[string]*FlagFigures{want, got} {
+		must(s.PeriodFlagFigures(ctx, []Period{p}, "watch", func(_ int, f FlagFigures) { got[f.Account] = &f }))
+		for _, m := range []map[string]*FlagFigures{want, got, together[i]} {
 			for _, f := range m {
 				slices.SortFunc(f.ByCategory, func(a, b FlagCount) int {
 					return strings.Compare(a.Rule+"\x00"+a.Category+"\x00"+a.Severity, b.Rule+"\x00"+b.Category+"\x00"+b.Severity)
@@ -329,6 +338,9 @@ func TestPeriodFlagFigures_MatchesQueries(t *testing.T) {
 		w, g := fmt.Sprintf("%+v", values(want)), fmt.Sprintf("%+v", values(got))
 		if w != g {
 			t.Errorf("period %v – %v: one pass %s\nqueries %s", p.From, p.To, g, w)
+		}
+		if tg := fmt.Sprintf("%+v", values(together[i])); tg != w {
+			t.Errorf("period %v – %v: one pass over all the periods %s\nqueries %s", p.From, p.To, tg, w)
 		}
 		if p.To.After(t0.Add(48*time.Hour)) && (want["acct"] == nil || want["acct"].RepeatOffenders == 0 || want["acct"].WatchedAnswered == 0 || len(want["acct"].OwnFlags) == 0) {
 			t.Errorf("the data prove too little: %s", w)

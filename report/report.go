@@ -356,7 +356,17 @@ func Build(ctx context.Context, s *archive.Store, opts Options) (*Report, error)
 		a.ExpectedPostsPerWeek = expectedPerWeek(cadence)
 		a.Coverage.PeriodSeconds = max(0, int64(elapsed.Sub(p.From)/time.Second))
 	}
-	cur, organDelays, err := gather(ctx, s, p.archive(), opts.CoverageGap, byID, true)
+	// The flags of both periods are read in one pass, with the period's figures.
+	var prevFlags map[string]archive.FlagFigures
+	bothFlags := func() (map[string]archive.FlagFigures, error) {
+		sets := [2]map[string]archive.FlagFigures{{}, {}}
+		err := s.PeriodFlagFigures(ctx, []archive.Period{p.archive(), prev.archive()}, ruleWatch, func(i int, f archive.FlagFigures) {
+			sets[i][f.Account] = f
+		})
+		prevFlags = sets[1]
+		return sets[0], err
+	}
+	cur, organDelays, err := gather(ctx, s, p.archive(), opts.CoverageGap, byID, true, bothFlags)
 	if err != nil {
 		return nil, err
 	}
@@ -382,7 +392,8 @@ func Build(ctx context.Context, s *archive.Store, opts Options) (*Report, error)
 		a.Watch = f.watch
 	}
 	organFigures(r, byID, organDelays)
-	prevFigures, _, err := gather(ctx, s, prev.archive(), opts.CoverageGap, byID, false)
+	prevFigures, _, err := gather(ctx, s, prev.archive(), opts.CoverageGap, byID, false,
+		func() (map[string]archive.FlagFigures, error) { return prevFlags, nil })
 	if err != nil {
 		return nil, err
 	}
@@ -427,10 +438,11 @@ type accountFigures struct {
 
 // gather reads the per-account figures of period p for the accounts in byID: all
 // of them when full, else only those the trend shows (posts, comments and their
-// answers, offensive comments). The archive's queries run at the same time, each
-// on its own connection of the read pool, and each fills its own fields of the
-// accounts' figures.
-func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Duration, byID map[string]*AccountReport, full bool) (map[string]*accountFigures, map[string]archive.DelayPercentiles, error) {
+// answers, offensive comments); flags gives the period's flag figures. The
+// archive's queries run at the same time, each on its own connection of the read
+// pool, and each fills its own fields of the accounts' figures.
+func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Duration, byID map[string]*AccountReport, full bool,
+	flags func() (map[string]archive.FlagFigures, error)) (map[string]*accountFigures, map[string]archive.DelayPercentiles, error) {
 	out := make(map[string]*accountFigures, len(byID))
 	for id := range byID {
 		out[id] = &accountFigures{Figures: emptyFigures(), weekly: map[int]int64{}, verification: Verification{Status: VerificationNoData}}
@@ -463,17 +475,18 @@ func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Du
 			byOrgan = organs
 			return err
 		},
-		// The flags of the period's items, read once: offensive comments (the
-		// trend too), flags on own content, watch lists and repeat offenders.
+		// Offensive comments (the trend too), flags on own content, watch lists
+		// and repeat offenders.
 		func() error {
-			return s.PeriodFlagFigures(ctx, p, ruleWatch, func(c archive.FlagFigures) {
+			figures, err := flags()
+			for _, c := range figures {
 				f := get(c.Account)
 				if f == nil {
-					return
+					continue
 				}
 				f.Offensive.Comments, f.Offensive.Review = c.Offensive, c.Review
 				if !full {
-					return
+					continue
 				}
 				for rule, n := range c.OwnFlags {
 					f.OwnContentFlags[rule] = n
@@ -483,7 +496,8 @@ func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Du
 				}
 				f.watch = Watch{Comments: c.Watched, Answered: c.WatchedAnswered}
 				f.Offensive.RepeatOffenders = c.RepeatOffenders
-			})
+			}
+			return err
 		},
 	}
 	if full {
