@@ -2,6 +2,7 @@ package archive
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 )
@@ -58,7 +59,7 @@ func (s *Store) PeriodFlagFigures(ctx context.Context, ps []Period, watchRule st
 		acct   string
 		own    bool
 		author string
-		seen   = map[[3]string]bool{}
+		seen   [][3]string // the item's distinct keys: its own rules, or its offensive rules, categories and severities
 		block  bool
 		review bool
 		watch  bool
@@ -72,7 +73,7 @@ func (s *Store) PeriodFlagFigures(ctx context.Context, ps []Period, watchRule st
 				f = &FlagFigures{Account: acct, OwnFlags: map[string]int64{}}
 				out[i][acct] = f
 			}
-			for k := range seen {
+			for _, k := range seen {
 				if own {
 					f.OwnFlags[k[0]]++
 				} else {
@@ -98,8 +99,19 @@ func (s *Store) PeriodFlagFigures(ctx context.Context, ps []Period, watchRule st
 				}
 			}
 		}
-		clear(seen)
+		seen = seen[:0]
 		block, review, watch, answer = false, false, false, false
+	}
+	// Strings read once per distinct value: accounts, rules and categories repeat
+	// across rows.
+	names := map[string]string{}
+	intern := func(b sql.RawBytes) string {
+		if v, ok := names[string(b)]; ok {
+			return v
+		}
+		v := string(b)
+		names[v] = v
+		return v
 	}
 	err := s.query(ctx, `SELECT f.item_id, i.account_id, i.own, i.author_id, i.created_at, f.rule, f.category, f.severity,
 			f.rule = ?3 AND EXISTS (SELECT 1 FROM responses r WHERE r.comment_item_id = f.item_id AND r.reply_item_id IS NOT NULL)
@@ -107,14 +119,15 @@ func (s *Store) PeriodFlagFigures(ctx context.Context, ps []Period, watchRule st
 		WHERE i.created_at >= ?1 AND i.created_at < ?2 ORDER BY f.item_id`, []any{lo, hi, watchRule},
 		func(scan func(...any) error) error {
 			var id, created int64
-			var a, auth, rule, category, severity string
+			var a, auth, r, category, severity sql.RawBytes
 			var o, answered bool
-			if err := scan(&id, &a, &o, &auth, &created, &rule, &category, &severity, &answered); err != nil {
+			if err := scan(&id, &a, &o, &auth, &created, &r, &category, &severity, &answered); err != nil {
 				return err
 			}
+			rule := intern(r)
 			if id != cur {
 				flush()
-				cur, acct, own, author, in = id, a, o, auth, in[:0]
+				cur, acct, own, author, in = id, intern(a), o, string(auth), in[:0]
 				for i, p := range ps {
 					if from, to := p.args(); created >= from && created < to {
 						in = append(in, i)
@@ -123,10 +136,14 @@ func (s *Store) PeriodFlagFigures(ctx context.Context, ps []Period, watchRule st
 			}
 			// Own items count per rule; others' per offensive rule, category and
 			// severity.
-			if own {
-				seen[[3]string{rule, "", ""}] = true
-			} else if rule == ruleOffensive || rule == ruleOffensiveReview {
-				seen[[3]string{rule, category, severity}] = true
+			if own || rule == ruleOffensive || rule == ruleOffensiveReview {
+				k := [3]string{rule, "", ""}
+				if !own {
+					k[1], k[2] = intern(category), intern(severity)
+				}
+				if !slices.Contains(seen, k) {
+					seen = append(seen, k)
+				}
 			}
 			block = block || rule == ruleOffensive
 			review = review || rule == ruleOffensiveReview
