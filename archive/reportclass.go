@@ -36,10 +36,15 @@ func classIntent(intent string) int {
 // hasReportClasses tells whether the archive has migration 0006's report classes
 // (a read-only archive is not migrated).
 func (s *Store) hasReportClasses(ctx context.Context) (bool, error) {
+	return s.hasColumn(ctx, "responses", "report_class")
+}
+
+// hasColumn tells whether table has the column (generated ones included).
+func (s *Store) hasColumn(ctx context.Context, table, column string) (bool, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_table_xinfo('responses') WHERE name = 'report_class'`).Scan(&n)
+	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_table_xinfo(?1) WHERE name = ?2`, table, column).Scan(&n)
 	if err != nil {
-		return false, fmt.Errorf("look up responses.report_class: %w", err)
+		return false, fmt.Errorf("look up %s.%s: %w", table, column, err)
 	}
 	return n > 0, nil
 }

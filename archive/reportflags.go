@@ -113,10 +113,20 @@ func (s *Store) PeriodFlagFigures(ctx context.Context, ps []Period, watchRule st
 		names[v] = v
 		return v
 	}
-	err := s.query(ctx, `SELECT f.item_id, i.account_id, i.own, i.author_id, i.created_at, f.rule, f.category, f.severity,
+	// With migration 0006 the flags of the periods' items are one range of
+	// flags_period, item after item; before it, the whole flags table.
+	where := `i.created_at >= ?1 AND i.created_at < ?2 ORDER BY f.item_id`
+	ranged, err := s.hasColumn(ctx, "flags", "item_created_at")
+	if err != nil {
+		return fmt.Errorf("archive: period flags: %w", err)
+	}
+	if ranged {
+		where = `f.item_created_at >= ?1 AND f.item_created_at < ?2 ORDER BY f.item_created_at, f.item_id`
+	}
+	q := `SELECT f.item_id, i.account_id, i.own, i.author_id, i.created_at, f.rule, f.category, f.severity,
 			f.rule = ?3 AND EXISTS (SELECT 1 FROM responses r WHERE r.comment_item_id = f.item_id AND r.reply_item_id IS NOT NULL)
-		FROM flags f JOIN items i ON i.id = f.item_id
-		WHERE i.created_at >= ?1 AND i.created_at < ?2 ORDER BY f.item_id`, []any{lo, hi, watchRule},
+		FROM flags f JOIN items i ON i.id = f.item_id WHERE ` + where
+	err = s.query(ctx, q, []any{lo, hi, watchRule},
 		func(scan func(...any) error) error {
 			var id, created int64
 			var a, auth, r, category, severity sql.RawBytes

@@ -1,7 +1,8 @@
 -- What makes the semester report (report/, archive/report.go) read a semester of
--- 400 accounts in seconds. Both parts are derived data, outside the hash chain, and
--- both are filled here for the rows already archived, so an archive created before
--- this migration gives the same report as one written after it.
+-- 400 accounts in seconds, however many years the archive holds. The three parts
+-- are derived data, outside the hash chain, and all are filled here for the rows
+-- already archived, so an archive created before this migration gives the same
+-- report as one written after it.
 
 -- 1. Polling coverage. poll_days is the fetch log summed per account and UTC day
 -- (day = finished_at / 86,400 s in Unix nanoseconds): the polls that finished that
@@ -56,4 +57,17 @@ CREATE TRIGGER responses_item AFTER INSERT ON responses WHEN NEW.created_at = 0 
     UPDATE responses SET item_account_id = (SELECT account_id FROM items WHERE id = NEW.comment_item_id),
         created_at = (SELECT created_at FROM items WHERE id = NEW.comment_item_id)
     WHERE comment_item_id = NEW.comment_item_id;
+END;
+
+-- 3. Flags. Each flag gets its item's creation time (not chained: the hash covers
+-- the columns archive/chain.go lists), so the flags of a period's items are one
+-- range of flags_period rather than the whole table.
+ALTER TABLE flags ADD COLUMN item_created_at INTEGER NOT NULL DEFAULT 0;
+
+UPDATE flags SET item_created_at = i.created_at FROM items i WHERE i.id = flags.item_id;
+
+CREATE INDEX flags_period ON flags(item_created_at, item_id, rule, category, severity);
+
+CREATE TRIGGER flags_item AFTER INSERT ON flags WHEN NEW.item_created_at = 0 BEGIN
+    UPDATE flags SET item_created_at = (SELECT created_at FROM items WHERE id = NEW.item_id) WHERE id = NEW.id;
 END;
