@@ -245,6 +245,9 @@ func (s *Store) Commit(ctx context.Context, p Poll) (Result, error) {
 			return fmt.Errorf("archive: %w", err)
 		}
 		res.FetchID = fetchID
+		if err := s.notePoll(ctx, a, p.Account, nanos(p.Finished), true); err != nil {
+			return err
+		}
 		observed := nanos(p.Finished)
 
 		items := newBulk("items", map[string]any{"network": p.Network, "account_id": p.Account, "fetch_id": fetchID, "current_version": int64(1)},
@@ -488,6 +491,9 @@ func (s *Store) RecordFailure(ctx context.Context, f Failure) error {
 		if _, err := a.insert(ctx, s.stmts.insFetch, "fetch_log",
 			f.Account, nanos(f.Started), nanos(f.Finished), int64(f.Calls), f.Reason, f.Error, nil); err != nil {
 			return fmt.Errorf("archive: %w", err)
+		}
+		if err := s.notePoll(ctx, a, f.Account, nanos(f.Finished), f.Reason == connectors.ReasonOK); err != nil {
+			return err
 		}
 		if _, err := s.stmts.upsPollFail.ExecContext(ctx, f.Account, nanos(f.Started), nanos(f.NextPollAt)); err != nil {
 			return fmt.Errorf("archive: save poll state: %w", err)

@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"container/heap"
 	"context"
 	"database/sql"
 	"fmt"
@@ -95,9 +96,31 @@ type IntentCounts struct {
 }
 
 // Comments returns the response figures per account of the comments by others
-// created in the period, with the counts of each of the given intents. One pass
-// in account order, with no sort: the per-intent counts are columns.
+// created in the period, with the counts of each of the given intents. On an
+// archive with migration 0006 every figure is a count or a minimum over ranges of
+// the responses_report index (one per account and report class), so the cost
+// follows the period's comments, not each row's figures; otherwise, or when an
+// intent is asked that the report classes do not name, one pass over the
+// period's comments computes them.
 func (s *Store) Comments(ctx context.Context, p Period, intents []string, fn func(CommentCounts)) error {
+	classes, err := s.hasReportClasses(ctx)
+	if err != nil {
+		return fmt.Errorf("archive: comments: %w", err)
+	}
+	for _, in := range intents {
+		if classIntent(in) == 0 {
+			classes = false
+		}
+	}
+	if classes {
+		return s.commentsByClass(ctx, p, intents, fn)
+	}
+	return s.commentsScan(ctx, p, intents, fn)
+}
+
+// commentsScan is Comments in one pass over the period's comments, in account
+// order, with no sort: the per-intent counts are columns.
+func (s *Store) commentsScan(ctx context.Context, p Period, intents []string, fn func(CommentCounts)) error {
 	from, to := p.args()
 	q := `SELECT a.id, COUNT(*), SUM(r.needs_answer),
 			SUM(r.needs_answer = 1 AND r.reply_item_id IS NOT NULL),
@@ -168,13 +191,35 @@ type DelayPercentiles struct {
 // account order, through the items_account index) collects the delays; they are
 // sorted in Go, which is several times faster than SQLite's window functions here.
 func (s *Store) ResponseDelays(ctx context.Context, p Period) (byAccount, byOrgan map[string]DelayPercentiles, err error) {
+	classes, err := s.hasReportClasses(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("archive: response delays: %w", err)
+	}
+	var accounts map[string]*delays
+	var organOf map[string]string
+	if classes {
+		accounts, organOf, err = s.delaysByClass(ctx, p)
+	} else {
+		accounts, organOf, err = s.delaysScan(ctx, p)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("archive: response delays: %w", err)
+	}
+	return delayPercentiles(accounts, organOf)
+}
+
+// delays are the business and wall seconds of a group's answered comments.
+type delays struct{ b, w []int64 }
+
+// delaysScan collects the delays per account in one pass over the period's
+// answered comments (in account order, through the items_account index).
+func (s *Store) delaysScan(ctx context.Context, p Period) (map[string]*delays, map[string]string, error) {
 	from, to := p.args()
-	type delays struct{ b, w []int64 }
 	accounts := map[string]*delays{}
 	organOf := map[string]string{}
 	var cur *delays
 	var curID string
-	err = s.query(ctx, `SELECT a.id, a.organ, r.business_seconds, r.wall_seconds FROM `+periodComments+`
+	err := s.query(ctx, `SELECT a.id, a.organ, r.business_seconds, r.wall_seconds FROM `+periodComments+`
 		WHERE r.needs_answer = 1 AND r.reply_item_id IS NOT NULL`, []any{from, to}, func(scan func(...any) error) error {
 		var id, organ sql.RawBytes
 		var b, w int64
@@ -192,34 +237,95 @@ func (s *Store) ResponseDelays(ctx context.Context, p Period) (byAccount, byOrga
 		cur.b, cur.w = append(cur.b, b), append(cur.w, w)
 		return nil
 	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("archive: response delays: %w", err)
-	}
-	percentiles := func(group string, d *delays) DelayPercentiles {
+	return accounts, organOf, err
+}
+
+// delayPercentiles takes the percentiles of each account's delays and of each
+// organ's (all its accounts' delays together).
+func delayPercentiles(accounts map[string]*delays, organOf map[string]string) (byAccount, byOrgan map[string]DelayPercentiles, err error) {
+	byAccount, byOrgan = map[string]DelayPercentiles{}, map[string]DelayPercentiles{}
+	members := map[string][]*delays{}
+	for id, d := range accounts {
 		slices.Sort(d.b)
 		slices.Sort(d.w)
-		n := int64(len(d.b))
-		at := func(v []int64, pct int64) int64 { return v[(n*pct+99)/100-1] }
-		return DelayPercentiles{Group: group, N: n,
-			BusinessP50: at(d.b, 50), BusinessP90: at(d.b, 90), BusinessP99: at(d.b, 99), BusinessMax: d.b[n-1],
-			WallP50: at(d.w, 50), WallP90: at(d.w, 90), WallP99: at(d.w, 99), WallMax: d.w[n-1]}
+		byAccount[id] = percentilesOf(id, []*delays{d})
+		members[organOf[id]] = append(members[organOf[id]], d)
 	}
-	byAccount, byOrgan = map[string]DelayPercentiles{}, map[string]DelayPercentiles{}
-	organs := map[string]*delays{}
-	for id, d := range accounts {
-		byAccount[id] = percentiles(id, d)
-		o := organs[organOf[id]]
-		if o == nil {
-			o = &delays{}
-			organs[organOf[id]] = o
-		}
-		o.b, o.w = append(o.b, d.b...), append(o.w, d.w...)
-		accounts[id] = nil // let the account's delays go once copied
-	}
-	for organ, d := range organs {
-		byOrgan[organ] = percentiles(organ, d)
+	for organ, ds := range members {
+		byOrgan[organ] = percentilesOf(organ, ds)
 	}
 	return byAccount, byOrgan, nil
+}
+
+// percentilesOf takes the percentiles of the union of sorted delay lists, merging
+// them rather than copying them.
+func percentilesOf(group string, ds []*delays) DelayPercentiles {
+	var bs, ws [][]int64
+	for _, d := range ds {
+		bs, ws = append(bs, d.b), append(ws, d.w)
+	}
+	b, n := atRanks(bs)
+	w, _ := atRanks(ws)
+	return DelayPercentiles{Group: group, N: n, BusinessP50: b[0], BusinessP90: b[1], BusinessP99: b[2], BusinessMax: b[3],
+		WallP50: w[0], WallP90: w[1], WallP99: w[2], WallMax: w[3]}
+}
+
+// atRanks returns the nearest-rank 50th, 90th and 99th percentiles and the
+// maximum of the union of sorted, non-empty lists, and its size.
+func atRanks(lists [][]int64) (vals [4]int64, n int64) {
+	for _, l := range lists {
+		n += int64(len(l))
+		vals[3] = max(vals[3], l[len(l)-1])
+	}
+	if len(lists) == 1 {
+		for i, pct := range []int64{50, 90, 99} {
+			vals[i] = lists[0][(n*pct+99)/100-1]
+		}
+		return vals, n
+	}
+	h := mergeHeap{lists: lists, pos: make([]int, len(lists))}
+	for i := range lists {
+		h.idx = append(h.idx, i)
+	}
+	heap.Init(&h)
+	rank := int64(0)
+	ranks := [3]int64{(n*50 + 99) / 100, (n*90 + 99) / 100, (n*99 + 99) / 100}
+	for i, want := range ranks {
+		if i > 0 && want == ranks[i-1] {
+			vals[i] = vals[i-1]
+			continue
+		}
+		for ; rank < want; rank++ {
+			l := h.idx[0]
+			vals[i] = lists[l][h.pos[l]]
+			if h.pos[l]++; h.pos[l] == len(lists[l]) {
+				heap.Pop(&h)
+			} else {
+				heap.Fix(&h, 0)
+			}
+		}
+	}
+	return vals, n
+}
+
+// mergeHeap orders sorted lists by their next value.
+type mergeHeap struct {
+	lists [][]int64
+	pos   []int
+	idx   []int
+}
+
+func (h *mergeHeap) Len() int { return len(h.idx) }
+func (h *mergeHeap) Less(i, j int) bool {
+	a, b := h.idx[i], h.idx[j]
+	return h.lists[a][h.pos[a]] < h.lists[b][h.pos[b]]
+}
+func (h *mergeHeap) Swap(i, j int) { h.idx[i], h.idx[j] = h.idx[j], h.idx[i] }
+func (h *mergeHeap) Push(x any)    { h.idx = append(h.idx, x.(int)) }
+func (h *mergeHeap) Pop() any {
+	x := h.idx[len(h.idx)-1]
+	h.idx = h.idx[:len(h.idx)-1]
+	return x
 }
 
 // FlagCount is how many distinct items of an account, created in a period, carry
@@ -375,35 +481,113 @@ type Coverage struct {
 // PollCoverage returns, per account, the time of the period covered by successful
 // polls: each stretch between two successful polls at most gap apart counts as
 // watched; a longer stretch is a gap in the record, not silence.
+//
+// With gap CoverageSummaryGap on an archive with migration 0006, the whole UTC
+// days of the period (from the first one that starts at least gap after its
+// beginning) are read from poll_days and only the partial days at either end
+// from the fetch log; otherwise every poll of the period is read.
 func (s *Store) PollCoverage(ctx context.Context, p Period, gap time.Duration, fn func(Coverage)) error {
 	from, to := p.args()
-	// Each account's polls of the period, in time order, are one range of the
-	// fetch_log_coverage index (migration 0003); the accounts drive the join.
-	err := s.query(ctx, `WITH ok AS (SELECT f.account_id, MAX(f.finished_at, ?1) AS t,
+	g := int64(gap)
+	summary := false
+	if gap == CoverageSummaryGap {
+		var err error
+		if summary, err = s.hasTable(ctx, "poll_days"); err != nil {
+			return fmt.Errorf("archive: poll coverage: %w", err)
+		}
+	}
+	// Days [first, last) come from the summary: every pair of polls whose later
+	// one falls in them has its earlier one after from, as the sum there assumes.
+	first, last := ceilDiv(from+g, coverageDay), floorDiv(to, coverageDay)
+	if !summary || first >= last {
+		return s.coverageSegment(ctx, from, to, from, g, fn)
+	}
+	sum := map[string]*Coverage{}
+	var order []string
+	add := func(c Coverage) {
+		t := sum[c.Account]
+		if t == nil {
+			t = &Coverage{Account: c.Account}
+			sum[c.Account] = t
+			order = append(order, c.Account)
+		}
+		t.Watched += c.Watched
+		t.Polls += c.Polls
+		t.Failed += c.Failed
+	}
+	if err := s.coverageSegment(ctx, from, first*coverageDay, from, g, add); err != nil {
+		return err
+	}
+	err := s.query(ctx, `SELECT a.id, SUM(d.polls), SUM(d.failed), SUM(d.watched)
+		FROM accounts a CROSS JOIN poll_days d ON d.account_id = a.id AND d.day >= ?1 AND d.day < ?2 GROUP BY a.id`,
+		[]any{first, last}, scanCoverage(add))
+	if err != nil {
+		return fmt.Errorf("archive: poll coverage: %w", err)
+	}
+	if err := s.coverageSegment(ctx, last*coverageDay, to, from, g, add); err != nil {
+		return err
+	}
+	slices.Sort(order)
+	for _, id := range order {
+		if c := sum[id]; c.Polls > 0 {
+			fn(*c)
+		}
+	}
+	return nil
+}
+
+// coverageSegment is PollCoverage from the fetch log for the polls that finished
+// in [lo, hi) of a period that starts at clip (lo >= clip): each successful poll
+// after clip adds the time since the previous successful one, counted from clip,
+// when they are at most gap apart. Each account's polls, in time order, are one
+// range of the fetch_log_coverage index (migration 0005); the accounts drive the
+// join.
+func (s *Store) coverageSegment(ctx context.Context, lo, hi, clip, gap int64, fn func(Coverage)) error {
+	if lo >= hi {
+		return nil
+	}
+	err := s.query(ctx, `WITH ok AS (SELECT f.account_id, f.finished_at AS t,
 				LAG(f.finished_at) OVER (PARTITION BY f.account_id ORDER BY f.finished_at) AS prev
 			FROM accounts a CROSS JOIN fetch_log f ON f.account_id = a.id AND f.finished_at >= ?1 - ?3 AND f.finished_at < ?2
 			WHERE f.result = 'ok'),
-		watched AS (SELECT account_id, SUM(t - MAX(prev, ?1)) AS w FROM ok
-			WHERE prev IS NOT NULL AND t - prev <= ?3 AND t > ?1 GROUP BY account_id),
+		watched AS (SELECT account_id, SUM(t - MAX(prev, ?4)) AS w FROM ok
+			WHERE prev IS NOT NULL AND t - prev <= ?3 AND t > ?4 AND t >= ?1 GROUP BY account_id),
 		polls AS (SELECT f.account_id, COUNT(*) AS n, SUM(f.result <> 'ok') AS failed
 			FROM accounts a CROSS JOIN fetch_log f ON f.account_id = a.id AND f.finished_at >= ?1 AND f.finished_at < ?2
 			GROUP BY f.account_id)
 		SELECT polls.account_id, polls.n, polls.failed, COALESCE(watched.w, 0) FROM polls LEFT JOIN watched USING (account_id)`,
-		[]any{from, to, int64(gap)}, func(scan func(...any) error) error {
-			var c Coverage
-			var w int64
-			if err := scan(&c.Account, &c.Polls, &c.Failed, &w); err != nil {
-				return err
-			}
-			c.Watched = time.Duration(w)
-			fn(c)
-			return nil
-		})
+		[]any{lo, hi, gap, clip}, scanCoverage(fn))
 	if err != nil {
 		return fmt.Errorf("archive: poll coverage: %w", err)
 	}
 	return nil
 }
+
+// scanCoverage reads a row of account, polls, failed polls and nanoseconds
+// watched into fn.
+func scanCoverage(fn func(Coverage)) func(scan func(...any) error) error {
+	return func(scan func(...any) error) error {
+		var c Coverage
+		var w int64
+		if err := scan(&c.Account, &c.Polls, &c.Failed, &w); err != nil {
+			return err
+		}
+		c.Watched = time.Duration(w)
+		fn(c)
+		return nil
+	}
+}
+
+// floorDiv and ceilDiv divide rounding down and up (d > 0).
+func floorDiv(n, d int64) int64 {
+	q := n / d
+	if n%d != 0 && n < 0 {
+		q--
+	}
+	return q
+}
+
+func ceilDiv(n, d int64) int64 { return -floorDiv(-n, d) }
 
 // AlertCounts counts the alerts whose rule matches the SQL LIKE pattern, created in
 // the period, per subject. It reports ok=false when the archive holds no alert of

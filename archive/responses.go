@@ -84,14 +84,14 @@ func responsesSQL(n int, reply bool) string {
 	}
 	var b strings.Builder
 	b.WriteString(`INSERT INTO responses(comment_item_id, account_id, intent, needs_answer, reply_item_id, how,
-			business_seconds, wall_seconds, state, computed_at)
+			business_seconds, wall_seconds, state, computed_at, item_account_id, created_at)
 		SELECT c.id, ?2, v.column2, v.column3, `)
 	if reply {
 		b.WriteString("r.id")
 	} else {
 		b.WriteString("NULL")
 	}
-	b.WriteString(`, v.column5, v.column6, v.column7, v.column8, ?3
+	b.WriteString(`, v.column5, v.column6, v.column7, v.column8, ?3, c.account_id, c.created_at
 		FROM (VALUES `)
 	p := 4
 	for i := range n {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -10,82 +9,9 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"time"
 
-	_ "github.com/mattn/go-sqlite3" // the archive's driver, for the report's read-only queries
+	_ "github.com/mattn/go-sqlite3" // the archive's driver, for read-only queries (scenarios 2 and 5)
 )
-
-// reportQueries are the aggregates a semester report needs, per account: items
-// by kind, comments by others, answers in time and late, first-response
-// percentiles, flags by rule, deletions, edits and repeat offenders.
-var reportQueries = []struct{ name, sql string }{
-	{"items_by_kind", `SELECT account_id, kind, own, count(*) FROM items WHERE created_at >= ?1 GROUP BY account_id, kind, own`},
-	{"responses", `SELECT account_id, intent, needs_answer, state, count(*), avg(business_seconds) FROM responses GROUP BY account_id, intent, needs_answer, state`},
-	{"first_response", `SELECT account_id, business_seconds FROM responses WHERE reply_item_id IS NOT NULL ORDER BY account_id, business_seconds`},
-	{"flags", `SELECT i.account_id, f.rule, count(*) FROM flags f JOIN items i ON i.id = f.item_id WHERE f.created_at >= ?1 GROUP BY i.account_id, f.rule`},
-	{"deleted", `SELECT i.account_id, count(*) FROM item_events e JOIN items i ON i.id = e.item_id WHERE e.event = 'deleted' GROUP BY i.account_id`},
-	{"edits", `SELECT i.account_id, count(*) FROM item_versions v JOIN items i ON i.id = v.item_id WHERE v.version > 1 GROUP BY i.account_id`},
-	{"offenders", `SELECT i.account_id, i.author_id, count(*) FROM flags f JOIN items i ON i.id = f.item_id WHERE f.rule IN ('offensive','offensive_review') GROUP BY i.account_id, i.author_id HAVING count(*) > 1`},
-	{"polls", `SELECT account_id, result, count(*), sum(calls) FROM fetch_log GROUP BY account_id, result`},
-}
-
-// report is scenario 5. The semester report (report/, `vigia report`) is being
-// built on another branch: until it lands this runs a stand-in, the archive's
-// aggregate queries such a report needs over the full archive, read-only.
-func (b *bench) report(ctx context.Context) Result {
-	r := Result{Name: "informe semestral (sustituto: consultas agregadas del informe)", Target: "< 10 s"}
-	if b.fullDB == "" {
-		return failed(r, errors.New("needs scenario 1 (the full archive)"))
-	}
-	db, err := sql.Open("sqlite3", "file:"+b.fullDB+"?mode=ro&_busy_timeout=5000")
-	if err != nil {
-		return failed(r, err)
-	}
-	defer db.Close()
-	resetPeakRSS()
-	since := time.Now().AddDate(0, 0, -b.o.days-1).UnixNano()
-	t0 := time.Now()
-	rows := 0
-	for _, q := range reportQueries {
-		n, err := countRows(ctx, db, q.sql, since)
-		if err != nil {
-			return failed(r, fmt.Errorf("%s: %w", q.name, err))
-		}
-		rows += n
-	}
-	el := time.Since(t0).Seconds()
-	peak := procStatusMiB("VmHWM")
-	r.Figures = map[string]float64{"seconds": el, "rows": float64(rows), "peak_rss_mib": peak}
-	r.Summary = fmt.Sprintf("%.2f s, %d filas agregadas, RSS pico %.0f MiB (proceso completo)", el, rows, peak)
-	r.Status = verdict(el < 10)
-	r.Notes = "stand-in: report/ is not in this tree; these are the aggregate queries a semester report runs, not the rendered report"
-	return r
-}
-
-func countRows(ctx context.Context, db *sql.DB, q string, arg int64) (int, error) {
-	rows, err := db.QueryContext(ctx, q, arg)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return 0, err
-	}
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	n := 0
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return n, err
-		}
-		n++
-	}
-	return n, rows.Err()
-}
 
 // goBench runs Go benchmarks of one package (the repository's own, reused) and
 // returns each benchmark's reported metrics by unit.

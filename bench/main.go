@@ -40,6 +40,7 @@ type options struct {
 	mastAccounts int
 	out          string
 	dir          string
+	reportDB     string
 	only         map[int]bool
 	verbose      bool
 	heapProfile  string // scenario 4 saves vigia run's heap profile here
@@ -91,6 +92,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.mastAccounts, "mastodon-accounts", 0, "cuentas de la red tipo Mastodon servida por HTTP (0: las de --accounts)")
 	fs.StringVar(&o.out, "out", "bench/out/results.json", "archivo JSON de resultados")
 	fs.StringVar(&o.dir, "dir", "", "directorio de trabajo para los archivos SQLite (por omisión uno temporal)")
+	fs.StringVar(&o.reportDB, "report-db", "", "archivo SQLite sobre el que correr el informe (escenario 5) en vez del del escenario 1")
 	scen := fs.String("only", "", "escenarios a correr, p. ej. 1,4,6 (por omisión todos)")
 	fs.BoolVar(&o.verbose, "verbose", false, "registros del agente en stderr")
 	fs.BoolVar(&o.worldOnly, "world-only", false, "el escenario 1 sin el agente: sólo lo que cuesta servir la historia desde la red simulada")

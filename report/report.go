@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/ife-mx/vigia/archive"
@@ -355,7 +356,17 @@ func Build(ctx context.Context, s *archive.Store, opts Options) (*Report, error)
 		a.ExpectedPostsPerWeek = expectedPerWeek(cadence)
 		a.Coverage.PeriodSeconds = max(0, int64(elapsed.Sub(p.From)/time.Second))
 	}
-	cur, organDelays, err := gather(ctx, s, p.archive(), opts.CoverageGap, byID, true)
+	// The flags of both periods are read in one pass, with the period's figures.
+	var prevFlags map[string]archive.FlagFigures
+	bothFlags := func() (map[string]archive.FlagFigures, error) {
+		sets := [2]map[string]archive.FlagFigures{{}, {}}
+		err := s.PeriodFlagFigures(ctx, []archive.Period{p.archive(), prev.archive()}, ruleWatch, func(i int, f archive.FlagFigures) {
+			sets[i][f.Account] = f
+		})
+		prevFlags = sets[1]
+		return sets[0], err
+	}
+	cur, organDelays, err := gather(ctx, s, p.archive(), opts.CoverageGap, byID, true, bothFlags)
 	if err != nil {
 		return nil, err
 	}
@@ -381,7 +392,8 @@ func Build(ctx context.Context, s *archive.Store, opts Options) (*Report, error)
 		a.Watch = f.watch
 	}
 	organFigures(r, byID, organDelays)
-	prevFigures, _, err := gather(ctx, s, prev.archive(), opts.CoverageGap, byID, false)
+	prevFigures, _, err := gather(ctx, s, prev.archive(), opts.CoverageGap, byID, false,
+		func() (map[string]archive.FlagFigures, error) { return prevFlags, nil })
 	if err != nil {
 		return nil, err
 	}
@@ -426,129 +438,121 @@ type accountFigures struct {
 
 // gather reads the per-account figures of period p for the accounts in byID: all
 // of them when full, else only those the trend shows (posts, comments and their
-// answers, offensive comments).
-func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Duration, byID map[string]*AccountReport, full bool) (map[string]*accountFigures, map[string]archive.DelayPercentiles, error) {
+// answers, offensive comments); flags gives the period's flag figures. The
+// archive's queries run at the same time, each on its own connection of the read
+// pool, and each fills its own fields of the accounts' figures.
+func gather(ctx context.Context, s *archive.Store, p archive.Period, gap time.Duration, byID map[string]*AccountReport, full bool,
+	flags func() (map[string]archive.FlagFigures, error)) (map[string]*accountFigures, map[string]archive.DelayPercentiles, error) {
 	out := make(map[string]*accountFigures, len(byID))
 	for id := range byID {
 		out[id] = &accountFigures{Figures: emptyFigures(), weekly: map[int]int64{}, verification: Verification{Status: VerificationNoData}}
 	}
 	get := func(id string) *accountFigures { return out[id] } // nil for accounts not selected
-	err := s.WeeklyPosts(ctx, p, func(acct string, week int, n int64) {
-		if f := get(acct); f != nil {
-			f.weekly[week] += n
-			f.Posts += n
-		}
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	err = s.Comments(ctx, p, intentOrder, func(c archive.CommentCounts) {
-		if f := get(c.Account); f != nil {
-			f.addComments(c)
-		}
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	byAccount, byOrgan, err := s.ResponseDelays(ctx, p)
-	if err != nil {
-		return nil, nil, err
-	}
-	for id, d := range byAccount {
-		if f := get(id); f != nil {
-			f.setDelays(d)
-		}
-	}
-	err = s.OffensiveComments(ctx, p, func(acct string, block, review int64) {
-		if f := get(acct); f != nil {
-			f.Offensive.Comments, f.Offensive.Review = block, review
-		}
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	if !full {
-		for _, f := range out {
-			f.finish()
-		}
-		return out, byOrgan, nil
-	}
-	err = s.PeriodFlags(ctx, p, false, nil, func(c archive.FlagCount) {
-		f := get(c.Account)
-		if f == nil {
-			return
-		}
-		if c.Own {
-			f.OwnContentFlags[c.Rule] = c.Items
-		}
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	err = s.PeriodFlags(ctx, p, true, []string{ruleOffensive, ruleOffensiveReview}, func(c archive.FlagCount) {
-		if f := get(c.Account); f != nil && !c.Own {
-			f.Offensive.ByCategory = append(f.Offensive.ByCategory, CategoryCount{Rule: c.Rule, Category: c.Category, Severity: c.Severity, Comments: c.Items})
-		}
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	err = s.WatchedComments(ctx, p, ruleWatch, func(acct string, flagged, answered int64) {
-		if f := get(acct); f != nil {
-			f.watch = Watch{Comments: flagged, Answered: answered}
-		}
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	err = s.RepeatOffenders(ctx, p, func(acct string, n int64) {
-		if f := get(acct); f != nil {
-			f.Offensive.RepeatOffenders = n
-		}
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	err = s.PeriodDecisions(ctx, p, func(acct, decision string, n int64) {
-		if f := get(acct); f != nil {
-			switch decision {
-			case archive.DecisionBlockConfirmed:
-				f.Offensive.BlocksConfirmed = n
-			case archive.DecisionBlockedOnNetwork:
-				f.Offensive.BlocksObserved = n
+	var byOrgan map[string]archive.DelayPercentiles
+	tasks := []func() error{
+		func() error {
+			return s.WeeklyPosts(ctx, p, func(acct string, week int, n int64) {
+				if f := get(acct); f != nil {
+					f.weekly[week] += n
+					f.Posts += n
+				}
+			})
+		},
+		func() error {
+			return s.Comments(ctx, p, intentOrder, func(c archive.CommentCounts) {
+				if f := get(c.Account); f != nil {
+					f.addComments(c)
+				}
+			})
+		},
+		func() error {
+			byAccount, organs, err := s.ResponseDelays(ctx, p)
+			for id, d := range byAccount {
+				if f := get(id); f != nil {
+					f.setDelays(d)
+				}
 			}
-		}
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	err = s.PollCoverage(ctx, p, gap, func(c archive.Coverage) {
-		if f := get(c.Account); f != nil {
-			f.Coverage = Coverage{WatchedSeconds: int64(c.Watched / time.Second), Polls: c.Polls, FailedPolls: c.Failed}
-		}
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	err = s.Profiles(ctx, p, func(st archive.ProfileState) {
-		if f := get(st.Account); f != nil {
-			f.verification = Verification{Status: VerificationUnverified, ObservedAt: timePtr(st.ObservedAt)}
-			if st.Verified {
-				f.verification.Status = VerificationVerified
+			byOrgan = organs
+			return err
+		},
+		// Offensive comments (the trend too), flags on own content, watch lists
+		// and repeat offenders.
+		func() error {
+			figures, err := flags()
+			for _, c := range figures {
+				f := get(c.Account)
+				if f == nil {
+					continue
+				}
+				f.Offensive.Comments, f.Offensive.Review = c.Offensive, c.Review
+				if !full {
+					continue
+				}
+				for rule, n := range c.OwnFlags {
+					f.OwnContentFlags[rule] = n
+				}
+				for _, k := range c.ByCategory {
+					f.Offensive.ByCategory = append(f.Offensive.ByCategory, CategoryCount{Rule: k.Rule, Category: k.Category, Severity: k.Severity, Comments: k.Items})
+				}
+				f.watch = Watch{Comments: c.Watched, Answered: c.WatchedAnswered}
+				f.Offensive.RepeatOffenders = c.RepeatOffenders
 			}
-			f.takeover.ProfileChanges = st.Changes
-		}
-	})
-	if err != nil {
-		return nil, nil, err
+			return err
+		},
 	}
-	if err := takeoverSignals(ctx, s, p, out); err != nil {
+	if full {
+		tasks = append(tasks,
+			func() error {
+				return s.PeriodDecisions(ctx, p, func(acct, decision string, n int64) {
+					if f := get(acct); f != nil {
+						switch decision {
+						case archive.DecisionBlockConfirmed:
+							f.Offensive.BlocksConfirmed = n
+						case archive.DecisionBlockedOnNetwork:
+							f.Offensive.BlocksObserved = n
+						}
+					}
+				})
+			},
+			func() error {
+				return s.PollCoverage(ctx, p, gap, func(c archive.Coverage) {
+					if f := get(c.Account); f != nil {
+						f.Coverage = Coverage{WatchedSeconds: int64(c.Watched / time.Second), Polls: c.Polls, FailedPolls: c.Failed}
+					}
+				})
+			},
+			func() error {
+				return s.Profiles(ctx, p, func(st archive.ProfileState) {
+					if f := get(st.Account); f != nil {
+						f.verification = Verification{Status: VerificationUnverified, ObservedAt: timePtr(st.ObservedAt)}
+						if st.Verified {
+							f.verification.Status = VerificationVerified
+						}
+						f.takeover.ProfileChanges = st.Changes
+					}
+				})
+			},
+			func() error { return takeoverSignals(ctx, s, p, out) },
+		)
+	}
+	if err := parallel(tasks); err != nil {
 		return nil, nil, err
 	}
 	for _, f := range out {
 		f.finish()
 	}
 	return out, byOrgan, nil
+}
+
+// parallel runs the tasks at the same time and returns their errors joined.
+func parallel(tasks []func() error) error {
+	var wg sync.WaitGroup
+	errs := make([]error, len(tasks))
+	for i, task := range tasks {
+		wg.Go(func() { errs[i] = task() })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // Verification states.

@@ -268,6 +268,7 @@ func TestReport_MatchesSimulation(t *testing.T) {
 	if len(r.Organs) != 2 || len(r.Accounts) != len(simAccounts) {
 		t.Errorf("%d organs and %d accounts", len(r.Organs), len(r.Accounts))
 	}
+	checkMigratedFromBefore0006(t, store, report.Options{Period: period, OrganNames: simOrganNames})
 
 	// The HTML of the simulated semester loads in chromium with no console message
 	// and prints: a cover, the summary, the organs, the matrix, then at least a page
