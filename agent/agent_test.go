@@ -406,7 +406,13 @@ func TestAgent_PanicIsRecovered(t *testing.T) {
 	}}
 	cfg := testConfig(t, t.TempDir(), 20*time.Millisecond, map[string]string{"a-x": "x", "b-ma": "mastodon"})
 	h := start(t, cfg, fakeRegistry(panicky, healthy), nil)
-	waitFor(t, "two panics", func() bool { return calls.Load() >= 2 })
+	// The panic is counted after the connector's call returns: wait for the
+	// counters, not for the calls.
+	waitFor(t, "two panics counted", func() bool {
+		return calls.Load() >= 2 &&
+			counter(t, h.reg, "vigia_connector_panics_total", map[string]string{"network": "x"}) >= 2 &&
+			counter(t, h.reg, "vigia_polls_total", map[string]string{"account": "a-x", "result": "transient"}) >= 2
+	})
 	waitFor(t, "the healthy account to be archived", func() bool {
 		cur, _ := h.store.Cursor(context.Background(), "b-ma")
 		return string(cur) == "c1"
