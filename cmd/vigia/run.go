@@ -181,7 +181,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	log := newLogger(stderr, cfg.Log)
-	store, err := archive.Open(ctx, cfg.Database, archive.Options{})
+	var store *archive.Store
+	whileStarting(extendEvery, func() { store, err = archive.Open(ctx, cfg.Database, archive.Options{}) })
 	if err != nil {
 		log.Error("cannot open the archive", slog.Any("error", err))
 		return exitError
@@ -334,4 +335,35 @@ func sum(m map[connectors.Kind]int64) int64 {
 		n += v
 	}
 	return n
+}
+
+// extendEvery is how often `vigia run` asks systemd for more start time while the
+// archive opens.
+const extendEvery = 30 * time.Second
+
+// whileStarting runs fn (opening the archive, which applies any new migration in
+// one transaction: minutes on an archive of several semesters) and, while it
+// runs, sends systemd EXTEND_TIMEOUT_USEC every `every`, each asking for three
+// periods more, so that TimeoutStartSec does not kill a start that is making
+// progress. A start that hangs stops asking and is killed as before. Without
+// NOTIFY_SOCKET (not under systemd) the messages go nowhere.
+func whileStarting(every time.Duration, fn func()) {
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				daemon.SdNotify(false, fmt.Sprintf("EXTEND_TIMEOUT_USEC=%d", (3*every).Microseconds()))
+			}
+		}
+	}()
+	fn()
+	close(done)
+	<-stopped
 }

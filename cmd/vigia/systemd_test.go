@@ -91,3 +91,28 @@ func TestRun_SystemdNotify(t *testing.T) {
 		c.fail("vigia run stopped with status %d", code)
 	}
 }
+
+// While the archive opens (a long migration), vigia run keeps asking systemd for
+// more start time, and stops asking once it has opened.
+func TestWhileStarting_ExtendsTheStartTimeout(t *testing.T) {
+	ns, sock := listenNotify(t)
+	t.Setenv("NOTIFY_SOCKET", sock)
+	whileStarting(20*time.Millisecond, func() { time.Sleep(300 * time.Millisecond) })
+	time.Sleep(100 * time.Millisecond) // the socket's reader moves what was sent into msgs
+	var extends []string
+	for len(ns.msgs) > 0 {
+		extends = append(extends, <-ns.msgs)
+	}
+	if len(extends) < 2 {
+		t.Fatalf("%d messages while opening, want several EXTEND_TIMEOUT_USEC: %q", len(extends), extends)
+	}
+	for _, m := range extends {
+		if m != "EXTEND_TIMEOUT_USEC=60000" {
+			t.Errorf("message %q, want EXTEND_TIMEOUT_USEC=60000 (three periods)", m)
+		}
+	}
+	time.Sleep(200 * time.Millisecond)
+	if n := len(ns.msgs); n != 0 {
+		t.Errorf("%d more messages after the archive opened", n)
+	}
+}
