@@ -3,6 +3,7 @@ package agent_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"encoding/json"
 	"log/slog"
 	"strings"
@@ -374,5 +375,67 @@ func TestAgent_AdminChangeNotifiesCNCS(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no signal logged:\n%s", logs.String())
+	}
+}
+
+// The deletions that end a streamed backfill are the account's past, not a burst:
+// the batch after the last one that asked for more brings the deletions of posts
+// the earlier batches delivered. The same deletions in a later live poll are a
+// burst.
+func TestAgent_BackfillTailDeletionsAreNoBurst(t *testing.T) {
+	t.Parallel()
+	// Weekday mornings in Mexico City, a few weeks ago.
+	day := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -21).Add(16 * time.Hour)
+	var posts []connectors.Item
+	for i := range 12 {
+		d := day.AddDate(0, 0, i)
+		for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+			d = d.AddDate(0, 0, 2)
+		}
+		posts = append(posts, connectors.Item{ExternalID: fmt.Sprintf("p%d", i), Kind: connectors.KindPost, Own: true,
+			AuthorID: "ife", AuthorHandle: "a", Text: "Consulta tu módulo", CreatedAt: d, URL: "https://x.com/a/status/1"})
+	}
+	deleted := func(ids ...int) []connectors.Deletion {
+		var out []connectors.Deletion
+		for _, i := range ids {
+			out = append(out, connectors.Deletion{ExternalID: fmt.Sprintf("p%d", i), ObservedAt: time.Now()})
+		}
+		return out
+	}
+	batches := []connectors.Batch{
+		{Items: posts[:6], Cursor: connectors.Cursor("1"), More: true},
+		{Items: posts[6:], Cursor: connectors.Cursor("2"), More: true},
+		{Deletions: deleted(0, 1, 2, 3), Cursor: connectors.Cursor("3")}, // ends the backfill
+		{Cursor: connectors.Cursor("4")},
+		{Deletions: deleted(4, 5, 6, 7), Cursor: connectors.Cursor("5")}, // live
+	}
+	var polls atomic.Int64
+	conn := &fakeConn{network: "x", poll: func(context.Context, connectors.Account, connectors.Cursor) (connectors.Batch, error) {
+		n := int(polls.Add(1)) - 1
+		b := connectors.Batch{Cursor: connectors.Cursor("5")}
+		if n < len(batches) {
+			b = batches[n]
+		}
+		b.Budget = connectors.Budget{Remaining: -1}
+		return b, nil
+	}}
+	cfg := testConfig(t, t.TempDir(), 50*time.Millisecond, map[string]string{"cncs-x": "x"})
+	h := start(t, cfg, fakeRegistry(conn), nil)
+	bursts := func() float64 {
+		return counter(t, h.reg, "vigia_takeover_signals_total", map[string]string{"account": "cncs-x", "signal": health.SignalDeletions})
+	}
+	waitFor(t, "every batch polled and the live burst seen", func() bool { return polls.Load() > int64(len(batches)) && bursts() >= 1 })
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if n := bursts(); n != 1 {
+		t.Errorf("%v deletion bursts, want 1: the live one only", n)
+	}
+	var details []string
+	for _, r := range signalRecords(t, h.store, "cncs-x", health.KindTakeover) {
+		details = append(details, r.Detail)
+	}
+	if len(details) != 1 || !strings.Contains(details[0], `p4`) || strings.Contains(details[0], `"p0"`) {
+		t.Errorf("takeover signals: %v", details)
 	}
 }

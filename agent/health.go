@@ -38,6 +38,9 @@ type accountHealth struct {
 	hist    *health.History
 	profile *connectors.Profile
 	cadence health.CadenceState
+	// streamed: the account's last batch asked for more (a streamed backfill), so
+	// the next one ends that backfill and is still its past.
+	streamed bool
 }
 
 func newGovernor(a *Agent) *governor {
@@ -253,9 +256,11 @@ func (g *governor) afterCommit(ctx context.Context, cfg AccountConfig, b connect
 			fresh = append(fresh, health.Post{ID: it.ExternalID, CreatedAt: it.CreatedAt, Lang: it.Lang, Hosts: outbound.LinkHosts(it.Text)})
 		}
 	}
-	if b.More {
+	if b.More || h.streamed {
 		// A backfill streams the account's past in: its deletions and posts are
-		// history to learn, not signs of what happens now.
+		// history to learn, not signs of what happens now. That includes the batch
+		// that ends it, which brings the deletions of the posts the earlier batches
+		// delivered (a connector reports an item's deletion after its creation).
 		poll.OwnOffensive, poll.OwnDeleted = nil, nil
 	} else {
 		poll.NewOwn = fresh
@@ -273,6 +278,7 @@ func (g *governor) afterCommit(ctx context.Context, cfg AccountConfig, b connect
 		s.Network, s.Account, s.Organ, s.At = cfg.Network, cfg.ID, cfg.Organ, g.a.now()
 		g.a.signal(ctx, s)
 	}
+	h.streamed = b.More
 	if !b.More {
 		g.cadence(ctx, h, settings) // judged once the account's past is in
 	}
