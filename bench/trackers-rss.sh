@@ -37,7 +37,7 @@ while :; do
   sleep 5
   now=$(cpu)
   echo "rebuilding: $(( $(date +%s) - start )) s, CPU $now s, RSS $(rss) MiB"
-  if awk -v a="$now" -v b="$prev" 'BEGIN { exit !(a - b < 0.2) }'; then break; fi
+  if awk -v a="$now" -v b="$prev" 'BEGIN { exit !(a - b < 0.5) }'; then break; fi
   prev=$now
 done
 echo "rebuilt: CPU $(cpu) s in $(( $(date +%s) - start )) s"
@@ -51,6 +51,7 @@ for ((t = 5; t <= duration; t += 5)); do
 done
 echo "steady RSS: max $max MiB, mean $(awk -v s="$sum" -v n="$n" 'BEGIN { printf "%.1f", s / n }') MiB over ${duration} s"
 echo "peak RSS: $(awk '/^VmHWM:/ {printf "%.1f", $2 / 1024}' "/proc/$pid/status") MiB"
+echo "resident now: $(awk '/^RssAnon:|^RssFile:/ {printf "%s %.1f MiB  ", $1, $2 / 1024}' "/proc/$pid/status")"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 kill -TERM "$pid"
 wait "$pid" || true

@@ -33,23 +33,29 @@ type CannedVerdict struct {
 	Normalized string
 }
 
-// fingerprint is a reply prepared for comparison.
+// fingerprint is a reply prepared for comparison. The check holds days of them,
+// so a fingerprint keeps neither the text nor its normalised form: a hash of the
+// normalised words (for equality) and their number.
 type fingerprint struct {
 	Reply
-	norm     string
+	norm     uint64 // FNV-1a of the normalised words
+	nwords   int
 	shingles []uint64 // sorted, distinct
 }
 
-func newFingerprint(r Reply, k int) fingerprint {
+func newFingerprint(r Reply, k int) (fingerprint, string) {
 	ws := words(r.Text)
-	fp := fingerprint{Reply: r, norm: strings.Join(ws, " ")}
+	r.Text = ""
+	norm := strings.Join(ws, " ")
+	h := fnv.New64a()
+	h.Write([]byte(norm))
+	fp := fingerprint{Reply: r, norm: h.Sum64(), nwords: len(ws)}
 	if len(ws) == 0 {
-		return fp
+		return fp, norm
 	}
 	if len(ws) < k {
 		k = len(ws)
 	}
-	h := fnv.New64a()
 	for i := 0; i+k <= len(ws); i++ {
 		h.Reset()
 		for j := i; j < i+k; j++ {
@@ -59,21 +65,17 @@ func newFingerprint(r Reply, k int) fingerprint {
 		fp.shingles = append(fp.shingles, h.Sum64())
 	}
 	slices.Sort(fp.shingles)
-	fp.shingles = slices.Compact(fp.shingles)
-	return fp
+	fp.shingles = slices.Clip(slices.Compact(fp.shingles))
+	return fp, norm
 }
 
-func (fp *fingerprint) words() int {
-	if fp.norm == "" {
-		return 0
-	}
-	return strings.Count(fp.norm, " ") + 1
-}
+func (fp *fingerprint) words() int { return fp.nwords }
 
 // Jaccard returns the Jaccard similarity of the word k-shingles of two texts after
 // Normalize: 1 for the same words in the same order, 0 for nothing in common.
 func Jaccard(a, b string, k int) float64 {
-	fa, fb := newFingerprint(Reply{Text: a}, max(1, k)), newFingerprint(Reply{Text: b}, max(1, k))
+	fa, _ := newFingerprint(Reply{Text: a}, max(1, k))
+	fb, _ := newFingerprint(Reply{Text: b}, max(1, k))
 	return jaccard(fa.shingles, fb.shingles)
 }
 
@@ -177,9 +179,10 @@ func (x *index) remove(id string) {
 	}
 }
 
-// judge returns the verdict on fp against the replies indexed.
-func (x *index) judge(fp *fingerprint) CannedVerdict {
-	v := CannedVerdict{Normalized: fp.norm}
+// judge returns the verdict on fp, whose normalised text is norm, against the
+// replies indexed.
+func (x *index) judge(fp *fingerprint, norm string) CannedVerdict {
+	v := CannedVerdict{Normalized: norm}
 	if !x.judged(fp) {
 		return v
 	}
@@ -220,13 +223,15 @@ func (x *index) judge(fp *fingerprint) CannedVerdict {
 // verdicts are keyed by reply id; when an id repeats, the last reply wins.
 func FindCanned(replies []Reply, cfg CannedConfig) map[string]CannedVerdict {
 	x := newIndex(cfg)
+	norms := map[string]string{}
 	for _, r := range replies {
-		fp := newFingerprint(r, cfg.ShingleSize)
+		fp, norm := newFingerprint(r, cfg.ShingleSize)
 		x.add(&fp)
+		norms[r.ID] = norm
 	}
 	out := make(map[string]CannedVerdict, len(x.byID))
 	for id, fp := range x.byID {
-		out[id] = x.judge(fp)
+		out[id] = x.judge(fp, norms[id])
 	}
 	return out
 }
@@ -257,7 +262,7 @@ func (c *Canned) Add(r Reply) CannedVerdict {
 		c.x.remove(r.ID)
 		c.fps = slices.DeleteFunc(c.fps, func(fp *fingerprint) bool { return fp.ID == r.ID })
 	}
-	fp := newFingerprint(r, c.cfg.ShingleSize)
+	fp, norm := newFingerprint(r, c.cfg.ShingleSize)
 	i := sort.Search(len(c.fps), func(i int) bool { return c.fps[i].At.After(r.At) })
 	c.fps = slices.Insert(c.fps, i, &fp)
 	c.x.add(&fp)
@@ -265,7 +270,7 @@ func (c *Canned) Add(r Reply) CannedVerdict {
 		c.latest = r.At
 		c.evict()
 	}
-	return c.x.judge(&fp)
+	return c.x.judge(&fp, norm)
 }
 
 // Remove forgets a reply (deleted from the platform): it no longer counts as a copy.

@@ -119,8 +119,11 @@ func (o *openSet) created(i int) time.Time {
 
 // Tracker keeps the answered state of an account's comments current as items
 // arrive, in any order (late items, edits, deletions), and evaluates the open ones
-// against the SLA. Its answers always equal Recompute over the same items. A
-// Tracker is safe for concurrent use; one serves one account.
+// against the SLA. Its answers always equal Recompute over the same items. It
+// need not hold them all: Prune lets go of quiet conversations (keeping their open
+// comments, or only counting them once breached), and Load brings one back from
+// the caller's archive, with the events since its stored state. A Tracker is safe
+// for concurrent use; one serves one account.
 type Tracker struct {
 	mu    sync.Mutex
 	sla   SLA
